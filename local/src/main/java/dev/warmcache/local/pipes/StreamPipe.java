@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,7 +40,7 @@ public final class StreamPipe implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(StreamPipe.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long IDLE_POLL_MS = 250;
-  static final long[] RETRY_DELAYS_MS = {200, 1000, 2000, 5000};
+  static final List<Long> DEFAULT_RETRY_DELAYS_MS = List.of(200L, 1000L, 2000L, 5000L);
 
   /**
    * @param localStreamArn the stream ARN as DynamoDB Local names it (used on the wire)
@@ -47,7 +48,18 @@ public final class StreamPipe implements AutoCloseable {
    * @param checkpointFile where positions persist, or {@code null} for memory only
    */
   public record Config(String name, DynamoDbJsonClient client, String localStreamArn, String streamArn, String region,
-      Path filterFile, Path checkpointFile, DeadLetterFile deadLetters) {}
+      Path filterFile, Path checkpointFile, DeadLetterFile deadLetters, List<Long> retryDelaysMs) {
+
+    public Config {
+      retryDelaysMs = List.copyOf(retryDelaysMs);
+    }
+
+    /** With the default retries before a batch is dead-lettered: 0.2, 1, 2 and 5 seconds. */
+    public Config(String name, DynamoDbJsonClient client, String localStreamArn, String streamArn, String region,
+        Path filterFile, Path checkpointFile, DeadLetterFile deadLetters) {
+      this(name, client, localStreamArn, streamArn, region, filterFile, checkpointFile, deadLetters, DEFAULT_RETRY_DELAYS_MS);
+    }
+  }
 
   /** Counters for the console and the logs. */
   public record Stats(long read, long matched, long started, long deadLettered) {}
@@ -195,7 +207,8 @@ public final class StreamPipe implements AutoCloseable {
 
   private void deliver(ArrayNode batch) throws InterruptedException {
     Exception last = null;
-    for (int attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
+    List<Long> delays = config.retryDelaysMs();
+    for (int attempt = 0; attempt <= delays.size(); attempt++) {
       try {
         target.start(batch.toString());
         started.incrementAndGet();
@@ -204,8 +217,8 @@ public final class StreamPipe implements AutoCloseable {
         last = e;
         LOG.warning("pipe " + config.name() + " could not start its target (attempt " + (attempt + 1) + "): "
             + e.getMessage());
-        if (attempt < RETRY_DELAYS_MS.length) {
-          Thread.sleep(RETRY_DELAYS_MS[attempt]);
+        if (attempt < delays.size()) {
+          Thread.sleep(delays.get(attempt));
         }
       }
     }
