@@ -250,8 +250,14 @@ public final class Twin implements AutoCloseable {
       twin.close();
       System.out.println("Stopped.");
     }, "twin-shutdown"));
-    long sinceStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-    System.out.println(Banner.text(twin, Duration.ofMillis(sinceStart)));
+    long now = System.currentTimeMillis();
+    Duration sinceJvm = Duration.ofMillis(now - ManagementFactory.getRuntimeMXBean().getStartTime());
+    Duration sinceLaunch = null;
+    String launched = System.getenv("TWIN_LAUNCHED_AT_MS");
+    if (launched != null && launched.matches("\\d{1,15}")) {
+      sinceLaunch = Duration.ofMillis(now - Long.parseLong(launched));
+    }
+    System.out.println(Banner.text(twin, sinceJvm, sinceLaunch));
     try {
       Thread.currentThread().join();
     } catch (InterruptedException e) {
