@@ -232,7 +232,7 @@
     $('steps').innerHTML = steps.map((s, i) => {
       const cls = s.error || s.name === failedState ? 'failed' : (s.exitedAt == null && x.status === 'RUNNING' ? 'running' : '');
       const dur = s.exitedAt != null ? span(s.exitedAt - s.enteredAt) : (x.status === 'RUNNING' ? 'running' : '');
-      const err = s.error ? `<div class="err">${esc(s.error.error || s.error.type)}${s.error.cause ? ': ' + esc(shortCause(s.error.cause)) : ''}</div>` : '';
+      const err = s.error ? `<div class="err" title="${esc(s.error.error || s.error.type)}">${esc(simpleName(s.error.error || s.error.type))}${s.error.cause ? ': ' + esc(shortCause(s.error.cause)) : ''}</div>` : '';
       return `<li class="${cls}" data-state="${esc(s.name)}"><span class="name">${s.top ? '' : '↳ '}${esc(s.name)}</span>
         <span class="muted">${esc(s.type || '')} · ${dur}</span>${err}
         <div>${json('input', s.input, 'in' + i)}${json('output', s.output, 'out' + i)}</div></li>`;
@@ -255,6 +255,8 @@
     }).join('');
     document.querySelectorAll('#detail details.json').forEach((d) => { if (opened.has(d.dataset.key)) d.open = true; });
   }
+  // dev.warmcache.refresh.errors.OriginUnavailableException reads as OriginUnavailableException.
+  const simpleName = (error) => String(error || '').replace(/^([a-z][\w]*\.)+(?=[A-Z])/, '');
   function shortCause(cause) {
     const c = parseMaybe(cause);
     const text = c && typeof c === 'object' ? (c.errorMessage || c.message || JSON.stringify(c)) : String(c);
@@ -292,13 +294,26 @@
     };
     if (states[asl.StartAt]) dfs(asl.StartAt);
     names.forEach((n) => { if (!mark[n]) dfs(n); });
+    // Longest-path layers for states that lead somewhere; terminal states (Succeed, Fail, and the
+    // like) then fill free slots lower down, so a Choice with many exits does not make one wide row.
     const layer = {};
-    post.slice().reverse().forEach((n) => {
+    const sink = (n) => !out(n).some((e) => !e.back);
+    const minLayer = (n) => {
       const ins = edges.filter((e) => e.to === n && !e.back);
-      layer[n] = ins.length ? Math.max(...ins.map((e) => (layer[e.from] == null ? 0 : layer[e.from] + 1))) : 0;
-    });
+      return ins.length ? Math.max(...ins.map((e) => (layer[e.from] == null ? 0 : layer[e.from] + 1))) : 0;
+    };
+    const topo = post.slice().reverse();
+    topo.filter((n) => !sink(n)).forEach((n) => { layer[n] = minLayer(n); });
     const layers = [];
-    pre.forEach((n) => { (layers[layer[n]] = layers[layer[n]] || []).push(n); });
+    pre.filter((n) => !sink(n)).forEach((n) => { (layers[layer[n]] = layers[layer[n]] || []).push(n); });
+    const maxWidth = Math.max(3, ...layers.map((l) => (l ? l.length : 0)));
+    topo.filter(sink).map((n) => [minLayer(n), n]).sort((a, b) => a[0] - b[0]).forEach(([min, n]) => {
+      let l = min;
+      while (layers[l] && layers[l].length >= maxWidth) l++;
+      layer[n] = l;
+      (layers[l] = layers[l] || []).push(n);
+    });
+    for (let i = 0; i < layers.length; i++) layers[i] = layers[i] || [];
     // Two barycentre sweeps keep edges short and mostly vertical.
     const pos = {};
     const place = () => layers.forEach((l) => l.forEach((n, i) => { pos[n] = i - (l.length - 1) / 2; }));
@@ -320,10 +335,10 @@
 
   function drawGraph(svg, asl, visit) {
     const g = graphOf(asl);
-    const W = 184, H = 34, COL = 204, ROW = 62, PAD = 24;
-    const width = Math.max(1, ...g.layers.map((l) => l.length)) * COL + PAD * 2 + 40;
+    const W = 186, H = 34, COL = 200, ROW = 58, PAD = 24;
+    const width = Math.max(1, ...g.layers.map((l) => l.length)) * COL + PAD * 2;
     const height = g.layers.length * ROW + PAD * 2 + 10;
-    const cx = (n) => width / 2 - 20 + g.pos[n] * COL;
+    const cx = (n) => width / 2 + g.pos[n] * COL;
     const cy = (n) => PAD + 16 + g.layer[n] * ROW + H / 2;
     const onPath = new Set(visit.path);
     const taken = new Set();
@@ -359,7 +374,7 @@
       else if (n === visit.active) cls += ' active';
       else if (visit.caught.has(n)) cls += ' caught';
       else if (onPath.has(n)) cls += ' visited';
-      const label = n.length > 28 ? n.slice(0, 27) + '…' : n;
+      const label = n.length > 27 ? n.slice(0, 26) + '…' : n;
       parts.push(`<g class="${cls}" data-state="${esc(n)}" transform="translate(${cx(n) - W / 2},${cy(n) - H / 2})">
         <title>${esc(n)} (${esc(s.Type)})${s.Comment ? '\n' + esc(s.Comment) : ''}</title>
         <rect width="${W}" height="${H}"/><text x="${W / 2}" y="${H / 2 - 5}">${esc(label)}</text>
@@ -387,8 +402,10 @@
       const marks = [];
       if (it.notFound) marks.push('<span class="mark m-negative" title="origin answered 404: negative entry">negative</span>');
       if (c.expired) marks.push('<span class="mark m-stale" title="past expiresAt, not yet deleted by TTL: readers serve it as stale">stale</span>');
+      // The lease owner is the holding execution's ARN: show its name, and open it on a click.
+      const owner = it.lease && String(it.lease.owner || '');
       const lease = it.lease
-        ? `<span class="mark m-lease" title="${esc(it.lease.owner || '')}">${esc(shortOwner(it.lease.owner))}</span> <span class="muted">${it.lease.until ? countdown(it.lease.until / 1000).text : ''}</span>`
+        ? `<span class="mark m-lease${owner.startsWith('arn:aws:states:') ? ' link' : ''}" data-arn="${esc(owner)}" title="held by ${esc(owner)}">${esc(shortOwner(owner))}</span> <span class="muted">${it.lease.until ? countdown(it.lease.until / 1000).text : ''}</span>`
         : '<span class="muted">—</span>';
       return `<tr data-id="${esc(it.id)}" data-version="${esc(it.version)}">
         <td class="mono"><b>${esc(it.id)}</b></td><td>${esc(it.version == null ? '—' : it.version)}</td>
@@ -399,10 +416,15 @@
           <button data-action="expire" data-id="${esc(it.id)}">Expire now</button></td></tr>`;
     }).join('');
   }
-  const shortOwner = (o) => { const s = String(o || 'held'); return s.length > 18 ? '…' + s.slice(-16) : s; };
+  const shortOwner = (o) => {
+    const s = o ? o.split(':').pop() : 'held';
+    return s.length > 18 ? '…' + s.slice(-16) : s;
+  };
   $('items').addEventListener('click', (ev) => {
     const b = ev.target.closest('button[data-action]');
     if (b) act(b.dataset.action, b.dataset.id);
+    const lease = ev.target.closest('.m-lease.link');
+    if (lease) select(lease.dataset.arn);
   });
 
   // ---------- readers ----------
@@ -410,14 +432,20 @@
     const fns = (readers && readers.functions) || [];
     $('readers').innerHTML = fns.map((f) => {
       const busy = f.instances.filter((i) => i.busy).length;
-      const cards = f.instances.map((i) => `
+      // Memory entries and primes only mean something for a function with a memory tier (the reader).
+      const tiered = f.instances.some((i) => i.memoryEntries != null || i.lastPrimeAt != null);
+      const cards = f.instances.map((i) => {
+        const label = i.id.startsWith(f.name) ? '#' + i.id.slice(f.name.length).replace(/^[-:#]/, '') : i.id;
+        return `
         <div class="inst${i.busy ? ' busy' : ''}" data-instance="${esc(i.id)}">
-          <div class="iid mono" title="${esc(i.id)}">${esc(i.id.length > 14 ? '…' + i.id.slice(-12) : i.id)} <span class="muted">${i.busy ? 'busy' : 'idle'}</span></div>
-          <dl><dt>init</dt><dd>${i.initDurationMs == null ? '—' : span(i.initDurationMs)}</dd>
-          <dt>memory entries</dt><dd>${i.memoryEntries == null ? '—' : esc(i.memoryEntries)}</dd>
-          <dt>last prime</dt><dd>${i.lastPrimeAt ? ago(i.lastPrimeAt) + (i.lastPrimeId ? ' · ' + esc(i.lastPrimeId) : '') : '—'}</dd>
-          <dt>invocations</dt><dd>${esc(i.invocations == null ? '—' : i.invocations)}</dd>
-          <dt>last used</dt><dd>${ago(i.lastUsedAt)}</dd></dl></div>`).join('');
+          <div class="iid mono" title="${esc(i.id)}">${esc(label.length > 16 ? '…' + label.slice(-14) : label)} <span class="muted">${i.busy ? 'busy' : 'idle'}</span></div>
+          <dl><dt>cold start</dt><dd>${i.initDurationMs == null ? '—' : span(i.initDurationMs)}</dd>
+          ${tiered ? `<dt>memory entries</dt><dd>${i.memoryEntries == null ? '—' : esc(i.memoryEntries)}</dd>
+          <dt>last prime</dt><dd>${i.lastPrimeAt ? ago(i.lastPrimeAt) + (i.lastPrimeId ? ' · ' + esc(i.lastPrimeId) : '') : '—'}</dd>` : ''}
+          <dt>invocations</dt><dd>${esc(i.invocations)}</dd>
+          <dt>up</dt><dd>${i.startedAt ? span(now() - i.startedAt) : '—'}</dd>
+          <dt>last used</dt><dd>${ago(i.lastUsedAt)}</dd></dl></div>`;
+      }).join('');
       return `<div class="fn" data-function="${esc(f.name)}"><h3>${esc(f.name)}<span class="muted">${f.instances.length} instance${f.instances.length === 1 ? '' : 's'}${busy ? ', ' + busy + ' busy' : ''}</span></h3>
         <div class="instances">${cards || '<span class="muted">no live instance (next invoke cold-starts)</span>'}</div></div>`;
     }).join('') || '<p class="empty">No functions.</p>';
