@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.warmcache.local.origin.DemoOrigin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,7 +33,7 @@ import java.util.regex.Pattern;
  * Console console = Console.builder(edge.endpoint())
  *     .definition(() -> loadedAsl)
  *     .instances(pool::consoleView)
- *     .origin(demoOrigin.knobs())
+ *     .origin(demoOrigin)
  *     .build();
  * edge.mount("/console", console);
  * }</pre>
@@ -55,7 +56,7 @@ public final class Console implements HttpHandler {
   private final String eventBusName;
   private final Supplier<String> definition;
   private final LambdaInstances instances;
-  private final OriginKnobs origin;
+  private final DemoOrigin origin;
   private final Clock clock;
 
   private Console(Builder b) {
@@ -138,10 +139,10 @@ public final class Console implements HttpHandler {
         return ok(items.expire(Items.validId(body(exchange).get("id"))));
       case "origin":
         if ("GET".equals(method)) {
-          return ok(json.valueToTree(knobs().get()));
+          return ok(knobs(demoOrigin().control()));
         }
         requireMethod(method, "POST");
-        return ok(json.valueToTree(setOrigin(body(exchange))));
+        return ok(knobs(setOrigin(body(exchange))));
       default:
         throw new ConsoleException(404, "NotFound", "The console API has no endpoint " + endpoint);
     }
@@ -155,7 +156,7 @@ public final class Console implements HttpHandler {
     out.set("executions", section(errors, "executions", () -> executions.list(MAX_EXECUTIONS)));
     out.set("items", section(errors, "items", () -> items.list(MAX_ITEMS)));
     out.set("readers", section(errors, "readers", this::readers));
-    out.set("origin", origin == null ? null : json.valueToTree(origin.get()));
+    out.set("origin", origin == null ? null : knobs(origin.control()));
     out.set("errors", errors);
     return out;
   }
@@ -210,23 +211,40 @@ public final class Console implements HttpHandler {
     return json.createObjectNode().put("id", id).put("eventId", entry.path("EventId").asText(null));
   }
 
-  private OriginKnobs.Settings setOrigin(JsonNode body) {
-    OriginKnobs knobs = knobs();
-    OriginKnobs.Settings now = knobs.get();
+  /** Changes only the knobs the body names, as the origin's own control endpoint does. */
+  private DemoOrigin.Control setOrigin(JsonNode body) {
+    DemoOrigin origin = demoOrigin();
     JsonNode latency = body.path("latencyMs");
     JsonNode failure = body.path("failureRate");
-    if (!latency.isMissingNode() && !latency.isIntegralNumber() || !failure.isMissingNode() && !failure.isNumber()) {
-      throw ConsoleException.badRequest("InvalidOriginSettings", "latencyMs must be an integer, failureRate a number");
+    JsonNode change = body.path("changeEveryFetch");
+    if (!latency.isMissingNode() && !latency.isIntegralNumber() || !failure.isMissingNode() && !failure.isNumber()
+        || !change.isMissingNode() && !change.isBoolean()) {
+      throw ConsoleException.badRequest("InvalidOriginSettings",
+          "latencyMs must be an integer (ms), failureRate a number from 0 to 1, changeEveryFetch a boolean");
     }
-    try {
-      return knobs.set(new OriginKnobs.Settings(latency.isMissingNode() ? now.latencyMs() : latency.asLong(),
-          failure.isMissingNode() ? now.failureRate() : failure.asDouble()));
-    } catch (IllegalArgumentException e) {
-      throw ConsoleException.badRequest("InvalidOriginSettings", e.getMessage());
+    // One writer at a time, so two knobs changed together from two tabs both stick.
+    synchronized (origin) {
+      DemoOrigin.Control now = origin.control();
+      try {
+        DemoOrigin.Control next = new DemoOrigin.Control(
+            latency.isMissingNode() ? now.latencyMs() : latency.asLong(),
+            failure.isMissingNode() ? now.failureRate() : failure.asDouble(),
+            change.isMissingNode() ? now.changeEveryFetch() : change.asBoolean(),
+            now.statusById());
+        origin.control(next);
+        return next;
+      } catch (IllegalArgumentException e) {
+        throw ConsoleException.badRequest("InvalidOriginSettings", e.getMessage());
+      }
     }
   }
 
-  private OriginKnobs knobs() {
+  private ObjectNode knobs(DemoOrigin.Control control) {
+    return json.createObjectNode().put("latencyMs", control.latencyMs()).put("failureRate", control.failureRate())
+        .put("changeEveryFetch", control.changeEveryFetch());
+  }
+
+  private DemoOrigin demoOrigin() {
     if (origin == null) {
       throw new ConsoleException(404, "NoDemoOrigin", "This twin runs without the demo origin, so it has no knobs");
     }
@@ -351,7 +369,7 @@ public final class Console implements HttpHandler {
     private String eventBusName = "warmcache";
     private Supplier<String> definition;
     private LambdaInstances instances;
-    private OriginKnobs origin;
+    private DemoOrigin origin;
     private Clock clock = Clock.systemUTC();
 
     private Builder(URI endpoint) {
@@ -384,8 +402,9 @@ public final class Console implements HttpHandler {
       return this;
     }
 
-    public Builder origin(OriginKnobs knobs) {
-      this.origin = knobs;
+    /** The demo origin whose latency and failure rate the page adjusts; without it there are no knobs. */
+    public Builder origin(DemoOrigin origin) {
+      this.origin = origin;
       return this;
     }
 

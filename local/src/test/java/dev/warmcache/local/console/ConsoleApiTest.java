@@ -12,6 +12,7 @@ import dev.warmcache.local.dynamodb.DynamoDbProxy;
 import dev.warmcache.local.dynamodb.TableBootstrap;
 import dev.warmcache.local.edge.EdgeServer;
 import dev.warmcache.local.edge.Router;
+import dev.warmcache.local.origin.DemoOrigin;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +46,10 @@ class ConsoleApiTest {
     edge = EdgeServer.start(0, new Router().register(DynamoDbProxy.dynamodb(ddb.endpoint(), "us-east-1")));
     LambdaInstances instances = () -> List.of(new LambdaInstances.Function("warmcache-reader", List.of(
         new LambdaInstances.Instance("i-1", false, 412L, 3L, 1_000L, "15", 7, 500L, 2_000L))));
-    edge.mount("/console", Console.builder(edge.endpoint()).definition(() -> ASL).instances(instances).build());
+    DemoOrigin origin = new DemoOrigin();
+    edge.mount(DemoOrigin.PATH, origin);
+    edge.mount("/console", Console.builder(edge.endpoint()).definition(() -> ASL).instances(instances).origin(origin)
+        .build());
   }
 
   @AfterAll
@@ -129,7 +133,21 @@ class ConsoleApiTest {
     assertError(get("/console/api/force-refresh"), 405, "MethodNotAllowed");
     assertError(get("/console/api/nope"), 404, "NotFound");
     assertError(get("/console/api/execution?arn=arn:aws:states:us-east-1:1:execution:other:x"), 400, "InvalidArn");
-    assertError(get("/console/api/origin"), 404, "NoDemoOrigin");
+    assertError(post("/console/api/origin", "{\"failureRate\":2}"), 400, "InvalidOriginSettings");
+    assertError(post("/console/api/origin", "{\"latencyMs\":\"slow\"}"), 400, "InvalidOriginSettings");
+  }
+
+  @Test
+  void originKnobsChangeTheDemoOrigin() throws Exception {
+    HttpResponse<String> set = post("/console/api/origin", "{\"latencyMs\":120,\"failureRate\":0.25}");
+    assertEquals(200, set.statusCode(), set.body());
+    JsonNode control = JSON.readTree(get(DemoOrigin.PATH + "/control").body());
+    assertEquals(120, control.path("latencyMs").asLong());
+    assertEquals(0.25, control.path("failureRate").asDouble());
+    HttpResponse<String> partly = post("/console/api/origin", "{\"failureRate\":0}");
+    assertEquals(120, JSON.readTree(partly.body()).path("latencyMs").asLong(), "a knob left out keeps its value");
+    assertEquals(0.0, api("snapshot").path("origin").path("failureRate").asDouble());
+    post("/console/api/origin", "{\"latencyMs\":0}");
   }
 
   @Test
