@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
 import dev.warmcache.local.dynamodb.DynamoDbLocalServer;
 import dev.warmcache.local.dynamodb.DynamoDbProxy;
-import dev.warmcache.local.dynamodb.TableBootstrap;
 import dev.warmcache.local.edge.EdgeServer;
 import dev.warmcache.local.edge.Router;
 import dev.warmcache.local.origin.DemoOrigin;
@@ -33,6 +32,7 @@ class ConsoleApiTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String ASL = "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}";
 
+  static final String TABLE = "console-api-test";
   static DynamoDbLocalServer ddb;
   static EdgeServer edge;
   static DynamoDbJsonClient table;
@@ -42,13 +42,18 @@ class ConsoleApiTest {
   static void start() throws Exception {
     ddb = DynamoDbLocalServer.start(null);
     table = new DynamoDbJsonClient(ddb.endpoint());
-    TableBootstrap.ensure(table, "warmcache", "expiresAt");
+    // The cache table's shape without TTL enabled: DynamoDB Local's sweep would otherwise delete an
+    // expired item at a moment of its choosing, and this test looks at the item right after expiring it.
+    table.dynamodb("CreateTable", Map.of("TableName", TABLE,
+        "AttributeDefinitions", List.of(Map.of("AttributeName", "id", "AttributeType", "S")),
+        "KeySchema", List.of(Map.of("AttributeName", "id", "KeyType", "HASH")),
+        "BillingMode", "PAY_PER_REQUEST"));
     edge = EdgeServer.start(0, new Router().register(DynamoDbProxy.dynamodb(ddb.endpoint(), "us-east-1")));
     LambdaInstances instances = () -> List.of(new LambdaInstances.Function("warmcache-reader", List.of(
         new LambdaInstances.Instance("i-1", false, 412L, 3L, 1_000L, "15", 7, 500L, 2_000L))));
     DemoOrigin origin = new DemoOrigin();
     edge.mount(DemoOrigin.PATH, origin);
-    edge.mount("/console", Console.builder(edge.endpoint()).definition(() -> ASL).instances(instances).origin(origin)
+    edge.mount("/console", Console.builder(edge.endpoint()).tableName(TABLE).definition(() -> ASL).instances(instances).origin(origin)
         .build());
   }
 
@@ -103,7 +108,7 @@ class ConsoleApiTest {
     assertEquals(200, expired.statusCode(), expired.body());
     long past = JSON.readTree(expired.body()).path("expiresAt").asLong();
     assertTrue(past * 1000 < System.currentTimeMillis(), "expiresAt " + past + " is in the past");
-    JsonNode stored = table.dynamodb("GetItem", Map.of("TableName", "warmcache", "Key", Map.of("id", Map.of("S", "api-2")),
+    JsonNode stored = table.dynamodb("GetItem", Map.of("TableName", TABLE, "Key", Map.of("id", Map.of("S", "api-2")),
         "ConsistentRead", true)).path("Item");
     assertEquals(Long.toString(past), stored.path("expiresAt").path("N").asText());
     assertEquals("9", stored.path("version").path("N").asText(), "expiring keeps the version and value");
@@ -179,7 +184,7 @@ class ConsoleApiTest {
   // ---- helpers ----
 
   static void put(Map<String, Object> item) throws Exception {
-    table.dynamodb("PutItem", Map.of("TableName", "warmcache", "Item", item));
+    table.dynamodb("PutItem", Map.of("TableName", TABLE, "Item", item));
   }
 
   static JsonNode row(JsonNode items, String id) {
