@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.warmcache.local.origin.DemoOrigin;
+import dev.warmcache.local.stepfunctions.StepFunctionsEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,15 +25,15 @@ import java.util.regex.Pattern;
 
 /**
  * The watch console: a web page and its JSON API, mounted by the twin's edge server under
- * {@code /console}. It reads and acts through the twin's own AWS endpoint (Step Functions, DynamoDB,
- * EventBridge), so "Force refresh" is the same {@code PutEvents} a user sends with the AWS CLI. Only
- * what AWS has no API for (the Lambda instance pool, the demo origin's knobs, the loaded ASL) is
- * handed in by the twin.
+ * {@code /console}. Items are read and changed, and ForceRefresh events sent, through the twin's own
+ * AWS endpoint, so "Force refresh" is the same {@code PutEvents} a user sends with the AWS CLI.
+ * Executions, their histories and the running definition come from the Step Functions engine, the
+ * readers from the Lambda pool, and the knobs from the demo origin: AWS has no API for the last two.
  *
  * <pre>{@code
  * Console console = Console.builder(edge.endpoint())
- *     .definition(() -> loadedAsl)
- *     .instances(pool::consoleView)
+ *     .stepFunctions(engine)
+ *     .instances(new PoolInstances(pool))
  *     .origin(demoOrigin)
  *     .build();
  * edge.mount("/console", console);
@@ -54,17 +55,15 @@ public final class Console implements HttpHandler {
   private final Executions executions;
   private final Items items;
   private final String eventBusName;
-  private final Supplier<String> definition;
   private final LambdaInstances instances;
   private final DemoOrigin origin;
   private final Clock clock;
 
   private Console(Builder b) {
     this.edge = new EdgeClient(b.endpoint, json);
-    this.executions = new Executions(edge, json, b.stateMachineArn);
+    this.executions = new Executions(Objects.requireNonNull(b.engine, "stepFunctions"), json, b.stateMachineArn);
     this.items = new Items(edge, json, b.tableName, b.clock);
     this.eventBusName = b.eventBusName;
-    this.definition = b.definition;
     this.instances = b.instances;
     this.origin = b.origin;
     this.clock = b.clock;
@@ -124,7 +123,7 @@ public final class Console implements HttpHandler {
       }
       case "definition":
         requireMethod(method, "GET");
-        return ok(definition());
+        return ok(executions.definition());
       case "items":
         requireMethod(method, "GET");
         return ok(items.list(MAX_ITEMS));
@@ -172,17 +171,6 @@ public final class Console implements HttpHandler {
     }
     return name.equals("readers") ? json.createObjectNode().set("functions", json.createArrayNode())
         : json.createArrayNode();
-  }
-
-  private JsonNode definition() {
-    String text = definition != null ? definition.get()
-        : edge.stepFunctions("DescribeStateMachine", json.createObjectNode()
-            .put("stateMachineArn", executions.stateMachineArn())).path("definition").asText();
-    try {
-      return json.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new ConsoleException(500, "InvalidDefinition", "The loaded state machine definition is not JSON");
-    }
   }
 
   private ObjectNode readers() {
@@ -367,7 +355,7 @@ public final class Console implements HttpHandler {
     private String stateMachineArn = "arn:aws:states:us-east-1:000000000000:stateMachine:warmcache-refresh";
     private String tableName = "warmcache";
     private String eventBusName = "warmcache";
-    private Supplier<String> definition;
+    private StepFunctionsEngine engine;
     private LambdaInstances instances;
     private DemoOrigin origin;
     private Clock clock = Clock.systemUTC();
@@ -391,9 +379,9 @@ public final class Console implements HttpHandler {
       return this;
     }
 
-    /** The ASL text the twin loaded (placeholders filled); without it the console asks DescribeStateMachine. */
-    public Builder definition(Supplier<String> asl) {
-      this.definition = asl;
+    /** The engine that runs the refresh workflow: executions, histories and the running definition. */
+    public Builder stepFunctions(StepFunctionsEngine engine) {
+      this.engine = engine;
       return this;
     }
 

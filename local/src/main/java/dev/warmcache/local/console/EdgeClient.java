@@ -11,8 +11,8 @@ import java.time.Duration;
 
 /**
  * Calls the twin's own edge port with the AWS JSON protocols, exactly as the AWS CLI does. The
- * console goes through the wire rather than into the providers so that what it shows and what it
- * does (a {@code PutEvents}, an {@code UpdateItem}) take the same code path as a user's command.
+ * console goes through the wire rather than into the providers so that what it changes (a
+ * {@code PutEvents}, an {@code UpdateItem}) takes the same code path as a user's command.
  */
 final class EdgeClient {
 
@@ -28,10 +28,6 @@ final class EdgeClient {
     this.endpoint = endpoint;
     this.json = json;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  }
-
-  JsonNode stepFunctions(String operation, Object request) {
-    return call("AWSStepFunctions." + operation, "1.0", "states", request);
   }
 
   JsonNode dynamoDb(String operation, Object request) {

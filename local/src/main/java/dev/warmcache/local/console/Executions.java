@@ -4,26 +4,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warmcache.local.stepfunctions.Execution;
+import dev.warmcache.local.stepfunctions.HistoryEvent;
+import dev.warmcache.local.stepfunctions.StateMachine;
+import dev.warmcache.local.stepfunctions.StepFunctionsEngine;
+import dev.warmcache.local.stepfunctions.StepFunctionsException;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The refresh workflow's executions, read through the twin's Step Functions API
- * ({@code ListExecutions}, {@code DescribeExecution}, {@code GetExecutionHistory}) as the Step
- * Functions console reads AWS. Times are turned into epoch milliseconds for the page.
+ * The refresh workflow's executions, straight from the twin's Step Functions engine: the same
+ * records its {@code ListExecutions}, {@code DescribeExecution} and {@code GetExecutionHistory}
+ * answer with, and the definition as it runs (placeholders filled). Times become epoch ms.
  */
 final class Executions {
 
-  /** Inputs never change, so each execution is described once for its trigger; bounded for long sessions. */
+  /** Inputs never change, so each execution's trigger is parsed once; bounded for long sessions. */
   private static final int TRIGGER_CACHE = 2_000;
 
-  private final EdgeClient edge;
+  private final StepFunctionsEngine engine;
   private final ObjectMapper json;
   private final String stateMachineArn;
   private final Map<String, Trigger> triggers = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
@@ -33,8 +36,8 @@ final class Executions {
     }
   });
 
-  Executions(EdgeClient edge, ObjectMapper json, String stateMachineArn) {
-    this.edge = edge;
+  Executions(StepFunctionsEngine engine, ObjectMapper json, String stateMachineArn) {
+    this.engine = engine;
     this.json = json;
     this.stateMachineArn = stateMachineArn;
   }
@@ -45,93 +48,76 @@ final class Executions {
 
   /** The newest {@code max} executions, newest first, each with its trigger. */
   ArrayNode list(int max) {
-    ObjectNode request = json.createObjectNode().put("stateMachineArn", stateMachineArn).put("maxResults", max);
-    List<JsonNode> found = new ArrayList<>();
-    edge.stepFunctions("ListExecutions", request).path("executions").forEach(found::add);
-    found.sort(Comparator.comparingLong((JsonNode e) -> millis(e.path("startDate"))).reversed());
+    List<Execution> all = call(() -> engine.listExecutions(stateMachineArn, null));
     ArrayNode out = json.createArrayNode();
-    for (JsonNode e : found.subList(0, Math.min(max, found.size()))) {
-      String arn = e.path("executionArn").asText();
+    for (Execution e : all.subList(0, Math.min(max, all.size()))) {
       ObjectNode row = summary(e);
-      row.set("trigger", json.valueToTree(triggers.computeIfAbsent(arn, this::describeTrigger)));
+      row.set("trigger", json.valueToTree(triggers.computeIfAbsent(e.executionArn(), arn -> triggerOf(e.input()))));
       out.add(row);
     }
     return out;
   }
 
-  /** One execution: its description and its full AWS-shaped event history. */
+  /** One execution: its description and its AWS-shaped event history so far. */
   ObjectNode detail(String executionArn) {
-    JsonNode described = edge.stepFunctions("DescribeExecution",
-        json.createObjectNode().put("executionArn", executionArn));
-    ObjectNode execution = summary(described);
-    execution.set("trigger", json.valueToTree(triggerOf(described.path("input").asText("null"))));
-    for (String field : List.of("input", "output", "error", "cause")) {
-      if (described.hasNonNull(field)) {
-        execution.put(field, described.get(field).asText());
-      }
-    }
+    Execution e = engine.describeExecution(executionArn).orElseThrow(() -> new ConsoleException(404,
+        "ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'"));
+    ObjectNode execution = summary(e);
+    execution.set("trigger", json.valueToTree(triggerOf(e.input())));
+    execution.put("input", e.input());
+    execution.put("output", e.output());
+    execution.put("error", e.error());
+    execution.put("cause", e.cause());
     ArrayNode events = json.createArrayNode();
-    String token = null;
-    do {
-      ObjectNode request = json.createObjectNode().put("executionArn", executionArn).put("maxResults", 1000);
-      if (token != null) {
-        request.put("nextToken", token);
-      }
-      JsonNode page = edge.stepFunctions("GetExecutionHistory", request);
-      for (JsonNode event : page.path("events")) {
-        ObjectNode copy = event.deepCopy();
-        copy.put("timestamp", millis(event.path("timestamp")));
-        events.add(copy);
-      }
-      token = page.path("nextToken").isTextual() ? page.path("nextToken").asText() : null;
-    } while (token != null);
+    for (HistoryEvent event : call(() -> engine.history(executionArn))) {
+      ObjectNode aws = event.toAwsJson();
+      aws.put("timestamp", event.timestamp().toEpochMilli());
+      events.add(aws);
+    }
     ObjectNode out = json.createObjectNode();
     out.set("execution", execution);
     out.set("events", events);
     return out;
   }
 
-  private ObjectNode summary(JsonNode e) {
-    ObjectNode row = json.createObjectNode();
-    row.put("executionArn", e.path("executionArn").asText());
-    row.put("name", e.path("name").asText());
-    row.put("status", e.path("status").asText());
-    row.put("startDate", millis(e.path("startDate")));
-    if (e.hasNonNull("stopDate")) {
-      row.put("stopDate", millis(e.path("stopDate")));
-    } else {
-      row.putNull("stopDate");
+  /** The definition the engine runs, as JSON. */
+  JsonNode definition() {
+    StateMachine machine = engine.stateMachine(stateMachineArn).orElseThrow(() -> new ConsoleException(404,
+        "StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'"));
+    try {
+      return json.readTree(machine.definition());
+    } catch (IOException e) {
+      throw new ConsoleException(500, "InvalidDefinition", "The running definition is not JSON");
     }
-    return row;
   }
 
-  private Trigger describeTrigger(String executionArn) {
-    JsonNode described = edge.stepFunctions("DescribeExecution",
-        json.createObjectNode().put("executionArn", executionArn));
-    return triggerOf(described.path("input").asText("null"));
+  private ObjectNode summary(Execution e) {
+    ObjectNode row = json.createObjectNode();
+    row.put("executionArn", e.executionArn());
+    row.put("name", e.name());
+    row.put("status", e.status().name());
+    row.put("startDate", millis(e.startDate()));
+    row.put("stopDate", millis(e.stopDate()));
+    return row;
   }
 
   private Trigger triggerOf(String input) {
     try {
-      return Trigger.of(json.readTree(input));
+      return Trigger.of(json.readTree(input == null ? "null" : input));
     } catch (IOException e) {
       return new Trigger("manual", null, "input is not JSON");
     }
   }
 
-  /** The JSON protocols send timestamps as epoch seconds (with a fraction); ISO strings are tolerated. */
-  static long millis(JsonNode time) {
-    if (time.isNumber()) {
-      return Math.round(time.asDouble() * 1000);
+  private static Long millis(Instant instant) {
+    return instant == null ? null : instant.toEpochMilli();
+  }
+
+  private static <T> T call(java.util.function.Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (StepFunctionsException e) {
+      throw new ConsoleException(e.errorCode().endsWith("DoesNotExist") ? 404 : 400, e.errorCode(), e.getMessage());
     }
-    if (time.isTextual()) {
-      String text = time.asText();
-      try {
-        return Math.round(Double.parseDouble(text) * 1000);
-      } catch (NumberFormatException notANumber) {
-        return Instant.parse(text).toEpochMilli();
-      }
-    }
-    return 0;
   }
 }

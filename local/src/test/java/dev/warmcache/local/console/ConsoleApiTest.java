@@ -12,7 +12,16 @@ import dev.warmcache.local.dynamodb.DynamoDbProxy;
 import dev.warmcache.local.edge.EdgeServer;
 import dev.warmcache.local.edge.Router;
 import dev.warmcache.local.origin.DemoOrigin;
+import dev.warmcache.local.stepfunctions.Execution;
+import dev.warmcache.local.stepfunctions.StepFunctionsEngine;
+import dev.warmcache.local.stepfunctions.TaskFailedException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,17 +32,26 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The console's HTTP surface on a real edge server, with the cache table in a real DynamoDB Local
- * behind the edge's DynamoDB proxy. No Step Functions provider is registered here, which is how the
- * test sees that a missing service degrades one panel, not the page.
+ * The console's HTTP surface on a real edge server: the cache table in a real DynamoDB Local behind
+ * the edge's DynamoDB proxy, executions in the real Step Functions engine (Node sidecar) running a
+ * small Task-free definition. The full twin with the real ASL is the browser test's business.
  */
 class ConsoleApiTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String ASL = "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}";
+  static final String ASL = """
+      {"StartAt": "Identify the trigger", "States": {
+        "Identify the trigger": {"Type": "Choice",
+          "Choices": [{"Variable": "$.detail.id", "IsPresent": true, "Next": "Read the key"}],
+          "Default": "Reject the trigger"},
+        "Read the key": {"Type": "Pass", "Parameters": {"id.$": "$.detail.id"}, "Next": "Done"},
+        "Done": {"Type": "Succeed"},
+        "Reject the trigger": {"Type": "Fail", "Error": "Test.NoId", "Cause": "The input has no detail.id"}}}""";
 
   static final String TABLE = "console-api-test";
   static DynamoDbLocalServer ddb;
+  static StepFunctionsEngine engine;
+  static String machineArn;
   static EdgeServer edge;
   static DynamoDbJsonClient table;
   static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -48,18 +66,25 @@ class ConsoleApiTest {
         "AttributeDefinitions", List.of(Map.of("AttributeName", "id", "AttributeType", "S")),
         "KeySchema", List.of(Map.of("AttributeName", "id", "KeyType", "HASH")),
         "BillingMode", "PAY_PER_REQUEST"));
+    engine = StepFunctionsEngine.start(Path.of(System.getProperty("warmcache.sidecar.dir", "sidecar")), call -> {
+      throw new TaskFailedException("States.Runtime", "this definition has no Task state");
+    });
+    machineArn = engine.createStateMachine("console-api-test", ASL, Map.of(), "arn:aws:iam::000000000000:role/test")
+        .stateMachineArn();
     edge = EdgeServer.start(0, new Router().register(DynamoDbProxy.dynamodb(ddb.endpoint(), "us-east-1")));
     LambdaInstances instances = () -> List.of(new LambdaInstances.Function("warmcache-reader", List.of(
         new LambdaInstances.Instance("i-1", false, 412L, 3L, 1_000L, "15", 7, 500L, 2_000L))));
     DemoOrigin origin = new DemoOrigin();
     edge.mount(DemoOrigin.PATH, origin);
-    edge.mount("/console", Console.builder(edge.endpoint()).tableName(TABLE).definition(() -> ASL).instances(instances).origin(origin)
+    edge.mount("/console", Console.builder(edge.endpoint()).tableName(TABLE)
+        .stepFunctions(engine).stateMachineArn(machineArn).instances(instances).origin(origin)
         .build());
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (edge != null) edge.close();
+    if (engine != null) engine.close();
     if (ddb != null) ddb.close();
   }
 
@@ -138,6 +163,8 @@ class ConsoleApiTest {
     assertError(get("/console/api/force-refresh"), 405, "MethodNotAllowed");
     assertError(get("/console/api/nope"), 404, "NotFound");
     assertError(get("/console/api/execution?arn=arn:aws:states:us-east-1:1:execution:other:x"), 400, "InvalidArn");
+    assertError(get("/console/api/execution?arn=" + machineArn.replace(":stateMachine:", ":execution:") + ":nope"),
+        404, "ExecutionDoesNotExist");
     assertError(post("/console/api/origin", "{\"failureRate\":2}"), 400, "InvalidOriginSettings");
     assertError(post("/console/api/origin", "{\"latencyMs\":\"slow\"}"), 400, "InvalidOriginSettings");
   }
@@ -165,20 +192,88 @@ class ConsoleApiTest {
   }
 
   @Test
-  void snapshotReportsAMissingServiceAndKeepsTheRest() throws Exception {
+  void executionsShowTriggerStatusPathAndFailure() throws Exception {
+    String force = Files.readString(Path.of("..", "events", "samples", "force-refresh.json"));
+    Execution succeeded = engine.startExecution(machineArn, null, force);
+    Execution failed = engine.startExecution(machineArn, null, "{\"detail\":{}}");
+    engine.awaitExecution(succeeded.executionArn(), Duration.ofSeconds(30));
+    engine.awaitExecution(failed.executionArn(), Duration.ofSeconds(30));
+
+    JsonNode list = api("executions");
+    JsonNode ok = byArn(list, succeeded.executionArn());
+    assertEquals("SUCCEEDED", ok.path("status").asText());
+    assertEquals("force", ok.path("trigger").path("kind").asText());
+    assertEquals("15", ok.path("trigger").path("id").asText());
+    assertTrue(ok.path("stopDate").asLong() >= ok.path("startDate").asLong());
+    assertEquals("FAILED", byArn(list, failed.executionArn()).path("status").asText());
+    for (int i = 1; i < list.size(); i++) {
+      assertTrue(list.get(i - 1).path("startDate").asLong() >= list.get(i).path("startDate").asLong(), "newest first");
+    }
+
+    JsonNode detail = api("execution?arn=" + URLEncoder.encode(succeeded.executionArn(), StandardCharsets.UTF_8));
+    List<String> entered = new ArrayList<>();
+    String readOutput = null;
+    for (JsonNode event : detail.path("events")) {
+      if (event.has("stateEnteredEventDetails")) {
+        entered.add(event.path("stateEnteredEventDetails").path("name").asText());
+      }
+      if ("Read the key".equals(event.path("stateExitedEventDetails").path("name").asText())) {
+        readOutput = event.path("stateExitedEventDetails").path("output").asText();
+      }
+    }
+    assertEquals(List.of("Identify the trigger", "Read the key", "Done"), entered);
+    assertEquals("15", JSON.readTree(readOutput).path("id").asText());
+    assertEquals("ExecutionSucceeded", detail.path("events").path(detail.path("events").size() - 1).path("type").asText());
+
+    JsonNode failure = api("execution?arn=" + URLEncoder.encode(failed.executionArn(), StandardCharsets.UTF_8))
+        .path("execution");
+    assertEquals("Test.NoId", failure.path("error").asText());
+    assertEquals("The input has no detail.id", failure.path("cause").asText());
+    assertEquals("manual", failure.path("trigger").path("kind").asText());
+    assertEquals("Identify the trigger", api("definition").path("StartAt").asText());
+  }
+
+  @Test
+  void snapshotHasEveryPanel() throws Exception {
     put(Map.of("id", Map.of("S", "api-3"), "version", Map.of("N", "1"), "value", Map.of("S", "v"),
         "expiresAt", Map.of("N", Long.toString(System.currentTimeMillis() / 1000 + 600))));
     JsonNode snapshot = api("snapshot");
     assertTrue(snapshot.path("now").asLong() > 0);
-    assertEquals(0, snapshot.path("executions").size());
-    assertTrue(snapshot.path("errors").path("executions").asText().startsWith("UnknownOperationException"),
-        snapshot.path("errors").toString());
+    assertEquals(0, snapshot.path("errors").size(), snapshot.path("errors").toString());
+    assertTrue(snapshot.path("executions").isArray());
     assertFalse(row(snapshot.path("items"), "api-3").isMissingNode());
     JsonNode instance = snapshot.path("readers").path("functions").path(0).path("instances").path(0);
     assertEquals("i-1", instance.path("id").asText());
     assertEquals(412, instance.path("initDurationMs").asLong());
     assertEquals(3, instance.path("memoryEntries").asLong());
-    assertEquals("A", api("definition").path("StartAt").asText());
+    assertTrue(snapshot.path("origin").has("latencyMs"));
+  }
+
+  @Test
+  void aMissingTableDegradesItsPanelOnly() throws Exception {
+    Console orphan = Console.builder(edge.endpoint()).tableName("no-such-table").stepFunctions(engine)
+        .stateMachineArn(machineArn).build();
+    edge.mount("/orphan-console", orphan);
+    HttpResponse<String> response = get("/orphan-console/api/snapshot");
+    assertEquals(200, response.statusCode());
+    JsonNode snapshot = JSON.readTree(response.body());
+    assertTrue(snapshot.path("errors").path("items").asText().startsWith("ResourceNotFoundException"),
+        snapshot.path("errors").toString());
+    assertTrue(snapshot.path("executions").isArray());
+    assertFalse(snapshot.path("errors").has("executions"));
+  }
+
+  static JsonNode byArn(JsonNode list, String arn) {
+    return list.get(indexOf(list, arn));
+  }
+
+  static int indexOf(JsonNode list, String arn) {
+    for (int i = 0; i < list.size(); i++) {
+      if (arn.equals(list.get(i).path("executionArn").asText())) {
+        return i;
+      }
+    }
+    throw new AssertionError(arn + " is not listed: " + list);
   }
 
   // ---- helpers ----
