@@ -2,6 +2,7 @@ package dev.warmcache.local.eventbridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warmcache.local.deadletter.DeadLetterFile;
 import java.io.IOException;
@@ -9,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,6 +19,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +39,8 @@ public final class EventBus implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String RULE_SUFFIX = ".rule.json";
   private static final int RECENT = 200;
+  /** AWS's limit on one PutEvents entry (Source + DetailType + Detail + Resources). */
+  static final int MAX_ENTRY_BYTES = 256 * 1024;
   static final long[] RETRY_DELAYS_MS = {200, 1000, 3000};
 
   private final String name;
@@ -93,7 +99,7 @@ public final class EventBus implements AutoCloseable {
   }
 
   public String arn() {
-    return "arn:aws:events:" + region + ":" + account + ":event-bus/" + name;
+    return arnOf(name);
   }
 
   public Collection<EventRule> rules() {
@@ -105,11 +111,74 @@ public final class EventBus implements AutoCloseable {
   }
 
   /**
-   * Accepts one well-formed event: matches it against every rule and queues one delivery per match.
-   *
-   * @return the names of the rules it matched
+   * Validates one entry like {@code PutEvents} does and, when it is well formed, publishes it. The
+   * account's {@code default} bus accepts events but has no rules, as in a fresh account.
    */
-  public List<String> publish(ObjectNode event) {
+  public PutEntry.Result put(PutEntry entry) {
+    String source = entry.source() == null ? "" : entry.source();
+    String detailType = entry.detailType() == null ? "" : entry.detailType();
+    String detailText = entry.detail() == null ? "" : entry.detail();
+    if (source.isEmpty()) {
+      return PutEntry.Result.failed("InvalidArgument", "Parameter Source is not valid. Reason: Source is a required argument.");
+    }
+    if (detailType.isEmpty()) {
+      return PutEntry.Result.failed("InvalidArgument",
+          "Parameter DetailType is not valid. Reason: DetailType is a required argument.");
+    }
+    if (detailText.isEmpty()) {
+      return PutEntry.Result.failed("InvalidArgument", "Parameter Detail is not valid. Reason: Detail is a required argument.");
+    }
+    if (source.length() + detailType.length() + detailText.length() > MAX_ENTRY_BYTES) {
+      return PutEntry.Result.failed("InvalidArgument",
+          "Parameter Entries is not valid. Reason: the entry exceeds " + MAX_ENTRY_BYTES + " bytes.");
+    }
+    String busName = resolve(entry.eventBusName());
+    if (busName == null) {
+      return PutEntry.Result.failed("ResourceNotFoundException", "Event bus " + entry.eventBusName() + " does not exist.");
+    }
+    JsonNode detail;
+    try {
+      detail = JSON.readTree(detailText);
+    } catch (IOException e) {
+      detail = null;
+    }
+    if (detail == null || !detail.isObject()) {
+      return PutEntry.Result.failed("MalformedDetail", "Detail is malformed.");
+    }
+    ObjectNode event = JSON.createObjectNode();
+    event.put("version", "0");
+    event.put("id", UUID.randomUUID().toString());
+    event.put("detail-type", detailType);
+    event.put("source", source);
+    event.put("account", account);
+    event.put("time", (entry.time() == null ? Instant.now() : entry.time()).truncatedTo(ChronoUnit.SECONDS).toString());
+    event.put("region", region);
+    ArrayNode resources = event.putArray("resources");
+    entry.resources().forEach(resources::add);
+    event.set("detail", detail);
+    if (busName.equals(name)) {
+      publish(event);
+    }
+    return PutEntry.Result.accepted(event.path("id").asText());
+  }
+
+  /** The bus a caller names (by name or ARN): {@code default} when none, {@code null} when unknown. */
+  public String resolve(String named) {
+    if (named == null || named.isEmpty() || named.equals("default") || named.equals(arnOf("default"))) {
+      return "default";
+    }
+    if (named.equals(name) || named.equals(arn())) {
+      return name;
+    }
+    return null;
+  }
+
+  public String arnOf(String busName) {
+    return "arn:aws:events:" + region + ":" + account + ":event-bus/" + busName;
+  }
+
+  /** Matches a well-formed event against every rule and queues one delivery per match. */
+  private List<String> publish(ObjectNode event) {
     List<String> matched = machine.rulesForJSONEvent(event);
     ObjectNode seen = JSON.createObjectNode();
     seen.set("event", event);

@@ -56,7 +56,7 @@ class EventBridgeCliTest {
           }
           delivered.add(event);
         }, deadLetters);
-    edge = EdgeServer.start(0, new Router().register(new EventBridgeService(bus, "us-east-1", "000000000000")));
+    edge = EdgeServer.start(0, new Router().register(new EventBridgeService(bus, "000000000000")));
     aws = new AwsCli(edge.endpoint());
   }
 
