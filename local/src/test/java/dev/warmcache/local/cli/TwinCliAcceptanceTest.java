@@ -249,7 +249,7 @@ class TwinCliAcceptanceTest {
   @Order(10)
   @Disabled("Needs the engine to restart its sidecar after a crash (workflow branch: StepFunctionsEngine/Sidecar); "
       + "until then an execution started after a crash stays RUNNING. Enable once the restart lands.")
-  void aftertheSidecarCrashTheNextExecutionSucceeds() throws Exception {
+  void afterTheSidecarCrashTheNextExecutionSucceeds() throws Exception {
     Execution after = executionOf(putForceRefresh("10"));
     assertEquals(ExecutionStatus.SUCCEEDED, twin.stepFunctions().awaitExecution(after.executionArn(), PATIENCE).status(),
         "a restarted sidecar runs the next execution");
