@@ -36,8 +36,10 @@ final class Monitoring extends Construct {
      * The reader's EMF metric names (Powertools, namespace {@value WarmcacheStack#METRICS_NAMESPACE},
      * default dimension Service = the function name) that count answers by tier.
      */
-    static final List<String> READER_TIER_METRICS = List.of("MemoryHit", "DynamoDbHit", "OriginHit");
-    static final List<String> READER_OTHER_METRICS = List.of("CacheMiss", "StaleServe", "Prime");
+    static final List<String> READER_TIER_METRICS = List.of("MemoryHits", "DynamoDbHits", "OriginHits");
+    static final List<String> READER_OTHER_METRICS = List.of("Misses", "StaleServes", "PendingAnswers", "Primes", "PrimeReloads");
+    /** A reader that cannot publish CacheMiss events silently stops absent keys from ever being filled. */
+    static final String READER_MISS_EVENT_FAILURES = "CacheMissEventFailures";
 
     private static final Duration PERIOD = Duration.minutes(5);
 
@@ -76,6 +78,9 @@ final class Monitoring extends Construct {
         // only a run of them is worth a page (persistent failures also fail executions).
         alarms.add(alarm("RefreshErrors", prefix + "-refresh-errors", "Refresh tasks keep failing.",
                 resources.refresh().metricErrors(sum()), 5));
+        alarms.add(alarm("ReaderMissEventFailures", prefix + "-reader-miss-events-failing",
+                "The reader could not publish CacheMiss events: misses are not being refreshed.",
+                readerMetrics(resources.reader(), List.of(READER_MISS_EVENT_FAILURES)).get(0), 1));
         alarms.add(alarm("ReaderThrottles", prefix + "-reader-throttles", "Reads are being throttled.",
                 resources.reader().metricThrottles(sum()), 1));
         alarms.add(alarm("RefreshThrottles", prefix + "-refresh-throttles", "Refresh tasks are being throttled.",
@@ -91,7 +96,7 @@ final class Monitoring extends Construct {
                 .width(24).height(2).build());
         dashboard.addWidgets(
                 graph("Reads by tier", readerMetrics(reader, READER_TIER_METRICS), true),
-                graph("Misses, stale serves, primes", readerMetrics(reader, READER_OTHER_METRICS), false));
+                graph("Misses, stale serves, pending answers, primes", readerMetrics(reader, READER_OTHER_METRICS), false));
         dashboard.addWidgets(
                 graph("Refreshes", List.of(resources.stateMachine().metricStarted(sum()),
                         resources.stateMachine().metricSucceeded(sum())), false),

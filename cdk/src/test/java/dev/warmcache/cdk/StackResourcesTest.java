@@ -241,6 +241,9 @@ class StackResourcesTest {
             assertTrue(watched.contains("AWS/Lambda:Errors:" + fn), f + " errors");
             assertTrue(watched.contains("AWS/Lambda:Throttles:" + fn), f + " throttles");
         }
+        JsonNode reader = ref(byLogicalId("AWS::Lambda::Function", "Reader").getKey());
+        assertTrue(watched.contains(WarmcacheStack.METRICS_NAMESPACE + ":" + Monitoring.READER_MISS_EVENT_FAILURES + ":" + reader),
+                "the reader's failure to publish misses is an alarm");
     }
 
     @Test
