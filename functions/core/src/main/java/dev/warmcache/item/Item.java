@@ -1,0 +1,105 @@
+package dev.warmcache.item;
+
+import dev.warmcache.id.ItemId;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One cached key as stored in the table (see docs/item.md for the attribute mapping).
+ *
+ * @param id            the key
+ * @param value         the origin body; {@code null} exactly when {@code notFound}
+ * @param contentType   the origin's content type, or {@code null} if it sent none
+ * @param version       strictly increasing per id; every write is conditional on it
+ * @param fetchedAt     epoch milliseconds of the origin fetch
+ * @param expiresAt     epoch seconds, the table's TTL attribute (already jittered by the writer)
+ * @param etag          origin validator for conditional GETs, or {@code null}
+ * @param lastModified  origin validator for conditional GETs, or {@code null}
+ * @param notFound      a negative entry: the origin answered 404
+ * @param idleRefreshes refreshes since a reader last read the item from DynamoDB
+ */
+public record Item(ItemId id, String value, String contentType, long version, long fetchedAt, long expiresAt,
+                   String etag, String lastModified, boolean notFound, int idleRefreshes) {
+
+    public Item {
+        Objects.requireNonNull(id, "id");
+        if (version < 0) {
+            throw new IllegalArgumentException("version must not be negative, got " + version);
+        }
+        if (idleRefreshes < 0) {
+            throw new IllegalArgumentException("idleRefreshes must not be negative, got " + idleRefreshes);
+        }
+        if (notFound && value != null) {
+            throw new IllegalArgumentException("a negative entry carries no value");
+        }
+        if (!notFound && value == null) {
+            throw new IllegalArgumentException("an item that is not a negative entry needs a value");
+        }
+    }
+
+    public static Builder builder(ItemId id) {
+        return new Builder(id);
+    }
+
+    /** True once the TTL has passed: DynamoDB deletes lazily, so presence never means freshness. */
+    public boolean isExpiredAt(Instant now) {
+        return now.getEpochSecond() >= expiresAt;
+    }
+
+    public Instant expiresAtInstant() {
+        return Instant.ofEpochSecond(expiresAt);
+    }
+
+    /** True if the value is JSON and should be returned as JSON rather than as a string. */
+    public boolean isJson() {
+        if (contentType == null) {
+            return false;
+        }
+        String base = contentType.toLowerCase(java.util.Locale.ROOT);
+        int semi = base.indexOf(';');
+        if (semi >= 0) {
+            base = base.substring(0, semi);
+        }
+        base = base.trim();
+        return base.equals("application/json") || base.endsWith("+json");
+    }
+
+    public Builder toBuilder() {
+        return new Builder(id).value(value).contentType(contentType).version(version).fetchedAt(fetchedAt)
+                .expiresAt(expiresAt).etag(etag).lastModified(lastModified).notFound(notFound)
+                .idleRefreshes(idleRefreshes);
+    }
+
+    /** Builds an {@link Item}; unset fields are null, zero or false. */
+    public static final class Builder {
+        private final ItemId id;
+        private String value;
+        private String contentType;
+        private long version;
+        private long fetchedAt;
+        private long expiresAt;
+        private String etag;
+        private String lastModified;
+        private boolean notFound;
+        private int idleRefreshes;
+
+        private Builder(ItemId id) {
+            this.id = id;
+        }
+
+        public Builder value(String value) { this.value = value; return this; }
+        public Builder contentType(String contentType) { this.contentType = contentType; return this; }
+        public Builder version(long version) { this.version = version; return this; }
+        public Builder fetchedAt(long epochMillis) { this.fetchedAt = epochMillis; return this; }
+        public Builder expiresAt(long epochSeconds) { this.expiresAt = epochSeconds; return this; }
+        public Builder etag(String etag) { this.etag = etag; return this; }
+        public Builder lastModified(String lastModified) { this.lastModified = lastModified; return this; }
+        public Builder notFound(boolean notFound) { this.notFound = notFound; return this; }
+        public Builder idleRefreshes(int idleRefreshes) { this.idleRefreshes = idleRefreshes; return this; }
+
+        public Item build() {
+            return new Item(id, value, contentType, version, fetchedAt, expiresAt, etag, lastModified, notFound,
+                    idleRefreshes);
+        }
+    }
+}

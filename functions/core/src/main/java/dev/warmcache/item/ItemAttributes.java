@@ -1,0 +1,25 @@
+package dev.warmcache.item;
+
+/**
+ * Attribute names of the table, for code (ASL parameters, stream filters, the twin's console)
+ * that must name them without going through {@link ItemStore}.
+ */
+public final class ItemAttributes {
+    public static final String ID = "id";
+    public static final String VALUE = "value";
+    public static final String CONTENT_TYPE = "contentType";
+    public static final String VERSION = "version";
+    public static final String FETCHED_AT = "fetchedAt";
+    public static final String EXPIRES_AT = "expiresAt";
+    public static final String ETAG = "etag";
+    public static final String LAST_MODIFIED = "lastModified";
+    public static final String NOT_FOUND = "notFound";
+    public static final String IDLE_REFRESHES = "idleRefreshes";
+    /** Who holds the refresh lease (an execution name or task id). */
+    public static final String LEASE_OWNER = "leaseOwner";
+    /** Epoch milliseconds after which the lease is void and anyone may take it. */
+    public static final String LEASE_UNTIL = "leaseUntil";
+
+    private ItemAttributes() {
+    }
+}

@@ -1,0 +1,250 @@
+package dev.warmcache.item;
+
+import static dev.warmcache.item.ItemAttributes.CONTENT_TYPE;
+import static dev.warmcache.item.ItemAttributes.ETAG;
+import static dev.warmcache.item.ItemAttributes.EXPIRES_AT;
+import static dev.warmcache.item.ItemAttributes.FETCHED_AT;
+import static dev.warmcache.item.ItemAttributes.ID;
+import static dev.warmcache.item.ItemAttributes.IDLE_REFRESHES;
+import static dev.warmcache.item.ItemAttributes.LAST_MODIFIED;
+import static dev.warmcache.item.ItemAttributes.LEASE_OWNER;
+import static dev.warmcache.item.ItemAttributes.LEASE_UNTIL;
+import static dev.warmcache.item.ItemAttributes.NOT_FOUND;
+import static dev.warmcache.item.ItemAttributes.VALUE;
+import static dev.warmcache.item.ItemAttributes.VERSION;
+
+import dev.warmcache.id.InvalidIdException;
+import dev.warmcache.id.ItemId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+
+/**
+ * The one place that maps {@link Item} to and from DynamoDB attributes.
+ *
+ * <p>Writes never lower {@code version}: {@link #put} is conditional on the stored version being
+ * absent or strictly lower, so a slow refresh that lost a race returns {@code false} instead of
+ * overwriting a newer value. The refresh lease lives on the same item ({@code leaseOwner},
+ * {@code leaseUntil}); see docs/item.md for why and for the rules that keep a lease from hiding
+ * a value.
+ *
+ * <pre>{@code
+ * ItemStore store = new ItemStore(AwsClients.dynamoDb(settings), settings.tableName());
+ * Optional<Item> item = store.get(ItemId.of("15"), ReadConsistency.EVENTUAL);
+ * boolean written = store.put(next);   // false: someone already stored this or a newer version
+ * }</pre>
+ */
+public final class ItemStore {
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+
+    public ItemStore(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+        this.tableName = Objects.requireNonNull(tableName, "tableName");
+    }
+
+    public String tableName() {
+        return tableName;
+    }
+
+    /**
+     * Reads the item. A lease-only record (a lease taken on a key that never had a value) has
+     * no {@code version} and reads as absent.
+     */
+    public Optional<Item> get(ItemId id, ReadConsistency consistency) {
+        GetItemResponse response = dynamoDb.getItem(b -> b
+                .tableName(tableName)
+                .key(key(id))
+                .consistentRead(consistency == ReadConsistency.STRONG));
+        if (!response.hasItem() || response.item().isEmpty()) {
+            return Optional.empty();
+        }
+        return fromAttributes(response.item());
+    }
+
+    /**
+     * Writes the whole item if the stored version is absent or lower. Replacing the whole item
+     * also drops any lease attributes: a successful write is how a refresh releases its lease.
+     *
+     * @return {@code true} if written, {@code false} if the table already holds this version or a newer one
+     */
+    public boolean put(Item item) {
+        try {
+            dynamoDb.putItem(b -> b
+                    .tableName(tableName)
+                    .item(toAttributes(item))
+                    .conditionExpression("attribute_not_exists(#v) OR #v < :v")
+                    .expressionAttributeNames(Map.of("#v", VERSION))
+                    .expressionAttributeValues(Map.of(":v", number(item.version()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Sets {@code idleRefreshes} to zero if it is above zero, marking the key as read so the
+     * workflow keeps refreshing it. Skips the write (and its cost) when it is already zero.
+     *
+     * @return {@code true} if a reset was written
+     */
+    public boolean resetIdle(ItemId id) {
+        try {
+            dynamoDb.updateItem(b -> b
+                    .tableName(tableName)
+                    .key(key(id))
+                    .updateExpression("SET #idle = :zero")
+                    .conditionExpression("attribute_exists(#v) AND #idle > :zero")
+                    .expressionAttributeNames(Map.of("#idle", IDLE_REFRESHES, "#v", VERSION))
+                    .expressionAttributeValues(Map.of(":zero", number(0))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Takes the refresh lease for {@code id} if it is free, void (deadline passed) or already
+     * ours. Touches only the lease attributes, so the value stays readable meanwhile.
+     *
+     * @return {@code true} if {@code owner} now holds the lease until {@code now + length}
+     */
+    public boolean tryAcquireLease(ItemId id, String owner, Instant now, Duration length) {
+        Objects.requireNonNull(owner, "owner");
+        long until = now.plus(length).toEpochMilli();
+        try {
+            dynamoDb.updateItem(b -> b
+                    .tableName(tableName)
+                    .key(key(id))
+                    .updateExpression("SET #owner = :owner, #until = :until")
+                    .conditionExpression("attribute_not_exists(#until) OR #until <= :now OR #owner = :owner")
+                    .expressionAttributeNames(Map.of("#owner", LEASE_OWNER, "#until", LEASE_UNTIL))
+                    .expressionAttributeValues(Map.of(
+                            ":owner", AttributeValue.fromS(owner),
+                            ":until", number(until),
+                            ":now", number(now.toEpochMilli()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Gives the lease back early (after a failed refresh). A no-op if someone else holds it.
+     *
+     * @return {@code true} if {@code owner} held the lease and it is now released
+     */
+    public boolean releaseLease(ItemId id, String owner) {
+        try {
+            dynamoDb.updateItem(b -> b
+                    .tableName(tableName)
+                    .key(key(id))
+                    .updateExpression("REMOVE #owner, #until")
+                    .conditionExpression("#owner = :owner")
+                    .expressionAttributeNames(Map.of("#owner", LEASE_OWNER, "#until", LEASE_UNTIL))
+                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    public static Map<String, AttributeValue> key(ItemId id) {
+        return Map.of(ID, AttributeValue.fromS(id.value()));
+    }
+
+    /** The attribute map of {@code item}; null fields are left out rather than stored as NULL. */
+    public static Map<String, AttributeValue> toAttributes(Item item) {
+        Map<String, AttributeValue> m = new HashMap<>(16);
+        m.put(ID, AttributeValue.fromS(item.id().value()));
+        if (item.value() != null) {
+            m.put(VALUE, AttributeValue.fromS(item.value()));
+        }
+        putIfPresent(m, CONTENT_TYPE, item.contentType());
+        m.put(VERSION, number(item.version()));
+        m.put(FETCHED_AT, number(item.fetchedAt()));
+        m.put(EXPIRES_AT, number(item.expiresAt()));
+        putIfPresent(m, ETAG, item.etag());
+        putIfPresent(m, LAST_MODIFIED, item.lastModified());
+        if (item.notFound()) {
+            m.put(NOT_FOUND, AttributeValue.fromBool(true));
+        }
+        m.put(IDLE_REFRESHES, number(item.idleRefreshes()));
+        return m;
+    }
+
+    /**
+     * Parses a stored item. Returns empty for a record without {@code version} (lease only);
+     * throws {@link MalformedItemException} for a record that cannot be a warmcache item.
+     */
+    public static Optional<Item> fromAttributes(Map<String, AttributeValue> m) {
+        AttributeValue idAttr = m.get(ID);
+        if (idAttr == null || idAttr.s() == null) {
+            throw new MalformedItemException("item has no string id");
+        }
+        ItemId id;
+        try {
+            id = ItemId.of(idAttr.s());
+        } catch (InvalidIdException e) {
+            throw new MalformedItemException("item id is invalid: " + e.getMessage());
+        }
+        if (!m.containsKey(VERSION)) {
+            return Optional.empty();
+        }
+        boolean notFound = m.containsKey(NOT_FOUND) && Boolean.TRUE.equals(m.get(NOT_FOUND).bool());
+        String value = string(m, VALUE);
+        if (!notFound && value == null) {
+            throw new MalformedItemException("item " + id + " has neither a value nor notFound");
+        }
+        return Optional.of(new Item(
+                id,
+                notFound ? null : value,
+                string(m, CONTENT_TYPE),
+                longNumber(m, id, VERSION, 0),
+                longNumber(m, id, FETCHED_AT, 0),
+                longNumber(m, id, EXPIRES_AT, 0),
+                string(m, ETAG),
+                string(m, LAST_MODIFIED),
+                notFound,
+                (int) Math.min(Integer.MAX_VALUE, Math.max(0, longNumber(m, id, IDLE_REFRESHES, 0)))));
+    }
+
+    private static void putIfPresent(Map<String, AttributeValue> m, String name, String value) {
+        if (value != null) {
+            m.put(name, AttributeValue.fromS(value));
+        }
+    }
+
+    private static String string(Map<String, AttributeValue> m, String name) {
+        AttributeValue v = m.get(name);
+        return v == null ? null : v.s();
+    }
+
+    private static long longNumber(Map<String, AttributeValue> m, ItemId id, String name, long fallback) {
+        AttributeValue v = m.get(name);
+        if (v == null || v.n() == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.n());
+        } catch (NumberFormatException e) {
+            try {
+                return new java.math.BigDecimal(v.n()).longValueExact();
+            } catch (ArithmeticException | NumberFormatException e2) {
+                throw new MalformedItemException("item " + id + " has a non-integer " + name);
+            }
+        }
+    }
+
+    private static AttributeValue number(long n) {
+        return AttributeValue.fromN(Long.toString(n));
+    }
+}

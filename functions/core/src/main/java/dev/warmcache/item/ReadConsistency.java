@@ -1,0 +1,7 @@
+package dev.warmcache.item;
+
+/** DynamoDB read consistency; STRONG costs twice the read units and is used for primes only. */
+public enum ReadConsistency {
+    EVENTUAL,
+    STRONG
+}

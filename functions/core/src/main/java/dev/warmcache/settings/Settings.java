@@ -1,0 +1,237 @@
+package dev.warmcache.settings;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every knob of warmcache, read once from an environment map.
+ *
+ * <p>Handlers build it from {@code System.getenv()} on AWS and from a per-function map in the
+ * local twin and in tests (the twin hosts many functions in one JVM, so the process
+ * environment cannot differ between them). All settings are optional; a present but
+ * malformed value fails fast with {@link InvalidSettingException} naming the variable,
+ * rather than silently falling back to a default nobody asked for.
+ *
+ * <pre>{@code
+ * Settings settings = Settings.from(Map.of("TABLE_NAME", "warmcache", "MISS_WAIT_MS", "500"));
+ * settings.missWait();  // PT0.5S
+ * }</pre>
+ */
+public final class Settings {
+
+    private final String tableName;
+    private final String eventBusName;
+    private final Duration memoryTtl;
+    private final long memoryMaxEntries;
+    private final long memoryMaxBytes;
+    private final Duration maxStale;
+    private final Duration missWait;
+    private final Duration missInterval;
+    private final int maxValueBytes;
+    private final Duration ttl;
+    private final double ttlJitter;
+    private final Duration negativeTtl;
+    private final Duration graceTtl;
+    private final Duration lease;
+    private final int maxIdleRefreshes;
+    private final int primeFanout;
+    private final Optional<String> originUrlTemplate;
+    private final Duration originConnectTimeout;
+    private final Duration originReadTimeout;
+    private final Optional<String> serviceName;
+    private final String metricsNamespace;
+    private final String region;
+    private final Optional<URI> dynamoDbEndpoint;
+    private final Optional<URI> eventBridgeEndpoint;
+    private final Optional<URI> lambdaEndpoint;
+    private final Optional<StaticCredentials> credentials;
+    private final Map<String, String> env;
+
+    private Settings(Map<String, String> env) {
+        Reader r = new Reader(env);
+        this.env = Map.copyOf(env);
+        this.tableName = r.name("TABLE_NAME", "warmcache");
+        this.eventBusName = r.name("EVENT_BUS_NAME", "warmcache");
+        this.memoryTtl = r.seconds("MEMORY_TTL_SECONDS", 60, 0, 86_400);
+        this.memoryMaxEntries = r.integer("MEMORY_MAX_ENTRIES", 10_000, 0, Integer.MAX_VALUE);
+        this.memoryMaxBytes = r.integer("MEMORY_MAX_BYTES", 64L * 1024 * 1024, 0, Long.MAX_VALUE / 2);
+        this.maxStale = r.seconds("MAX_STALE_SECONDS", 300, 0, 86_400 * 7L);
+        this.missWait = r.millis("MISS_WAIT_MS", 3_000, 0, 900_000);
+        this.missInterval = r.seconds("MISS_INTERVAL_SECONDS", 10, 0, 86_400);
+        this.maxValueBytes = (int) r.integer("MAX_VALUE_BYTES", 262_144, 1, 400 * 1024 - 4096);
+        this.ttl = r.seconds("TTL_SECONDS", 300, 1, 86_400 * 365L);
+        this.ttlJitter = r.fraction("TTL_JITTER", 0.10);
+        this.negativeTtl = r.seconds("NEGATIVE_TTL_SECONDS", 60, 1, 86_400 * 365L);
+        this.graceTtl = r.seconds("GRACE_TTL_SECONDS", 120, 1, 86_400 * 365L);
+        this.lease = r.seconds("LEASE_SECONDS", 30, 1, 3_600);
+        this.maxIdleRefreshes = (int) r.integer("MAX_IDLE_REFRESHES", 3, 0, 1_000_000);
+        this.primeFanout = (int) r.integer("PRIME_FANOUT", 4, 0, 1_000);
+        this.originUrlTemplate = r.optional("ORIGIN_URL_TEMPLATE");
+        this.originConnectTimeout = r.millis("ORIGIN_CONNECT_TIMEOUT_MS", 1_000, 1, 900_000);
+        this.originReadTimeout = r.millis("ORIGIN_READ_TIMEOUT_MS", 3_000, 1, 900_000);
+        this.serviceName = r.optional("POWERTOOLS_SERVICE_NAME");
+        this.metricsNamespace = r.name("POWERTOOLS_METRICS_NAMESPACE", "warmcache");
+        this.region = r.name("AWS_REGION", r.optional("AWS_DEFAULT_REGION").orElse("us-east-1"));
+        Optional<URI> common = r.uri("AWS_ENDPOINT_URL");
+        this.dynamoDbEndpoint = r.uri("AWS_ENDPOINT_URL_DYNAMODB").or(() -> common);
+        this.eventBridgeEndpoint = r.uri("AWS_ENDPOINT_URL_EVENTBRIDGE").or(() -> common);
+        this.lambdaEndpoint = r.uri("AWS_ENDPOINT_URL_LAMBDA").or(() -> common);
+        Optional<String> key = r.optional("AWS_ACCESS_KEY_ID");
+        Optional<String> secret = r.optional("AWS_SECRET_ACCESS_KEY");
+        this.credentials = key.isPresent() && secret.isPresent()
+                ? Optional.of(new StaticCredentials(key.get(), secret.get(), r.optional("AWS_SESSION_TOKEN")))
+                : Optional.empty();
+    }
+
+    /** Reads every setting from {@code env}; absent or empty variables take their defaults. */
+    public static Settings from(Map<String, String> env) {
+        if (env == null) {
+            throw new InvalidSettingException("the environment map is null");
+        }
+        return new Settings(env);
+    }
+
+    /** Defaults only, as if no variable were set. */
+    public static Settings defaults() {
+        return new Settings(Map.of());
+    }
+
+    /** Access key, secret and optional session token, given explicitly in the environment map. */
+    public record StaticCredentials(String accessKeyId, String secretAccessKey, Optional<String> sessionToken) {
+        @Override
+        public String toString() {
+            return "StaticCredentials[accessKeyId=" + accessKeyId + ", secret=***]";
+        }
+    }
+
+    public String tableName() { return tableName; }
+    public String eventBusName() { return eventBusName; }
+    /** Longest age of an entry in a reader's memory tier ({@code MEMORY_TTL_SECONDS}, 60). */
+    public Duration memoryTtl() { return memoryTtl; }
+    public long memoryMaxEntries() { return memoryMaxEntries; }
+    /** Weight bound of the memory tier, estimated from UTF-16 string sizes ({@code MEMORY_MAX_BYTES}). */
+    public long memoryMaxBytes() { return memoryMaxBytes; }
+    /** How long past {@code expiresAt} a reader still serves a value marked stale. */
+    public Duration maxStale() { return maxStale; }
+    /** How long a reader waits for the workflow to land an absent key. */
+    public Duration missWait() { return missWait; }
+    /** At most one CacheMiss per key per reader instance within this interval. */
+    public Duration missInterval() { return missInterval; }
+    public int maxValueBytes() { return maxValueBytes; }
+    public Duration ttl() { return ttl; }
+    /** Relative TTL jitter, 0 to 1 (0.10 means plus or minus 10%). */
+    public double ttlJitter() { return ttlJitter; }
+    public Duration negativeTtl() { return negativeTtl; }
+    public Duration graceTtl() { return graceTtl; }
+    public Duration lease() { return lease; }
+    public int maxIdleRefreshes() { return maxIdleRefreshes; }
+    public int primeFanout() { return primeFanout; }
+    public Optional<String> originUrlTemplate() { return originUrlTemplate; }
+    public Duration originConnectTimeout() { return originConnectTimeout; }
+    public Duration originReadTimeout() { return originReadTimeout; }
+    public Optional<String> serviceName() { return serviceName; }
+    public String metricsNamespace() { return metricsNamespace; }
+    public String region() { return region; }
+    public Optional<URI> dynamoDbEndpoint() { return dynamoDbEndpoint; }
+    public Optional<URI> eventBridgeEndpoint() { return eventBridgeEndpoint; }
+    public Optional<URI> lambdaEndpoint() { return lambdaEndpoint; }
+    public Optional<StaticCredentials> credentials() { return credentials; }
+
+    /** The raw map these settings were read from, for settings a module adds on its own. */
+    public Map<String, String> env() { return env; }
+
+    @Override
+    public String toString() {
+        return "Settings[table=" + tableName + ", bus=" + eventBusName + ", region=" + region
+                + ", memoryTtl=" + memoryTtl + ", maxStale=" + maxStale + ", missWait=" + missWait
+                + ", dynamoDbEndpoint=" + dynamoDbEndpoint.map(URI::toString).orElse("default") + "]";
+    }
+
+    /** Parses one variable at a time so each error names exactly the variable at fault. */
+    private static final class Reader {
+        private final Map<String, String> env;
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        Optional<String> optional(String name) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+        }
+
+        String name(String name, String fallback) {
+            String v = optional(name).orElse(fallback);
+            if (v.length() > 256) {
+                throw new InvalidSettingException(name + " is longer than 256 characters");
+            }
+            return v;
+        }
+
+        long integer(String name, long fallback, long min, long max) {
+            Optional<String> raw = optional(name);
+            if (raw.isEmpty()) {
+                return fallback;
+            }
+            long v;
+            try {
+                v = Long.parseLong(raw.get());
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(name + " must be a whole number, got \"" + clip(raw.get()) + "\"");
+            }
+            if (v < min || v > max) {
+                throw new InvalidSettingException(name + " must be between " + min + " and " + max + ", got " + v);
+            }
+            return v;
+        }
+
+        Duration seconds(String name, long fallback, long min, long max) {
+            return Duration.ofSeconds(integer(name, fallback, min, max));
+        }
+
+        Duration millis(String name, long fallback, long min, long max) {
+            return Duration.ofMillis(integer(name, fallback, min, max));
+        }
+
+        double fraction(String name, double fallback) {
+            Optional<String> raw = optional(name);
+            if (raw.isEmpty()) {
+                return fallback;
+            }
+            double v;
+            try {
+                v = Double.parseDouble(raw.get());
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(name + " must be a number between 0 and 1, got \"" + clip(raw.get()) + "\"");
+            }
+            if (!(v >= 0.0 && v <= 1.0)) {
+                throw new InvalidSettingException(name + " must be between 0 and 1, got " + raw.get());
+            }
+            return v;
+        }
+
+        Optional<URI> uri(String name) {
+            Optional<String> raw = optional(name);
+            if (raw.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                URI uri = new URI(raw.get());
+                if (uri.getScheme() == null || uri.getHost() == null
+                        || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                    throw new InvalidSettingException(name + " must be an http(s) URL with a host, got \"" + clip(raw.get()) + "\"");
+                }
+                return Optional.of(uri);
+            } catch (URISyntaxException e) {
+                throw new InvalidSettingException(name + " is not a valid URL: \"" + clip(raw.get()) + "\"");
+            }
+        }
+
+        private static String clip(String s) {
+            return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+        }
+    }
+}

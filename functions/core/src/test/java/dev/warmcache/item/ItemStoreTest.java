@@ -1,0 +1,131 @@
+package dev.warmcache.item;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warmcache.id.ItemId;
+import dev.warmcache.testing.DynamoDbLocalFixture;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+class ItemStoreTest {
+
+    @RegisterExtension
+    static final DynamoDbLocalFixture DYNAMODB = new DynamoDbLocalFixture();
+
+    private static final ItemId ID = ItemId.of("15");
+    private ItemStore store;
+
+    @BeforeEach
+    void setUp() {
+        DYNAMODB.clear();
+        store = new ItemStore(DYNAMODB.client(), DynamoDbLocalFixture.TABLE);
+    }
+
+    private static Item item(long version) {
+        return Item.builder(ID).value("{\"n\":" + version + "}").contentType("application/json")
+                .version(version).fetchedAt(1_700_000_000_000L + version).expiresAt(1_700_000_300L)
+                .etag("\"e" + version + "\"").lastModified("Tue, 14 Nov 2023 22:13:20 GMT").idleRefreshes(2).build();
+    }
+
+    @Test
+    void roundTripsEveryAttribute() {
+        Item written = item(3);
+        assertTrue(store.put(written));
+        assertEquals(Optional.of(written), store.get(ID, ReadConsistency.EVENTUAL));
+        assertEquals(Optional.of(written), store.get(ID, ReadConsistency.STRONG));
+    }
+
+    @Test
+    void absentKeyReadsEmpty() {
+        assertEquals(Optional.empty(), store.get(ItemId.of("nobody"), ReadConsistency.STRONG));
+    }
+
+    @Test
+    void negativeEntryRoundTrips() {
+        Item negative = Item.builder(ID).notFound(true).version(1).fetchedAt(5).expiresAt(60).build();
+        assertTrue(store.put(negative));
+        Item read = store.get(ID, ReadConsistency.STRONG).orElseThrow();
+        assertTrue(read.notFound());
+        assertEquals(null, read.value());
+        assertFalse(DYNAMODB.client().getItem(b -> b.tableName("warmcache").key(ItemStore.key(ID))).item().containsKey("value"));
+    }
+
+    @Test
+    void putNeverLowersOrRepeatsVersion() {
+        assertTrue(store.put(item(5)));
+        assertFalse(store.put(item(4)), "older version must lose");
+        assertFalse(store.put(item(5)), "same version must lose");
+        assertEquals(5, store.get(ID, ReadConsistency.STRONG).orElseThrow().version());
+        assertTrue(store.put(item(6)));
+        assertEquals(6, store.get(ID, ReadConsistency.STRONG).orElseThrow().version());
+    }
+
+    @Test
+    void idleResetWritesOnlyWhenAboveZero() {
+        store.put(item(1));
+        assertTrue(store.resetIdle(ID));
+        assertEquals(0, store.get(ID, ReadConsistency.STRONG).orElseThrow().idleRefreshes());
+        assertFalse(store.resetIdle(ID), "already zero: no write");
+        assertFalse(store.resetIdle(ItemId.of("absent")), "absent key: nothing is created");
+        assertEquals(Optional.empty(), store.get(ItemId.of("absent"), ReadConsistency.STRONG));
+        assertFalse(DYNAMODB.client().getItem(b -> b.tableName("warmcache").key(ItemStore.key(ItemId.of("absent")))).hasItem()
+                && !DYNAMODB.client().getItem(b -> b.tableName("warmcache").key(ItemStore.key(ItemId.of("absent")))).item().isEmpty());
+    }
+
+    @Test
+    void leaseIsExclusiveUntilItLapses() {
+        Instant now = Instant.ofEpochMilli(1_700_000_000_000L);
+        store.put(item(1));
+        assertTrue(store.tryAcquireLease(ID, "exec-a", now, Duration.ofSeconds(30)));
+        assertFalse(store.tryAcquireLease(ID, "exec-b", now.plusSeconds(29), Duration.ofSeconds(30)));
+        assertTrue(store.tryAcquireLease(ID, "exec-a", now.plusSeconds(1), Duration.ofSeconds(30)), "re-entrant for its owner");
+        assertTrue(store.tryAcquireLease(ID, "exec-b", now.plusSeconds(32), Duration.ofSeconds(30)), "a crashed holder's lease lapses");
+        assertEquals(item(1), store.get(ID, ReadConsistency.STRONG).orElseThrow(), "the value stays readable under a lease");
+    }
+
+    @Test
+    void leaseOnAnAbsentKeyReadsAsAbsentAndPutReleasesIt() {
+        Instant now = Instant.now();
+        assertTrue(store.tryAcquireLease(ID, "exec-a", now, Duration.ofSeconds(30)));
+        assertEquals(Optional.empty(), store.get(ID, ReadConsistency.STRONG), "a lease alone is not an item");
+        assertTrue(store.put(item(1)), "the lease holder's first write lands");
+        Map<String, AttributeValue> raw = DYNAMODB.client().getItem(b -> b.tableName("warmcache").key(ItemStore.key(ID))).item();
+        assertFalse(raw.containsKey(ItemAttributes.LEASE_OWNER));
+        assertTrue(store.tryAcquireLease(ID, "exec-b", now, Duration.ofSeconds(30)), "released by the write");
+    }
+
+    @Test
+    void releaseOnlyByOwner() {
+        Instant now = Instant.now();
+        store.put(item(1));
+        store.tryAcquireLease(ID, "exec-a", now, Duration.ofSeconds(30));
+        assertFalse(store.releaseLease(ID, "exec-b"));
+        assertTrue(store.releaseLease(ID, "exec-a"));
+        assertTrue(store.tryAcquireLease(ID, "exec-b", now, Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void foreignRecordsAreRejectedReadably() {
+        DYNAMODB.client().putItem(b -> b.tableName("warmcache").item(Map.of(
+                "id", AttributeValue.fromS("bad"), "version", AttributeValue.fromN("1"))));
+        MalformedItemException e = assertThrows(MalformedItemException.class,
+                () -> store.get(ItemId.of("bad"), ReadConsistency.EVENTUAL));
+        assertEquals("item bad has neither a value nor notFound", e.getMessage());
+    }
+
+    @Test
+    void expiryIsJudgedByTheReaderNotByPresence() {
+        Item it = item(1);
+        assertFalse(it.isExpiredAt(Instant.ofEpochSecond(1_700_000_299L)));
+        assertTrue(it.isExpiredAt(Instant.ofEpochSecond(1_700_000_300L)));
+    }
+}

@@ -1,0 +1,6 @@
+package dev.warmcache.local.stepfunctions;
+
+/** Step Functions' execution statuses (Standard workflows). */
+public enum ExecutionStatus {
+  RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED
+}

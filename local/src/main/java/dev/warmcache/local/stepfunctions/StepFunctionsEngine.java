@@ -1,0 +1,504 @@
+package dev.warmcache.local.stepfunctions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Step Functions for the twin: state machines, executions and their histories, with the ASL
+ * walked by the Node sidecar and every Task state handed to a {@link TaskHandler}. See the
+ * package documentation for the API and its AWS mapping.
+ */
+public final class StepFunctionsEngine implements AutoCloseable {
+
+  static final String REGION = "us-east-1";
+  static final String ACCOUNT = "000000000000";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
+
+  private final TaskHandler tasks;
+  private final Sidecar sidecar;
+  private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Void>> definitions = new ConcurrentHashMap<>();
+  private final Map<String, Run> runs = new ConcurrentHashMap<>();
+  private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
+  private final ExecutorService taskThreads = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "sfn-task");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private StepFunctionsEngine(Path sidecarDirectory, String node, TaskHandler tasks) {
+    this.tasks = tasks;
+    this.sidecar = Sidecar.start(sidecarDirectory, node, this::onMessage, this::onSidecarExit);
+  }
+
+  /** Starts the sidecar with {@code node} from the PATH. */
+  public static StepFunctionsEngine start(Path sidecarDirectory, TaskHandler tasks) {
+    return new StepFunctionsEngine(sidecarDirectory, "node", tasks);
+  }
+
+  public static StepFunctionsEngine start(Path sidecarDirectory, String nodeExecutable, TaskHandler tasks) {
+    return new StepFunctionsEngine(sidecarDirectory, nodeExecutable, tasks);
+  }
+
+  /** The twin's ARN for a state machine name. */
+  public static String stateMachineArn(String name) {
+    return "arn:aws:states:" + REGION + ":" + ACCOUNT + ":stateMachine:" + name;
+  }
+
+  /**
+   * Fills {@code ${Name}} placeholders as CDK's definitionSubstitutions do. The values land inside
+   * JSON strings, so they are escaped as string content; a placeholder without a value is an error.
+   */
+  public static String substitute(String definition, Map<String, String> substitutions) {
+    Matcher m = PLACEHOLDER.matcher(definition);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String value = substitutions.get(m.group(1));
+      if (value == null) {
+        throw new StepFunctionsException("InvalidDefinition", "No substitution for placeholder ${" + m.group(1) + "}");
+      }
+      String escaped = JSON.getNodeFactory().textNode(value).toString();
+      m.appendReplacement(out, Matcher.quoteReplacement(escaped.substring(1, escaped.length() - 1)));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /**
+   * Registers a state machine (CreateStateMachine). The definition is substituted, then validated
+   * by the sidecar's interpreter; an invalid one is refused with {@code InvalidDefinition}.
+   */
+  public StateMachine createStateMachine(String name, String definition, Map<String, String> substitutions, String roleArn) {
+    if (!NAME.matcher(name).matches()) {
+      throw new StepFunctionsException("InvalidName", "Invalid state machine name: " + name);
+    }
+    String arn = stateMachineArn(name);
+    String text = substitute(definition, substitutions);
+    try {
+      JSON.readTree(text);
+    } catch (IOException e) {
+      throw new StepFunctionsException("InvalidDefinition", "The definition is not JSON: " + e.getMessage());
+    }
+    CompletableFuture<Void> defined = new CompletableFuture<>();
+    definitions.put(arn, defined);
+    ObjectNode message = JSON.createObjectNode().put("type", "define").put("stateMachineArn", arn).put("definition", text);
+    sidecar.send(message);
+    try {
+      defined.get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new StepFunctionsException("InvalidDefinition", e.getCause().getMessage());
+    } catch (TimeoutException | InterruptedException e) {
+      throw new IllegalStateException("The Step Functions sidecar did not answer", e);
+    } finally {
+      definitions.remove(arn);
+    }
+    StateMachine machine = new StateMachine(arn, name, text, roleArn, Instant.now());
+    machines.put(arn, machine);
+    return machine;
+  }
+
+  public Optional<StateMachine> stateMachine(String arn) {
+    return Optional.ofNullable(machines.get(arn));
+  }
+
+  public List<StateMachine> stateMachines() {
+    return machines.values().stream().sorted(Comparator.comparing(StateMachine::name)).toList();
+  }
+
+  /**
+   * Starts an execution (StartExecution). As for Standard workflows, starting a running
+   * execution's name again with the same input returns that execution; any other reuse of a name is
+   * {@code ExecutionAlreadyExists}.
+   *
+   * @param name {@code null} for a generated one
+   * @param input JSON text, {@code null} for {@code {}}
+   */
+  public Execution startExecution(String stateMachineArn, String name, String input) {
+    StateMachine machine = machines.get(stateMachineArn);
+    if (machine == null) {
+      throw new StepFunctionsException("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'");
+    }
+    String executionName = name == null ? UUID.randomUUID().toString() : name;
+    if (!NAME.matcher(executionName).matches()) {
+      throw new StepFunctionsException("InvalidName", "Invalid Name: '" + executionName + "'");
+    }
+    String inputText = input == null ? "{}" : input;
+    JsonNode inputJson;
+    try {
+      inputJson = JSON.readTree(inputText);
+    } catch (IOException e) {
+      throw new StepFunctionsException("InvalidExecutionInput", "Invalid State Machine Execution Input: '" + e.getMessage() + "'");
+    }
+    if (inputJson == null) {
+      throw new StepFunctionsException("InvalidExecutionInput", "Invalid State Machine Execution Input: empty");
+    }
+    String executionArn = "arn:aws:states:" + REGION + ":" + ACCOUNT + ":execution:" + machine.name() + ":" + executionName;
+    Run run = new Run(executionArn, stateMachineArn, executionName, inputText);
+    Run existing = runs.putIfAbsent(executionArn, run);
+    if (existing != null) {
+      Execution e = existing.snapshot();
+      if (e.status() == ExecutionStatus.RUNNING && e.input().equals(inputText)) {
+        return e;
+      }
+      throw new StepFunctionsException("ExecutionAlreadyExists", "Execution Already Exists: '" + executionArn + "'");
+    }
+    ObjectNode message = JSON.createObjectNode()
+        .put("type", "start")
+        .put("executionArn", executionArn)
+        .put("name", executionName)
+        .put("stateMachineArn", stateMachineArn)
+        .put("roleArn", machine.roleArn())
+        .put("startTime", run.startDate.toString());
+    message.set("input", inputJson);
+    sidecar.send(message);
+    return run.snapshot();
+  }
+
+  public Optional<Execution> describeExecution(String executionArn) {
+    Run run = runs.get(executionArn);
+    return run == null ? Optional.empty() : Optional.of(run.snapshot());
+  }
+
+  /** Executions of one state machine, newest first, optionally only those with one status. */
+  public List<Execution> listExecutions(String stateMachineArn, ExecutionStatus statusFilter) {
+    if (!machines.containsKey(stateMachineArn)) {
+      throw new StepFunctionsException("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'");
+    }
+    return runs.values().stream()
+        .filter(r -> r.stateMachineArn.equals(stateMachineArn))
+        .map(Run::snapshot)
+        .filter(e -> statusFilter == null || e.status() == statusFilter)
+        .sorted(Comparator.comparing(Execution::startDate).reversed())
+        .toList();
+  }
+
+  /** The execution's history so far, oldest first (GetExecutionHistory). */
+  public List<HistoryEvent> history(String executionArn) {
+    Run run = runs.get(executionArn);
+    if (run == null) {
+      throw new StepFunctionsException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
+    }
+    return run.events();
+  }
+
+  /** Stops a running execution (StopExecution); stopping a finished one changes nothing. */
+  public Execution stopExecution(String executionArn, String error, String cause) {
+    Run run = runs.get(executionArn);
+    if (run == null) {
+      throw new StepFunctionsException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
+    }
+    ObjectNode details = JSON.createObjectNode();
+    if (error != null) details.put("error", error);
+    if (cause != null) details.put("cause", cause);
+    if (finish(run, ExecutionStatus.ABORTED, null, error, cause, "ExecutionAborted", "executionAbortedEventDetails", details)) {
+      sidecar.send(JSON.createObjectNode().put("type", "stop").put("executionArn", executionArn));
+    }
+    return run.snapshot();
+  }
+
+  /** Waits until the execution is no longer running and returns its final snapshot. */
+  public Execution awaitExecution(String executionArn, Duration timeout) throws TimeoutException, InterruptedException {
+    Run run = runs.get(executionArn);
+    if (run == null) {
+      throw new StepFunctionsException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
+    }
+    try {
+      return run.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  public void addListener(ExecutionListener listener) {
+    listeners.add(listener);
+  }
+
+  // ---- sidecar messages (one reader thread, in execution order) ----
+
+  private void onMessage(JsonNode message) {
+    String type = message.path("type").asText();
+    switch (type) {
+      case "defined" -> complete(message.path("stateMachineArn").asText(), null);
+      case "defineFailed" -> complete(message.path("stateMachineArn").asText(), message.path("message").asText());
+      case "event" -> onEvent(message);
+      case "task" -> onTask(message);
+      case "finished" -> onFinished(message);
+      default -> System.err.println("[sfn] unknown sidecar message " + type);
+    }
+  }
+
+  private void complete(String arn, String failure) {
+    CompletableFuture<Void> defined = definitions.get(arn);
+    if (defined == null) {
+      return;
+    }
+    if (failure == null) {
+      defined.complete(null);
+    } else {
+      defined.completeExceptionally(new IllegalArgumentException(failure));
+    }
+  }
+
+  private void onTask(JsonNode message) {
+    Run run = runs.get(message.path("executionArn").asText());
+    long callId = message.path("callId").asLong();
+    String state = message.path("state").asText();
+    String resource = message.path("resource").asText();
+    JsonNode parameters = message.path("input");
+    if (run == null) {
+      replyError(callId, "States.Runtime", "unknown execution");
+      return;
+    }
+    ObjectNode scheduled = resourceDetails(resource);
+    scheduled.put("region", REGION);
+    scheduled.put("parameters", parameters.toString());
+    append(run, "TaskScheduled", "taskScheduledEventDetails", scheduled);
+    append(run, "TaskStarted", "taskStartedEventDetails", resourceDetails(resource));
+    taskThreads.submit(() -> {
+      try {
+        JsonNode output = tasks.execute(new TaskCall(run.executionArn, state, resource, parameters));
+        ObjectNode succeeded = resourceDetails(resource);
+        succeeded.put("output", output == null ? "null" : output.toString());
+        succeeded.set("outputDetails", JSON.createObjectNode().put("truncated", false));
+        if (run.running()) {
+          append(run, "TaskSucceeded", "taskSucceededEventDetails", succeeded);
+        }
+        ObjectNode reply = JSON.createObjectNode().put("type", "taskResult").put("callId", callId);
+        reply.set("output", output == null ? JSON.nullNode() : output);
+        sidecar.send(reply);
+      } catch (TaskFailedException e) {
+        failTask(run, resource, callId, e.error(), e.cause());
+      } catch (RuntimeException e) {
+        failTask(run, resource, callId, "States.TaskFailed", "The task could not run: " + e.getMessage());
+      }
+    });
+  }
+
+  private void failTask(Run run, String resource, long callId, String error, String cause) {
+    ObjectNode failed = resourceDetails(resource);
+    failed.put("error", error);
+    failed.put("cause", cause);
+    if (run.running()) {
+      append(run, "TaskFailed", "taskFailedEventDetails", failed);
+    }
+    replyError(callId, error, cause);
+  }
+
+  private void replyError(long callId, String error, String cause) {
+    sidecar.send(JSON.createObjectNode().put("type", "taskError").put("callId", callId).put("error", error).put("cause", cause));
+  }
+
+  /** {@code arn:aws:states:::dynamodb:putItem} is resourceType dynamodb, resource putItem, as AWS reports them. */
+  private static ObjectNode resourceDetails(String resource) {
+    ObjectNode details = JSON.createObjectNode();
+    String prefix = "arn:aws:states:::";
+    if (resource.startsWith(prefix)) {
+      String rest = resource.substring(prefix.length());
+      int colon = rest.indexOf(':');
+      details.put("resourceType", colon < 0 ? rest : rest.substring(0, colon));
+      details.put("resource", colon < 0 ? "" : rest.substring(colon + 1));
+    } else {
+      details.put("resourceType", "lambda");
+      details.put("resource", resource);
+    }
+    return details;
+  }
+
+  private void onEvent(JsonNode message) {
+    Run run = runs.get(message.path("executionArn").asText());
+    if (run == null || !run.running()) {
+      return;
+    }
+    JsonNode event = message.path("event");
+    String type = event.path("type").asText();
+    JsonNode state = event.path("state");
+    String stateType = state.path("type").asText();
+    switch (type) {
+      case "ExecutionStarted" -> {
+        ObjectNode d = JSON.createObjectNode().put("input", event.path("input").toString());
+        d.set("inputDetails", JSON.createObjectNode().put("truncated", false));
+        d.put("roleArn", machines.get(run.stateMachineArn).roleArn());
+        append(run, "ExecutionStarted", "executionStartedEventDetails", d);
+      }
+      case "StateEntered" -> {
+        ObjectNode d = JSON.createObjectNode().put("name", state.path("name").asText()).put("input", state.path("input").toString());
+        d.set("inputDetails", JSON.createObjectNode().put("truncated", false));
+        append(run, stateType + "StateEntered", "stateEnteredEventDetails", d);
+      }
+      case "StateExited" -> {
+        ObjectNode d = JSON.createObjectNode().put("name", state.path("name").asText()).put("output", state.path("output").toString());
+        d.set("outputDetails", JSON.createObjectNode().put("truncated", false));
+        append(run, stateType + "StateExited", "stateExitedEventDetails", d);
+      }
+      case "StateFailed" -> {
+        // Task failures are already recorded as TaskFailed when the task answered.
+        if ("Map".equals(stateType) || "Parallel".equals(stateType)) {
+          append(run, stateType + "StateFailed", null, null);
+        }
+      }
+      case "MapIterationStarted", "MapIterationSucceeded", "MapIterationFailed" -> {
+        ObjectNode d = JSON.createObjectNode().put("name", event.path("parentState").path("name").asText())
+            .put("index", event.path("index").asInt());
+        String field = Character.toLowerCase(type.charAt(0)) + type.substring(1) + "EventDetails";
+        append(run, type, field, d);
+      }
+      default -> {
+        // ExecutionSucceeded/Failed come with "finished"; StateRetried and StateCaught have no AWS event.
+      }
+    }
+  }
+
+  private void onFinished(JsonNode message) {
+    Run run = runs.get(message.path("executionArn").asText());
+    if (run == null) {
+      return;
+    }
+    ExecutionStatus status = ExecutionStatus.valueOf(message.path("status").asText("FAILED"));
+    String output = message.has("output") ? message.get("output").toString() : null;
+    String error = message.hasNonNull("error") ? message.get("error").asText() : null;
+    String cause = message.hasNonNull("cause") ? message.get("cause").asText() : null;
+    ObjectNode d = JSON.createObjectNode();
+    switch (status) {
+      case SUCCEEDED -> {
+        d.put("output", output);
+        d.set("outputDetails", JSON.createObjectNode().put("truncated", false));
+        finish(run, status, output, null, null, "ExecutionSucceeded", "executionSucceededEventDetails", d);
+      }
+      case TIMED_OUT -> {
+        d.put("error", error).put("cause", cause);
+        finish(run, status, null, error, cause, "ExecutionTimedOut", "executionTimedOutEventDetails", d);
+      }
+      case ABORTED -> finish(run, status, null, error, cause, "ExecutionAborted", "executionAbortedEventDetails", d);
+      default -> {
+        d.put("error", error).put("cause", cause);
+        finish(run, ExecutionStatus.FAILED, null, error, cause, "ExecutionFailed", "executionFailedEventDetails", d);
+      }
+    }
+  }
+
+  private void onSidecarExit() {
+    for (Run run : runs.values()) {
+      finish(run, ExecutionStatus.FAILED, null, "States.Runtime", "The Step Functions sidecar exited", "ExecutionFailed",
+          "executionFailedEventDetails",
+          JSON.createObjectNode().put("error", "States.Runtime").put("cause", "The Step Functions sidecar exited"));
+    }
+  }
+
+  private void append(Run run, String type, String field, ObjectNode details) {
+    HistoryEvent event = run.append(type, field, details);
+    notifyListeners(run.snapshot(), event);
+  }
+
+  /** Records the final event and status together, so a finished execution's history is complete. */
+  private boolean finish(Run run, ExecutionStatus status, String output, String error, String cause,
+      String type, String field, ObjectNode details) {
+    HistoryEvent event = run.finish(status, output, error, cause, type, field, details);
+    if (event == null) {
+      return false;
+    }
+    notifyListeners(run.snapshot(), event);
+    return true;
+  }
+
+  private void notifyListeners(Execution snapshot, HistoryEvent event) {
+    for (ExecutionListener listener : listeners) {
+      try {
+        listener.onEvent(snapshot, event);
+      } catch (RuntimeException e) {
+        System.err.println("[sfn] listener failed: " + e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    sidecar.close();
+    taskThreads.shutdownNow();
+  }
+
+  /** One execution's mutable record; every change goes through its lock. */
+  private static final class Run {
+    final String executionArn;
+    final String stateMachineArn;
+    final String name;
+    final String input;
+    final Instant startDate = Instant.now();
+    final CompletableFuture<Execution> done = new CompletableFuture<>();
+    private final List<HistoryEvent> history = new ArrayList<>();
+    private ExecutionStatus status = ExecutionStatus.RUNNING;
+    private Instant stopDate;
+    private String output;
+    private String error;
+    private String cause;
+
+    Run(String executionArn, String stateMachineArn, String name, String input) {
+      this.executionArn = executionArn;
+      this.stateMachineArn = stateMachineArn;
+      this.name = name;
+      this.input = input;
+    }
+
+    synchronized boolean running() {
+      return status == ExecutionStatus.RUNNING;
+    }
+
+    /** Moves to a final status once, with its closing event; later calls return null. */
+    HistoryEvent finish(ExecutionStatus finalStatus, String output, String error, String cause,
+        String type, String field, ObjectNode details) {
+      Execution snapshot;
+      HistoryEvent event;
+      synchronized (this) {
+        if (status != ExecutionStatus.RUNNING) {
+          return null;
+        }
+        event = append(type, field, details);
+        this.status = finalStatus;
+        this.stopDate = Instant.now();
+        this.output = output;
+        this.error = error;
+        this.cause = cause;
+        snapshot = snapshot();
+      }
+      done.complete(snapshot);
+      return event;
+    }
+
+    synchronized HistoryEvent append(String type, String field, ObjectNode details) {
+      long id = history.size() + 1L;
+      HistoryEvent event = new HistoryEvent(id, id - 1, Instant.now(), type, field, details);
+      history.add(event);
+      return event;
+    }
+
+    synchronized List<HistoryEvent> events() {
+      return List.copyOf(history);
+    }
+
+    synchronized Execution snapshot() {
+      return new Execution(executionArn, stateMachineArn, name, status, startDate, stopDate, input, output, error, cause);
+    }
+  }
+}
