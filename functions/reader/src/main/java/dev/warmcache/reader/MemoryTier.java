@@ -1,0 +1,156 @@
+package dev.warmcache.reader;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.warmcache.id.ItemId;
+import dev.warmcache.item.Item;
+import dev.warmcache.json.Json;
+import dev.warmcache.settings.Settings;
+import java.time.Clock;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The per-instance memory tier: fresh items only, each kept at most {@code MEMORY_TTL_SECONDS}
+ * and never past its own {@code expiresAt}, bounded by entry count and by estimated bytes.
+ *
+ * <p>Caffeine bounds by count or by weight, not both, so each entry weighs at least
+ * {@code MEMORY_MAX_BYTES / MEMORY_MAX_ENTRIES}: with that floor the weight bound also caps the
+ * count. Maintenance runs on the calling thread, because Lambda freezes background threads
+ * between invocations.
+ */
+final class MemoryTier {
+
+    /**
+     * A cached item plus what the response writer needs precomputed: whether the value is valid
+     * JSON that can be embedded as-is (checked once here, not on every hit).
+     */
+    record Entry(Item item, boolean embedAsJson) {
+    }
+
+    /** Rough JVM cost of an entry beyond its strings: node, record, boxed key, headers. */
+    private static final int OVERHEAD_BYTES = 200;
+
+    private final Cache<ItemId, Entry> cache;
+    private final Clock clock;
+
+    MemoryTier(Settings settings, Clock clock, Ticker ticker) {
+        this.clock = clock;
+        long ttlNanos = settings.memoryTtl().toNanos();
+        if (ttlNanos == 0 || settings.memoryMaxEntries() == 0 || settings.memoryMaxBytes() == 0) {
+            this.cache = null;
+            return;
+        }
+        long floor = Math.min(Integer.MAX_VALUE,
+                (settings.memoryMaxBytes() + settings.memoryMaxEntries() - 1) / settings.memoryMaxEntries());
+        this.cache = Caffeine.newBuilder()
+                .executor(Runnable::run)
+                .ticker(ticker)
+                .maximumWeight(settings.memoryMaxBytes())
+                .weigher((ItemId id, Entry e) -> (int) Math.max(floor, Math.min(Integer.MAX_VALUE, estimateBytes(e.item()))))
+                .expireAfter(new Expiry<ItemId, Entry>() {
+                    @Override
+                    public long expireAfterCreate(ItemId id, Entry e, long currentTime) {
+                        long untilExpiry = TimeUnit.MILLISECONDS.toNanos(e.item().expiresAt() * 1000 - clock.millis());
+                        return Math.max(0, Math.min(ttlNanos, untilExpiry));
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(ItemId id, Entry e, long currentTime, long currentDuration) {
+                        return expireAfterCreate(id, e, currentTime);
+                    }
+
+                    @Override
+                    public long expireAfterRead(ItemId id, Entry e, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
+    }
+
+    boolean enabled() {
+        return cache != null;
+    }
+
+    /** The entry if present, younger than the memory TTL and not past {@code expiresAt}. */
+    Entry get(ItemId id) {
+        if (cache == null) {
+            return null;
+        }
+        Entry e = cache.getIfPresent(id);
+        if (e != null && clock.millis() >= e.item().expiresAt() * 1000) {
+            // Caffeine's timer and the wall clock can disagree by a tick; expiresAt is the contract.
+            cache.asMap().remove(id, e);
+            return null;
+        }
+        return e;
+    }
+
+    /**
+     * Stores a fresh item unless a newer version is already held (a slow eventual read must not
+     * undo a prime). Returns the entry now held.
+     */
+    Entry offer(Item item) {
+        Entry candidate = new Entry(item, embeddable(item));
+        if (cache == null || clock.millis() >= item.expiresAt() * 1000) {
+            return candidate;
+        }
+        return cache.asMap().merge(item.id(), candidate,
+                (held, offered) -> held.item().version() > offered.item().version() ? held : offered);
+    }
+
+    OptionalLong heldVersion(ItemId id) {
+        Entry e = get(id);
+        return e == null ? OptionalLong.empty() : OptionalLong.of(e.item().version());
+    }
+
+    void invalidate(ItemId id) {
+        if (cache != null) {
+            cache.invalidate(id);
+        }
+    }
+
+    long size() {
+        if (cache == null) {
+            return 0;
+        }
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+
+    long weight() {
+        if (cache == null) {
+            return 0;
+        }
+        return cache.policy().eviction().map(ev -> ev.weightedSize().orElse(0)).orElse(0L);
+    }
+
+    static Entry entryFor(Item item) {
+        return new Entry(item, embeddable(item));
+    }
+
+    static long estimateBytes(Item item) {
+        long chars = item.id().value().length()
+                + length(item.value()) + length(item.contentType()) + length(item.etag()) + length(item.lastModified());
+        return OVERHEAD_BYTES + 2 * chars;
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
+    /** JSON values are returned as JSON only if they parse; otherwise as a string, never as broken output. */
+    private static boolean embeddable(Item item) {
+        if (item.value() == null || !item.isJson()) {
+            return false;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode parsed = Json.MAPPER.readTree(item.value());
+            return parsed != null && !parsed.isMissingNode();
+        } catch (Exception notJson) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package dev.warmcache.reader;
+
+/** What one invocation did besides answering, for metrics and the request log line. */
+final class Tally {
+    int dynamoDbReads;
+    int missEventsPublished;
+    int missEventsSuppressed;
+    int missEventFailures;
+    int idleResets;
+    boolean sharedFlight;
+}
