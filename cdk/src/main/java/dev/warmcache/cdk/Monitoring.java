@@ -80,7 +80,9 @@ final class Monitoring extends Construct {
                 resources.refresh().metricErrors(sum()), 5));
         alarms.add(alarm("ReaderMissEventFailures", prefix + "-reader-miss-events-failing",
                 "The reader could not publish CacheMiss events: misses are not being refreshed.",
-                readerMetrics(resources.reader(), List.of(READER_MISS_EVENT_FAILURES)).get(0), 1));
+                Metric.Builder.create().namespace(WarmcacheStack.METRICS_NAMESPACE).metricName(READER_MISS_EVENT_FAILURES)
+                        .dimensionsMap(Map.of("Service", resources.reader().getFunctionName()))
+                        .statistic("Sum").period(PERIOD).build(), 1));
         alarms.add(alarm("ReaderThrottles", prefix + "-reader-throttles", "Reads are being throttled.",
                 resources.reader().metricThrottles(sum()), 1));
         alarms.add(alarm("RefreshThrottles", prefix + "-refresh-throttles", "Refresh tasks are being throttled.",
