@@ -37,6 +37,8 @@ final class SynthesizedStack {
         cdkContext = files.json("cdk.json").path("context");
         try {
             outdir = Files.createTempDirectory("warmcache-cdk-test");
+            // The cloud assembly holds copies of both Lambda jars (tens of MB): never leave it behind.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(outdir)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -47,6 +49,14 @@ final class SynthesizedStack {
         app.synth();
         template = Template.fromStack(stack);
         json = JSON.valueToTree(template.toJSON());
+    }
+
+    private static void deleteTree(Path root) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Best effort at shutdown: the directory is under the system temp dir anyway.
+        }
     }
 
     static synchronized SynthesizedStack get() {
