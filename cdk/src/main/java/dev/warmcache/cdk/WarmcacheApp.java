@@ -5,6 +5,7 @@ import io.github.cdklabs.cdknag.NagPackProps;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
 
 /**
  * The CDK app of cdk.json: one stack, checked by cdk-nag's AWS Solutions rules on every synth,
@@ -24,6 +25,8 @@ public final class WarmcacheApp {
                 .stackName(config.namePrefix())
                 .description("warmcache: read-through cache for AWS Lambda with an event-driven refresh pipeline")
                 .build(), config, files);
+        // One tag on every resource: cost allocation and "what belongs to this cache" in one filter.
+        Tags.of(stack).add("app", config.namePrefix());
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         return stack;
     }

@@ -150,6 +150,13 @@ class StackResourcesTest {
     }
 
     @Test
+    void everyTaggableResourceCarriesTheAppTag() {
+        JsonNode tags = byLogicalId("AWS::DynamoDB::Table", "Table").getValue().path("Properties").path("Tags");
+        assertEquals(SynthesizedStack.JSON.valueToTree(List.of(Map.of("Key", "app", "Value", prefix()))), tags);
+        s.template.hasResourceProperties("AWS::Lambda::Function", Map.of("Tags", List.of(Map.of("Key", "app", "Value", prefix()))));
+    }
+
+    @Test
     void busIsNamedByThePrefix() {
         s.template.hasResourceProperties("AWS::Events::EventBus", Map.of("Name", prefix()));
     }
