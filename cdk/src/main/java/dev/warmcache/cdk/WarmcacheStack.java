@@ -195,7 +195,11 @@ public final class WarmcacheStack extends Stack {
                 .sid("ResetIdleCounterOnly")
                 .actions(List.of("dynamodb:UpdateItem"))
                 .resources(List.of(table.getTableArn()))
-                .conditions(Map.of("ForAllValues:StringEquals", Map.of("dynamodb:Attributes", READER_UPDATABLE_ATTRIBUTES)))
+                // AWS's attribute-level pattern: the request may name only these attributes, and
+                // may not ask for whole items back (ALL_OLD/ALL_NEW) through the update.
+                .conditions(Map.of(
+                        "ForAllValues:StringEquals", Map.of("dynamodb:Attributes", READER_UPDATABLE_ATTRIBUTES),
+                        "StringEqualsIfExists", Map.of("dynamodb:ReturnValues", List.of("NONE", "UPDATED_OLD", "UPDATED_NEW"))))
                 .build());
         reader.addToRolePolicy(PolicyStatement.Builder.create()
                 .sid("PublishCacheMiss")

@@ -141,6 +141,8 @@ class StackPermissionsTest {
         assertEquals(SynthesizedStack.JSON.valueToTree(WarmcacheStack.READER_UPDATABLE_ATTRIBUTES),
                 update.path("Condition").path("ForAllValues:StringEquals").path("dynamodb:Attributes"));
         assertFalse(WarmcacheStack.READER_UPDATABLE_ATTRIBUTES.contains("value"), "the reader can never write a value");
+        assertEquals("[\"NONE\",\"UPDATED_OLD\",\"UPDATED_NEW\"]",
+                update.path("Condition").path("StringEqualsIfExists").path("dynamodb:ReturnValues").toString());
         JsonNode put = actions.get("events:PutEvents").get(0);
         assertEquals(List.of(getAtt(bus, "Arn")), resources(put));
         assertEquals(WarmcacheStack.READER_SOURCE, put.path("Condition").path("StringEquals").path("events:source").asText());
