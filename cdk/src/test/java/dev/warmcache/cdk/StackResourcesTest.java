@@ -267,6 +267,26 @@ class StackResourcesTest {
     }
 
     @Test
+    void dashboardAndAlarmMetricsAreOnesTheDeployedReaderEmits() throws java.io.IOException {
+        // The names live as string constants in the reader's classes; read them from the very
+        // jar the stack deploys, so a renamed metric cannot leave an empty graph behind.
+        StringBuilder constants = new StringBuilder();
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(s.files.require(ProjectFiles.READER_JAR).toFile())) {
+            for (java.util.zip.ZipEntry entry : java.util.Collections.list(jar.entries())) {
+                if (entry.getName().startsWith("dev/warmcache/reader/") && entry.getName().endsWith(".class")) {
+                    constants.append(new String(jar.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
+        List<String> metrics = new java.util.ArrayList<>(Monitoring.READER_TIER_METRICS);
+        metrics.addAll(Monitoring.READER_OTHER_METRICS);
+        metrics.add(Monitoring.READER_MISS_EVENT_FAILURES);
+        for (String metric : metrics) {
+            assertTrue(constants.indexOf(metric) >= 0, "the reader jar emits " + metric);
+        }
+    }
+
+    @Test
     void outputsNameEverythingTheReadmeCommandsUse() {
         JsonNode outputs = s.json.path("Outputs");
         assertEquals(ref(byLogicalId("AWS::Lambda::Alias", "ReaderLive").getKey()), outputs.path("ReaderAliasArn").path("Value"));
