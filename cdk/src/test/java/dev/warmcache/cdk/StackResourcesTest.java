@@ -90,6 +90,21 @@ class StackResourcesTest {
     }
 
     @Test
+    void eachHandlerIsInItsJarAndRunsOnJava21() throws java.io.IOException {
+        for (String[] f : new String[][]{{ProjectFiles.READER_JAR, WarmcacheStack.READER_HANDLER},
+                {ProjectFiles.REFRESH_JAR, WarmcacheStack.REFRESH_HANDLER}}) {
+            String entry = f[1].substring(0, f[1].indexOf("::")).replace('.', '/') + ".class";
+            try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(s.files.require(f[0]).toFile())) {
+                java.util.zip.ZipEntry handler = jar.getEntry(entry);
+                assertTrue(handler != null, f[0] + " holds " + entry);
+                byte[] header = jar.getInputStream(handler).readNBytes(8);
+                int major = ((header[6] & 0xff) << 8) | (header[7] & 0xff);
+                assertTrue(major <= 65, entry + " has class file version " + major + ", above Java 21's 65");
+            }
+        }
+    }
+
+    @Test
     void eachFunctionIsPublishedBehindTheLiveAlias() {
         for (String f : List.of("Reader", "Refresh")) {
             String function = byLogicalId("AWS::Lambda::Function", f).getKey();
