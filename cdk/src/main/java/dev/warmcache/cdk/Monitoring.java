@@ -43,9 +43,8 @@ final class Monitoring extends Construct {
 
     private static final Duration PERIOD = Duration.minutes(5);
 
-    Monitoring(WarmcacheStack resources, String id, WarmcacheConfig config) {
-        super(resources, id);
-        WarmcacheStack stack = resources;
+    Monitoring(WarmcacheStack stack, String id, WarmcacheConfig config) {
+        super(stack, id);
         String prefix = config.namePrefix();
         Topic topic = Topic.Builder.create(this, "AlarmTopic")
                 .topicName(prefix + "-alarms")
@@ -63,34 +62,34 @@ final class Monitoring extends Construct {
         alarms.add(alarm("WorkflowFailed", prefix + "-refresh-failed",
                 "A refresh execution failed, timed out or was aborted: the origin kept failing or a task broke. "
                         + "The old value stays readable with a grace TTL.",
-                resources.stateMachine().metricFailed(sum()), 1));
+                stack.stateMachine().metricFailed(sum()), 1));
         alarms.add(alarm("WorkflowTimedOut", prefix + "-refresh-timed-out",
-                "A refresh execution timed out.", resources.stateMachine().metricTimedOut(sum()), 1));
-        resources.deadLetterQueues().forEach((trigger, queue) -> alarms.add(alarm(trigger + "DlqDepth",
+                "A refresh execution timed out.", stack.stateMachine().metricTimedOut(sum()), 1));
+        stack.deadLetterQueues().forEach((trigger, queue) -> alarms.add(alarm(trigger + "DlqDepth",
                 prefix + "-" + kebab(trigger) + "-dlq-not-empty",
                 trigger + " triggers could not start the workflow and were parked in " + "the dead-letter queue.",
                 queue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
                         .statistic("Maximum").period(PERIOD).build()), 1)));
         // Any reader error is a bug (bad input is answered, not thrown).
         alarms.add(alarm("ReaderErrors", prefix + "-reader-errors", "The reader function threw.",
-                resources.reader().metricErrors(sum()), 1));
+                stack.reader().metricErrors(sum()), 1));
         // Refresh tasks raise typed errors for origin failures that the workflow retries;
         // only a run of them is worth a page (persistent failures also fail executions).
         alarms.add(alarm("RefreshErrors", prefix + "-refresh-errors", "Refresh tasks keep failing.",
-                resources.refresh().metricErrors(sum()), 5));
+                stack.refresh().metricErrors(sum()), 5));
         alarms.add(alarm("ReaderMissEventFailures", prefix + "-reader-miss-events-failing",
                 "The reader could not publish CacheMiss events: misses are not being refreshed.",
                 Metric.Builder.create().namespace(WarmcacheStack.METRICS_NAMESPACE).metricName(READER_MISS_EVENT_FAILURES)
-                        .dimensionsMap(Map.of("Service", resources.reader().getFunctionName()))
+                        .dimensionsMap(Map.of("Service", stack.reader().getFunctionName()))
                         .statistic("Sum").period(PERIOD).build(), 1));
         alarms.add(alarm("ReaderThrottles", prefix + "-reader-throttles", "Reads are being throttled.",
-                resources.reader().metricThrottles(sum()), 1));
+                stack.reader().metricThrottles(sum()), 1));
         alarms.add(alarm("RefreshThrottles", prefix + "-refresh-throttles", "Refresh tasks are being throttled.",
-                resources.refresh().metricThrottles(sum()), 1));
+                stack.refresh().metricThrottles(sum()), 1));
         alarms.forEach(alarm -> alarm.addAlarmAction(notify));
 
         Dashboard dashboard = Dashboard.Builder.create(this, "Dashboard").dashboardName(prefix).build();
-        Function reader = resources.reader();
+        Function reader = stack.reader();
         dashboard.addWidgets(TextWidget.Builder.create()
                 .markdown("# warmcache\nReads by tier come from the reader's EMF metrics (namespace `"
                         + WarmcacheStack.METRICS_NAMESPACE + "`); refreshes and failures from Step Functions, "
@@ -100,18 +99,18 @@ final class Monitoring extends Construct {
                 graph("Reads by tier", readerMetrics(reader, READER_TIER_METRICS), true),
                 graph("Misses, stale serves, pending answers, primes", readerMetrics(reader, READER_OTHER_METRICS), false));
         dashboard.addWidgets(
-                graph("Refreshes", List.of(resources.stateMachine().metricStarted(sum()),
-                        resources.stateMachine().metricSucceeded(sum())), false),
-                graph("Refresh failures", List.of(resources.stateMachine().metricFailed(sum()),
-                        resources.stateMachine().metricTimedOut(sum()), resources.stateMachine().metricAborted(sum())), false));
+                graph("Refreshes", List.of(stack.stateMachine().metricStarted(sum()),
+                        stack.stateMachine().metricSucceeded(sum())), false),
+                graph("Refresh failures", List.of(stack.stateMachine().metricFailed(sum()),
+                        stack.stateMachine().metricTimedOut(sum()), stack.stateMachine().metricAborted(sum())), false));
         List<IMetric> dlqs = new ArrayList<>();
-        resources.deadLetterQueues().forEach((trigger, queue) -> dlqs.add(queue.metricApproximateNumberOfMessagesVisible(
+        stack.deadLetterQueues().forEach((trigger, queue) -> dlqs.add(queue.metricApproximateNumberOfMessagesVisible(
                 MetricOptions.builder().statistic("Maximum").period(PERIOD).label(trigger + " DLQ").build())));
         dashboard.addWidgets(
                 graph("Function errors and throttles", List.of(
                         reader.metricErrors(labelled("reader errors")), reader.metricThrottles(labelled("reader throttles")),
-                        resources.refresh().metricErrors(labelled("refresh errors")),
-                        resources.refresh().metricThrottles(labelled("refresh throttles"))), false),
+                        stack.refresh().metricErrors(labelled("refresh errors")),
+                        stack.refresh().metricThrottles(labelled("refresh throttles"))), false),
                 graph("Parked triggers (DLQ depth)", dlqs, false));
         dashboard.addWidgets(graph("Reader latency (p50, p99)", List.of(
                 reader.metricDuration(MetricOptions.builder().statistic("p50").period(PERIOD).build()),
