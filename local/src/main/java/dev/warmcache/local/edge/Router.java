@@ -1,0 +1,101 @@
+package dev.warmcache.local.edge;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Dispatches edge requests to one service each, like LocalStack's router: AWS JSON protocols by the
+ * {@code X-Amz-Target} prefix, REST services by path prefix. Whatever happens, the caller gets an
+ * answer in AWS's error shape; nothing of a stack trace reaches the wire.
+ */
+public final class Router {
+
+  private static final Logger LOG = Logger.getLogger(Router.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Map<String, JsonProtocolService> byTarget = new ConcurrentHashMap<>();
+  private final List<RestService> byPath = new CopyOnWriteArrayList<>();
+
+  public Router register(JsonProtocolService service) {
+    if (byTarget.putIfAbsent(service.targetPrefix(), service) != null) {
+      throw new IllegalStateException("Two services claim X-Amz-Target " + service.targetPrefix());
+    }
+    return this;
+  }
+
+  public Router register(RestService service) {
+    byPath.add(service);
+    return this;
+  }
+
+  /** Answers one request; never throws. */
+  public EdgeResponse dispatch(EdgeRequest request) {
+    String requestId = UUID.randomUUID().toString();
+    String target = request.header("X-Amz-Target");
+    try {
+      EdgeResponse response = target != null ? dispatchJson(target, request) : dispatchRest(request);
+      return response.withHeader("x-amzn-RequestId", requestId);
+    } catch (AwsException e) {
+      return error(target != null ? jsonVersionOf(target) : null, e).withHeader("x-amzn-RequestId", requestId);
+    } catch (Exception | Error e) {
+      LOG.log(Level.SEVERE, "request " + requestId + " failed: " + request.method() + " " + request.path()
+          + (target == null ? "" : " " + target), e);
+      AwsException internal = new AwsException(500, "InternalFailure",
+          "The local twin failed to process the request; its log has the details under request id " + requestId);
+      return error(target != null ? jsonVersionOf(target) : null, internal).withHeader("x-amzn-RequestId", requestId);
+    }
+  }
+
+  private EdgeResponse dispatchJson(String target, EdgeRequest request) throws Exception {
+    int dot = target.lastIndexOf('.');
+    String prefix = dot < 0 ? target : target.substring(0, dot);
+    String operation = dot < 0 ? "" : target.substring(dot + 1);
+    JsonProtocolService service = byTarget.get(prefix);
+    if (service == null || operation.isEmpty()) {
+      throw AwsException.unknownOperation(target);
+    }
+    return service.handle(operation, request);
+  }
+
+  private EdgeResponse dispatchRest(EdgeRequest request) throws Exception {
+    for (RestService service : byPath) {
+      if (request.path().startsWith(service.pathPrefix())) {
+        return service.handle(request);
+      }
+    }
+    throw new AwsException(404, "UnknownOperationException",
+        "The local twin does not implement " + request.method() + " " + request.path());
+  }
+
+  private String jsonVersionOf(String target) {
+    int dot = target.lastIndexOf('.');
+    JsonProtocolService service = byTarget.get(dot < 0 ? target : target.substring(0, dot));
+    return service == null ? "1.0" : service.jsonVersion();
+  }
+
+  /**
+   * The error shape of either protocol: {@code __type} and {@code message} in the body and the code in
+   * {@code x-amzn-ErrorType}, which both botocore and the Java SDK read.
+   *
+   * @param jsonVersion {@code 1.0}/{@code 1.1} for the JSON protocols, {@code null} for REST-JSON
+   */
+  public static EdgeResponse error(String jsonVersion, AwsException e) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("__type", e.code());
+    body.put("message", e.getMessage());
+    if (jsonVersion == null) {
+      body.put("Type", e.status() >= 500 ? "Service" : "User");
+    }
+    String contentType = jsonVersion == null ? "application/json" : "application/x-amz-json-" + jsonVersion;
+    return new EdgeResponse(e.status(), Map.of("Content-Type", contentType, "x-amzn-ErrorType", e.code()),
+        body.toString().getBytes(StandardCharsets.UTF_8));
+  }
+}
