@@ -91,11 +91,7 @@ final class WorkflowHarness implements AutoCloseable {
   private static List<Path> functionClasspath(String property) {
     String jar = System.getProperty(property);
     if (jar != null && Files.isRegularFile(Path.of(jar))) {
-      // The reader's shaded jar leaves org.crac out; until it ships it, add the API jar beside it.
-      List<Path> entries = new java.util.ArrayList<>(List.of(Path.of(jar)));
-      Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-          .filter(e -> Path.of(e).getFileName().toString().startsWith("crac-")).map(Path::of).forEach(entries::add);
-      return entries;
+      return List.of(Path.of(jar));
     }
     return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of).toList();
   }
