@@ -36,6 +36,8 @@ public final class StepFunctionsEngine implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
+  /** Finished executions kept for Describe/List/History; the oldest go first, so a long-lived twin stays bounded. */
+  static final int RETAINED_FINISHED = 2_000;
 
   private final TaskHandler tasks;
   private final Path sidecarDirectory;
@@ -167,6 +169,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
       throw new StepFunctionsException("InvalidExecutionInput", "Invalid State Machine Execution Input: empty");
     }
     String executionArn = "arn:aws:states:" + REGION + ":" + ACCOUNT + ":execution:" + machine.name() + ":" + executionName;
+    forgetOldest();
     Sidecar current = sidecar;
     Run run = new Run(executionArn, stateMachineArn, executionName, inputText, current);
     Run existing = runs.putIfAbsent(executionArn, run);
@@ -187,6 +190,17 @@ public final class StepFunctionsEngine implements AutoCloseable {
     message.set("input", inputJson);
     current.send(message);
     return run.snapshot();
+  }
+
+  private void forgetOldest() {
+    if (runs.size() <= RETAINED_FINISHED) {
+      return;
+    }
+    List<Run> finished = runs.values().stream().filter(r -> !r.running())
+        .sorted(Comparator.comparing((Run r) -> r.startDate)).toList();
+    for (int i = 0; i < finished.size() - RETAINED_FINISHED; i++) {
+      runs.remove(finished.get(i).executionArn);
+    }
   }
 
   public Optional<Execution> describeExecution(String executionArn) {
