@@ -199,6 +199,38 @@ class RefreshWorkflowTest {
   }
 
   @Test
+  void aFailedRefreshAfterTtlDeletionPutsTheExpiredValueBackForTheGracePeriod() throws Exception {
+    String id = "restored";
+    h.origin.reset(ScriptedOrigin.respond(503, "text/plain", "down", Map.of()));
+
+    Execution done = h.run(WorkflowHarness.sample("ttl-expiry.json", id));
+
+    assertEquals(ExecutionStatus.FAILED, done.status());
+    assertTrue(h.statesEntered(done).contains("Restore the expired value for a grace period"));
+    Map<String, AttributeValue> stored = h.rawItem(id);
+    assertEquals("{\"name\":\"fifteen\"}", stored.get("value").s(), "the value from the stream record's OldImage");
+    assertEquals("7", stored.get("version").n());
+    assertTrue(Long.parseLong(stored.get("expiresAt").n()) >= now() + 120 - 5);
+    assertFalse(stored.containsKey("leaseOwner"));
+    assertEquals("restore", WorkflowHarness.json(h.bus.ofType("CacheRefreshFailed").get(0).detail()).get("kept").asText());
+  }
+
+  @Test
+  void aFailedRefreshOfAnAbsentKeyLeavesNoLeaseBehind() throws Exception {
+    String id = "never-was";
+    h.origin.reset(ScriptedOrigin.respond(403, "text/plain", "forbidden", Map.of()));
+
+    Execution done = h.run(WorkflowHarness.sample("cache-miss.json", id));
+
+    assertEquals(ExecutionStatus.FAILED, done.status());
+    assertEquals("dev.warmcache.refresh.errors.OriginRejectedException", done.error());
+    assertEquals(1, h.origin.requests().size(), "a 4xx is not retried");
+    assertTrue(h.statesEntered(done).contains("Release the lease"));
+    assertTrue(h.rawItem(id).isEmpty(), "the lease-only record is gone, so the next miss can try at once");
+    assertEquals("release", WorkflowHarness.json(h.bus.ofType("CacheRefreshFailed").get(0).detail()).get("kept").asText());
+  }
+
+  @Test
   void anOversizedBodyIsNotStoredAndNotRetried() throws Exception {
     String id = "too-big";
     h.configureRefresh(Map.of("MAX_VALUE_BYTES", "1024"));
