@@ -139,9 +139,10 @@ class RefreshWorkflowTest {
   @Test
   void aSlowRefreshThatLostItsLeaseNeverLowersTheVersion() throws Exception {
     String id = "race";
-    h.configureRefresh(Map.of("LEASE_SECONDS", "1", "ORIGIN_READ_TIMEOUT_MS", "5000"));
+    h.configureRefresh(Map.of("LEASE_SECONDS", "1", "ORIGIN_READ_TIMEOUT_MS", "10000"));
     h.seed(item(id, "{\"v\":1}", 1, now() + 600));
-    h.origin.then(ScriptedOrigin.delayed(2_500, ScriptedOrigin.json("{\"v\":\"slow\"}")));
+    // Slow enough that the second refresh takes the lapsed lease and writes first, even on a busy machine.
+    h.origin.then(ScriptedOrigin.delayed(5_000, ScriptedOrigin.json("{\"v\":\"slow\"}")));
     h.origin.then(ScriptedOrigin.json("{\"v\":\"fast\"}"));
 
     Execution slow = h.start(WorkflowHarness.sample("force-refresh.json", id));
@@ -374,7 +375,7 @@ class RefreshWorkflowTest {
   void aCrashedLeaseHolderBlocksRefreshOnlyUntilTheLeaseDeadline() throws Exception {
     String id = "crashed";
     h.seed(item(id, "{\"old\":true}", 1, now() + 30));
-    long leaseUntil = System.currentTimeMillis() + 1_500;
+    long leaseUntil = System.currentTimeMillis() + 5_000;
     h.dynamodb.client().updateItem(b -> b.tableName("warmcache").key(Map.of("id", AttributeValue.fromS(id)))
         .updateExpression("SET leaseOwner = :o, leaseUntil = :u")
         .expressionAttributeValues(Map.of(":o", AttributeValue.fromS("arn:crashed-execution"),
@@ -384,6 +385,7 @@ class RefreshWorkflowTest {
     assertEquals(ExecutionStatus.SUCCEEDED, blocked.status());
     assertEquals("Already refreshing", last(h.statesEntered(blocked)));
     assertTrue(h.origin.requests().isEmpty());
+    assertTrue(System.currentTimeMillis() < leaseUntil, "inconclusive: the blocked run ended after the deadline");
 
     waitUntil(() -> System.currentTimeMillis() > leaseUntil + 50, 10_000);
     Execution after = h.run(WorkflowHarness.sample("force-refresh.json", id));
