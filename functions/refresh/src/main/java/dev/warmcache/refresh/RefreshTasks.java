@@ -72,6 +72,15 @@ final class RefreshTasks {
     if (!doc.has("expired") || !doc.get("expired").isObject()) {
       doc.putObject("expired");
     }
+    // TTL may delete an expired item while a refresh of it holds the lease; that lease is then
+    // only in the REMOVE record, and the workflow hands it back instead of fetching a second time.
+    JsonNode expired = doc.get("expired");
+    String heldBy = expired.path("leaseOwner").path("S").asText(null);
+    long heldUntil = expired.path("leaseUntil").path("N").asLong(0);
+    if (heldBy != null && !heldBy.equals(owner) && heldUntil > now) {
+      doc.put("heldBy", heldBy);
+      doc.put("heldUntil", Long.toString(heldUntil));
+    }
     return doc;
   }
 

@@ -397,6 +397,26 @@ class RefreshWorkflowTest {
     assertFalse(h.rawItem(id).containsKey("leaseOwner"));
   }
 
+  @Test
+  void anExpiryOfAnItemUnderRefreshHandsTheLeaseBackInsteadOfFetchingAgain() throws Exception {
+    String id = "deleted-mid-refresh";
+    long heldUntil = System.currentTimeMillis() + 30_000;
+    String expiry = WorkflowHarness.sample("ttl-expiry.json", id).replace("\"idleRefreshes\": { \"N\": \"1\" }",
+        "\"idleRefreshes\": { \"N\": \"1\" }, \"leaseOwner\": { \"S\": \"arn:running-refresh\" }, \"leaseUntil\": { \"N\": \""
+            + heldUntil + "\" }");
+
+    Execution done = h.run(expiry);
+
+    assertEquals(ExecutionStatus.SUCCEEDED, done.status());
+    assertEquals(List.of("Identify the trigger", "Read the expired key", "Check the id and draw up a lease",
+        "Was it already being refreshed?", "Hand the lease back to its holder", "Already refreshing"), h.statesEntered(done));
+    assertTrue(h.origin.requests().isEmpty());
+    Map<String, AttributeValue> stub = h.rawItem(id);
+    assertEquals("arn:running-refresh", stub.get("leaseOwner").s());
+    assertEquals(Long.toString(heldUntil), stub.get("leaseUntil").n());
+    assertFalse(stub.containsKey("version"), "a lease-only record, which readers see as absent");
+  }
+
   private static String last(List<String> states) {
     return states.isEmpty() ? "" : states.get(states.size() - 1);
   }
