@@ -16,8 +16,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -121,7 +121,7 @@ public final class OriginClient {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpConnectTimeoutException e) {
-      throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin connect timed out after " + millis(e) + " for " + url);
+      throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin connect timed out for " + url);
     } catch (HttpTimeoutException e) {
       throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin did not answer within " + readTimeout.toMillis() + " ms for " + url);
     } catch (ConnectException e) {
@@ -197,9 +197,5 @@ public final class OriginClient {
     } catch (CharacterCodingException e) {
       throw new OriginException(OriginException.Kind.REJECTED, "origin body is not valid " + charset + " text for " + url);
     }
-  }
-
-  private static String millis(Exception e) {
-    return e.getMessage() == null ? "the connect timeout" : e.getMessage();
   }
 }
