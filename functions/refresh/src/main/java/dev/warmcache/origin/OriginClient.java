@@ -1,0 +1,205 @@
+package dev.warmcache.origin;
+
+import dev.warmcache.id.ItemId;
+import dev.warmcache.settings.InvalidSettingException;
+import dev.warmcache.settings.Settings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * GETs one item from the origin. Thread-safe; build one per function instance and reuse it.
+ */
+public final class OriginClient {
+
+  private static final String PLACEHOLDER = "{id}";
+
+  private final String prefix;
+  private final String suffix;
+  private final Duration readTimeout;
+  private final int maxBodyBytes;
+  private final HttpClient http;
+
+  /**
+   * @param urlTemplate an absolute http(s) URL with exactly one {@code {id}} in its path
+   * @param maxBodyBytes bodies larger than this are refused with {@link OriginException.Kind#TOO_LARGE}
+   */
+  public OriginClient(String urlTemplate, Duration connectTimeout, Duration readTimeout, int maxBodyBytes) {
+    validate(urlTemplate);
+    int at = urlTemplate.indexOf(PLACEHOLDER);
+    this.prefix = urlTemplate.substring(0, at);
+    this.suffix = urlTemplate.substring(at + PLACEHOLDER.length());
+    this.readTimeout = readTimeout;
+    this.maxBodyBytes = maxBodyBytes;
+    this.http = HttpClient.newBuilder()
+        .connectTimeout(connectTimeout)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .version(HttpClient.Version.HTTP_1_1)
+        .build();
+  }
+
+  /** From {@code ORIGIN_URL_TEMPLATE}, {@code ORIGIN_CONNECT_TIMEOUT_MS}, {@code ORIGIN_READ_TIMEOUT_MS}, {@code MAX_VALUE_BYTES}. */
+  public static OriginClient from(Settings settings) {
+    String template = settings.originUrlTemplate()
+        .orElseThrow(() -> new InvalidSettingException("ORIGIN_URL_TEMPLATE is required, e.g. https://api.example.com/items/{id}"));
+    return new OriginClient(template, settings.originConnectTimeout(), settings.originReadTimeout(), settings.maxValueBytes());
+  }
+
+  private static void validate(String template) {
+    int first = template.indexOf(PLACEHOLDER);
+    if (first < 0 || first != template.lastIndexOf(PLACEHOLDER)) {
+      throw new InvalidSettingException("ORIGIN_URL_TEMPLATE must contain {id} exactly once");
+    }
+    URI uri;
+    try {
+      uri = new URI(template.replace(PLACEHOLDER, "x"));
+    } catch (URISyntaxException e) {
+      throw new InvalidSettingException("ORIGIN_URL_TEMPLATE is not a URL: " + e.getMessage());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+      throw new InvalidSettingException("ORIGIN_URL_TEMPLATE must be an absolute http or https URL");
+    }
+    int pathStart = template.indexOf('/', template.indexOf("//") + 2);
+    int queryStart = template.indexOf('?');
+    if (pathStart < 0 || first < pathStart || (queryStart >= 0 && first > queryStart) || template.indexOf('#') >= 0 && first > template.indexOf('#')) {
+      throw new InvalidSettingException("ORIGIN_URL_TEMPLATE must have {id} in its path");
+    }
+  }
+
+  /** The URL for {@code id}: the id becomes exactly one percent-encoded path segment. */
+  public URI urlFor(ItemId id) {
+    return URI.create(prefix + encodeSegment(id.value()) + suffix);
+  }
+
+  /**
+   * Encodes everything but RFC 3986 unreserved characters, and the dots of a {@code .} or
+   * {@code ..} segment too, so that no id can climb the path.
+   */
+  static String encodeSegment(String value) {
+    if (value.equals(".") || value.equals("..")) {
+      return value.replace(".", "%2E");
+    }
+    StringBuilder out = new StringBuilder(value.length() + 8);
+    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return out.toString();
+  }
+
+  public OriginResponse get(ItemId id, Validators validators) throws OriginException {
+    URI url = urlFor(id);
+    HttpRequest.Builder request = HttpRequest.newBuilder(url).GET().timeout(readTimeout)
+        .header("Accept", "application/json, text/plain;q=0.9, */*;q=0.8");
+    if (validators.etag() != null) {
+      request.header("If-None-Match", validators.etag());
+    }
+    if (validators.lastModified() != null) {
+      request.header("If-Modified-Since", validators.lastModified());
+    }
+    HttpResponse<InputStream> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpConnectTimeoutException e) {
+      throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin connect timed out after " + millis(e) + " for " + url);
+    } catch (HttpTimeoutException e) {
+      throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin did not answer within " + readTimeout.toMillis() + " ms for " + url);
+    } catch (ConnectException e) {
+      throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin refused the connection for " + url);
+    } catch (IOException e) {
+      throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin I/O failed for " + url + ": " + e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OriginException(OriginException.Kind.UNAVAILABLE, "interrupted while fetching " + url);
+    }
+    int status = response.statusCode();
+    try (InputStream body = response.body()) {
+      if (status == 200) {
+        return fetched(response, body, url);
+      }
+      if (status == 304) {
+        return new OriginResponse.NotModified();
+      }
+      if (status == 404 || status == 410) {
+        return new OriginResponse.NotFound(status);
+      }
+      if (status >= 500 || status == 408 || status == 429) {
+        throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin answered " + status + " for " + url);
+      }
+      if (status >= 300 && status < 400) {
+        throw new OriginException(OriginException.Kind.REJECTED, "origin answered " + status + " (redirects are not followed) for " + url);
+      }
+      throw new OriginException(OriginException.Kind.REJECTED, "origin answered " + status + " for " + url);
+    } catch (IOException e) {
+      throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin body could not be read for " + url);
+    }
+  }
+
+  private OriginResponse fetched(HttpResponse<InputStream> response, InputStream body, URI url) throws OriginException, IOException {
+    long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+    if (declared > maxBodyBytes) {
+      throw new OriginException(OriginException.Kind.TOO_LARGE,
+          "origin body of " + declared + " bytes exceeds MAX_VALUE_BYTES=" + maxBodyBytes + " for " + url);
+    }
+    byte[] bytes;
+    try {
+      bytes = body.readNBytes(maxBodyBytes + 1);
+    } catch (HttpTimeoutException e) {
+      throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin body timed out for " + url);
+    }
+    if (bytes.length > maxBodyBytes) {
+      throw new OriginException(OriginException.Kind.TOO_LARGE,
+          "origin body exceeds MAX_VALUE_BYTES=" + maxBodyBytes + " for " + url);
+    }
+    String contentType = response.headers().firstValue("Content-Type").orElse(null);
+    return new OriginResponse.Fetched(decode(bytes, contentType, url), contentType,
+        response.headers().firstValue("ETag").orElse(null), response.headers().firstValue("Last-Modified").orElse(null));
+  }
+
+  /** Values are stored as DynamoDB strings, so the body must be text in its declared charset (UTF-8 by default). */
+  private static String decode(byte[] bytes, String contentType, URI url) throws OriginException {
+    Charset charset = StandardCharsets.UTF_8;
+    if (contentType != null) {
+      for (String part : contentType.split(";")) {
+        String p = part.trim();
+        if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+          try {
+            charset = Charset.forName(p.substring(8).replace("\"", "").trim());
+          } catch (RuntimeException e) {
+            throw new OriginException(OriginException.Kind.REJECTED, "origin declared an unknown charset for " + url);
+          }
+        }
+      }
+    }
+    try {
+      return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new OriginException(OriginException.Kind.REJECTED, "origin body is not valid " + charset + " text for " + url);
+    }
+  }
+
+  private static String millis(Exception e) {
+    return e.getMessage() == null ? "the connect timeout" : e.getMessage();
+  }
+}

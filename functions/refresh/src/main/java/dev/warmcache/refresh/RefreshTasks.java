@@ -1,0 +1,285 @@
+package dev.warmcache.refresh;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warmcache.id.ItemId;
+import dev.warmcache.item.Item;
+import dev.warmcache.item.ItemStore;
+import dev.warmcache.item.MalformedItemException;
+import dev.warmcache.json.Json;
+import dev.warmcache.origin.OriginClient;
+import dev.warmcache.origin.OriginException;
+import dev.warmcache.origin.OriginResponse;
+import dev.warmcache.origin.Validators;
+import dev.warmcache.refresh.errors.InvalidIdException;
+import dev.warmcache.refresh.errors.MalformedTaskInputException;
+import dev.warmcache.refresh.errors.OriginBodyTooLargeException;
+import dev.warmcache.refresh.errors.OriginRejectedException;
+import dev.warmcache.refresh.errors.OriginUnavailableException;
+import dev.warmcache.settings.Settings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The four tasks of the refresh workflow. Each takes the refresh document the ASL carries and
+ * returns the next one. The document never holds more than one copy of a value, because Step
+ * Functions caps a state's payload at 256 KiB.
+ */
+final class RefreshTasks {
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private final Settings settings;
+  private final Clock clock;
+  private volatile OriginClient origin;
+
+  RefreshTasks(Settings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  ObjectNode run(JsonNode request) {
+    String task = request.path("task").asText("");
+    JsonNode refresh = request.path("refresh");
+    if (!refresh.isObject()) {
+      throw new MalformedTaskInputException("the task input needs a \"refresh\" object");
+    }
+    ObjectNode doc = ((ObjectNode) refresh).deepCopy();
+    return switch (task) {
+      case "lease" -> lease(doc, request.path("owner").asText(""));
+      case "decide" -> decide(doc);
+      case "fetch" -> fetch(doc);
+      case "grace" -> grace(doc);
+      default -> throw new MalformedTaskInputException("unknown task \"" + task + "\"; expected lease, decide, fetch or grace");
+    };
+  }
+
+  /** Validates the id and stamps the lease: owner, now and deadline, in epoch milliseconds. */
+  ObjectNode lease(ObjectNode doc, String owner) {
+    ItemId id = id(doc);
+    if (owner.isEmpty()) {
+      throw new MalformedTaskInputException("the lease task needs an owner (the execution ARN)");
+    }
+    long now = clock.millis();
+    doc.put("id", id.value());
+    doc.put("owner", owner);
+    doc.put("now", Long.toString(now));
+    doc.put("leaseUntil", Long.toString(now + settings.lease().toMillis()));
+    if (!doc.has("expired") || !doc.get("expired").isObject()) {
+      doc.putObject("expired");
+    }
+    return doc;
+  }
+
+  /** Fresh (skip), retire (idle key on expiry) or fetch. Replaces the leased item by a value-free summary. */
+  ObjectNode decide(ObjectNode doc) {
+    ItemId id = id(doc);
+    String trigger = doc.path("trigger").asText();
+    Optional<Item> current = item(doc.path("current").path("item"));
+    Optional<Item> expired = item(doc.path("expired"));
+    long nowSeconds = clock.instant().getEpochSecond();
+    String action;
+    String reason;
+    if (!trigger.equals("force") && current.isPresent() && !current.get().isExpiredAt(clock.instant())) {
+      action = "fresh";
+      reason = "the stored value is fresh until " + current.get().expiresAt() + " (now " + nowSeconds + ")";
+    } else if (trigger.equals("expiry") && current.isEmpty() && expired.isPresent()
+        && expired.get().idleRefreshes() >= settings.maxIdleRefreshes()) {
+      action = "retire";
+      reason = "no reader read " + id + " in " + expired.get().idleRefreshes() + " refreshes (MAX_IDLE_REFRESHES="
+          + settings.maxIdleRefreshes() + ")";
+    } else {
+      action = "fetch";
+      reason = trigger.equals("force") ? "forced" : current.isPresent() ? "the stored value expired" : "no stored value";
+    }
+    doc.set("current", summary(current));
+    doc.put("action", action);
+    doc.put("reason", reason);
+    return doc;
+  }
+
+  /** GETs the origin and prepares the write: the next item, or a TTL renewal on 304. */
+  ObjectNode fetch(ObjectNode doc) {
+    ItemId id = id(doc);
+    String trigger = doc.path("trigger").asText();
+    JsonNode current = doc.path("current");
+    Optional<Item> expired = item(doc.path("expired"));
+    boolean hasValue = current.path("exists").asBoolean(false) && !current.path("notFound").asBoolean(false);
+    long baseVersion = Math.max(current.path("version").asLong(0), expired.map(Item::version).orElse(0L));
+    int baseIdle = current.path("exists").asBoolean(false)
+        ? current.path("idleRefreshes").asInt(0) : expired.map(Item::idleRefreshes).orElse(0);
+    // A reader asked for this key, so it is not idle; expiries and forced refreshes count as idle.
+    int idle = trigger.equals("miss") ? 0 : baseIdle + 1;
+    Validators validators = hasValue
+        ? Validators.of(text(current, "etag"), text(current, "lastModified")) : Validators.NONE;
+
+    OriginResponse response;
+    try {
+      response = origin().get(id, validators);
+    } catch (OriginException e) {
+      throw switch (e.kind()) {
+        case UNAVAILABLE -> new OriginUnavailableException(e.getMessage());
+        case REJECTED -> new OriginRejectedException(e.getMessage());
+        case TOO_LARGE -> new OriginBodyTooLargeException(e.getMessage());
+      };
+    }
+    long fetchedAt = clock.millis();
+    long nowSeconds = fetchedAt / 1000;
+    ObjectNode write = NODES.objectNode();
+    long version;
+    long expiresAt;
+    if (response instanceof OriginResponse.NotModified) {
+      if (!hasValue) {
+        throw new OriginRejectedException("origin answered 304 to an unconditional GET for " + id);
+      }
+      version = current.path("version").asLong();
+      expiresAt = nowSeconds + jittered(settings.ttl());
+      write.put("outcome", "notModified");
+    } else if (response instanceof OriginResponse.NotFound) {
+      version = baseVersion + 1;
+      expiresAt = nowSeconds + jittered(settings.negativeTtl());
+      Item item = Item.builder(id).notFound(true).version(version).fetchedAt(fetchedAt).expiresAt(expiresAt)
+          .idleRefreshes(idle).build();
+      write.put("outcome", "notFound");
+      write.set("item", AttributeJson.write(ItemStore.toAttributes(item)));
+    } else {
+      OriginResponse.Fetched fetched = (OriginResponse.Fetched) response;
+      version = baseVersion + 1;
+      expiresAt = nowSeconds + jittered(settings.ttl());
+      Item item = Item.builder(id).value(fetched.body()).contentType(fetched.contentType()).version(version)
+          .fetchedAt(fetchedAt).expiresAt(expiresAt).etag(fetched.etag()).lastModified(fetched.lastModified())
+          .idleRefreshes(idle).build();
+      write.put("outcome", "updated");
+      write.set("item", AttributeJson.write(ItemStore.toAttributes(item)));
+    }
+    write.put("version", Long.toString(version));
+    write.put("expiresAt", Long.toString(expiresAt));
+    write.put("fetchedAt", Long.toString(fetchedAt));
+    write.put("idleRefreshes", Integer.toString(idle));
+    ArrayNode primes = write.putArray("primes");
+    for (int i = 0; i < settings.primeFanout(); i++) {
+      primes.addObject().put("id", id.value()).put("version", version);
+    }
+    ObjectNode event = write.putObject("event");
+    event.put("id", id.value());
+    event.put("version", version);
+    event.put("outcome", write.get("outcome").asText());
+    event.put("trigger", trigger);
+    event.put("fetchedAt", fetchedAt);
+    event.put("expiresAt", expiresAt);
+    event.put("executionArn", doc.path("owner").asText());
+    doc.set("write", write);
+    // The expired image was only needed for its version and idle count; drop its value.
+    doc.putObject("expired");
+    return doc;
+  }
+
+  /** After a failed fetch: how long the old value stays readable, and which old value that is. */
+  ObjectNode grace(ObjectNode doc) {
+    ItemId id = id(doc);
+    JsonNode current = doc.path("current");
+    Optional<Item> expired = item(doc.path("expired"));
+    long nowSeconds = clock.instant().getEpochSecond();
+    long graceUntil = nowSeconds + settings.graceTtl().toSeconds();
+    ObjectNode grace = NODES.objectNode();
+    if (current.path("exists").asBoolean(false)) {
+      grace.put("action", "extend");
+      graceUntil = Math.max(graceUntil, current.path("expiresAt").asLong(0));
+    } else if (expired.isPresent()) {
+      grace.put("action", "restore");
+      Item restored = expired.get().toBuilder().expiresAt(graceUntil).build();
+      grace.set("item", AttributeJson.write(ItemStore.toAttributes(restored)));
+    } else {
+      grace.put("action", "release");
+    }
+    grace.put("expiresAt", Long.toString(graceUntil));
+    JsonNode failure = doc.path("failure");
+    ObjectNode event = grace.putObject("event");
+    event.put("id", id.value());
+    event.put("trigger", doc.path("trigger").asText());
+    event.put("error", failure.path("Error").asText("States.TaskFailed"));
+    event.put("message", message(failure.path("Cause").asText("")));
+    event.put("kept", grace.get("action").asText());
+    if (!grace.get("action").asText().equals("release")) {
+      event.put("graceExpiresAt", graceUntil);
+    }
+    event.put("executionArn", doc.path("owner").asText());
+    doc.set("grace", grace);
+    doc.putObject("expired");
+    return doc;
+  }
+
+  private OriginClient origin() {
+    OriginClient client = origin;
+    if (client == null) {
+      synchronized (this) {
+        if (origin == null) {
+          origin = OriginClient.from(settings);
+        }
+        client = origin;
+      }
+    }
+    return client;
+  }
+
+  /** TTL with ±TTL_JITTER spread so keys written together do not expire together. */
+  private long jittered(Duration ttl) {
+    double spread = settings.ttlJitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+    return Math.max(1, Math.round(ttl.toSeconds() * (1 + spread)));
+  }
+
+  private static ItemId id(JsonNode doc) {
+    try {
+      return ItemId.fromJson(doc.path("id"));
+    } catch (dev.warmcache.id.InvalidIdException e) {
+      throw new InvalidIdException(e.getMessage());
+    }
+  }
+
+  private static Optional<Item> item(JsonNode attributes) {
+    if (!attributes.isObject() || attributes.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return ItemStore.fromAttributes(AttributeJson.read(attributes));
+    } catch (MalformedItemException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static ObjectNode summary(Optional<Item> item) {
+    ObjectNode s = NODES.objectNode();
+    s.put("exists", item.isPresent());
+    item.ifPresent(i -> {
+      s.put("version", i.version());
+      s.put("expiresAt", i.expiresAt());
+      s.put("idleRefreshes", i.idleRefreshes());
+      s.put("notFound", i.notFound());
+      if (i.etag() != null) s.put("etag", i.etag());
+      if (i.lastModified() != null) s.put("lastModified", i.lastModified());
+    });
+    return s;
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  /** A Lambda error's Cause is the runtime's error document; its errorMessage is what a person wants. */
+  private static String message(String cause) {
+    try {
+      JsonNode parsed = Json.MAPPER.readTree(cause);
+      if (parsed != null && parsed.hasNonNull("errorMessage")) {
+        return parsed.get("errorMessage").asText();
+      }
+    } catch (Exception e) {
+      // Not JSON: the cause is already a plain message.
+    }
+    return cause;
+  }
+}

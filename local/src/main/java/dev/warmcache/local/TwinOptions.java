@@ -1,0 +1,121 @@
+package dev.warmcache.local;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to start a {@link Twin}. Immutable; build with {@link #builder()} or parse the command line
+ * with {@link #parse}.
+ *
+ * @param port the edge port on 127.0.0.1; 0 picks a free one
+ * @param dataDir where DynamoDB data, pipe checkpoints and dead letters persist; {@code null} keeps
+ *     data in memory (dead letters go to a temporary file)
+ * @param projectDir the repository root holding {@code events/}, {@code statemachine/},
+ *     {@code functions/} and {@code local/sidecar}
+ * @param settings extra environment for both functions (the settings in CONTRACTS, such as
+ *     {@code TTL_SECONDS}); they win over the twin's defaults
+ * @param seed whether to refresh a few demo ids at start
+ */
+public record TwinOptions(int port, Path dataDir, Path projectDir, Map<String, String> settings, boolean seed) {
+
+  public static final int DEFAULT_PORT = 4566;
+  /** Settings read from the twin's own environment and handed to the functions. */
+  static final List<String> SETTINGS = List.of("MEMORY_TTL_SECONDS", "MEMORY_MAX_ENTRIES", "MEMORY_MAX_BYTES",
+      "MAX_STALE_SECONDS", "MISS_WAIT_MS", "MISS_INTERVAL_SECONDS", "MAX_VALUE_BYTES", "TTL_SECONDS", "TTL_JITTER",
+      "NEGATIVE_TTL_SECONDS", "GRACE_TTL_SECONDS", "LEASE_SECONDS", "MAX_IDLE_REFRESHES", "PRIME_FANOUT",
+      "ORIGIN_URL_TEMPLATE", "ORIGIN_CONNECT_TIMEOUT_MS", "ORIGIN_READ_TIMEOUT_MS", "POWERTOOLS_LOG_LEVEL");
+
+  public TwinOptions {
+    settings = Map.copyOf(settings);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("--port must be between 0 and 65535");
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * {@code --port N}, {@code --data-dir DIR}, {@code --project-dir DIR}, {@code --no-seed}; the port
+   * also comes from {@code TWIN_PORT}, and the settings listed in {@link #SETTINGS} from the
+   * environment.
+   */
+  public static TwinOptions parse(String[] args, Map<String, String> env) {
+    Builder builder = builder();
+    if (env.containsKey("TWIN_PORT")) {
+      builder.port(parsePort(env.get("TWIN_PORT")));
+    }
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (String name : SETTINGS) {
+      if (env.containsKey(name)) {
+        settings.put(name, env.get(name));
+      }
+    }
+    builder.settings(settings);
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      switch (arg) {
+        case "--port" -> builder.port(parsePort(value(args, ++i, arg)));
+        case "--data-dir" -> builder.dataDir(Path.of(value(args, ++i, arg)));
+        case "--project-dir" -> builder.projectDir(Path.of(value(args, ++i, arg)));
+        case "--no-seed" -> builder.seed(false);
+        case "--help", "-h" -> throw new IllegalArgumentException(usage());
+        default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + usage());
+      }
+    }
+    return builder.build();
+  }
+
+  static String usage() {
+    return "usage: twin [--port N (default 4566, env TWIN_PORT)] [--data-dir DIR (default: in memory)] "
+        + "[--project-dir DIR (default: found from the working directory)] [--no-seed]";
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value\n" + usage());
+    }
+    return args[i];
+  }
+
+  private static int parsePort(String text) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("The port must be a number, not '" + text + "'");
+    }
+  }
+
+  /** The repository root: the nearest directory at or above {@code start} with the ASL file and the patterns. */
+  static Path findProjectDir(Path start) {
+    for (Path dir = start.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("statemachine/refresh.asl.json")) && Files.isDirectory(dir.resolve("events"))) {
+        return dir;
+      }
+    }
+    throw new IllegalArgumentException("Cannot find the warmcache project (statemachine/refresh.asl.json and events/) "
+        + "at or above " + start.toAbsolutePath() + "; run from the repository or pass --project-dir");
+  }
+
+  public static final class Builder {
+    private int port = DEFAULT_PORT;
+    private Path dataDir;
+    private Path projectDir;
+    private Map<String, String> settings = Map.of();
+    private boolean seed = true;
+
+    public Builder port(int port) { this.port = port; return this; }
+    public Builder dataDir(Path dataDir) { this.dataDir = dataDir; return this; }
+    public Builder projectDir(Path projectDir) { this.projectDir = projectDir; return this; }
+    public Builder settings(Map<String, String> settings) { this.settings = settings; return this; }
+    public Builder seed(boolean seed) { this.seed = seed; return this; }
+
+    public TwinOptions build() {
+      return new TwinOptions(port, dataDir, projectDir == null ? findProjectDir(Path.of("")) : projectDir, settings, seed);
+    }
+  }
+}
