@@ -435,6 +435,19 @@ class ReaderHandlerTest {
     }
 
     @Test
+    void anUnexpectedFailureIsATypedErrorWithoutStack() {
+        EventPublisher broken = event -> {
+            throw new IllegalStateException("publisher bug");
+        };
+        Harness h = harness(Map.of("MISS_WAIT_MS", "0"), broken, Clock.systemUTC());
+        ReaderUnavailableException e = assertThrows(ReaderUnavailableException.class,
+                () -> h.handler.handleRequest(new java.io.ByteArrayInputStream("{\"id\":\"15\"}".getBytes()),
+                        new java.io.ByteArrayOutputStream(), null));
+        assertEquals("internal error (IllegalStateException); the stack trace is in the function log", e.getMessage());
+        assertEquals(0, e.getStackTrace().length);
+    }
+
+    @Test
     void warmUpReadsButWritesNothing() {
         store.put(item(ID, 1, nowSeconds() + 300).toBuilder().idleRefreshes(3).build());
         Harness h = harness(Map.of());
