@@ -22,7 +22,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link ReaderBenchmarks} and writes ns/op and the two ratios to a file (first argument,
- * default bench/target/results.txt). Started by {@code mvn -B -o -pl bench -am -Pbench -DskipTests verify}.
+ * default bench/target/results.txt; an optional second argument is a regex selecting benchmarks). Started by {@code mvn -B -o -pl bench -am -Pbench -DskipTests verify}.
  */
 public final class BenchMain {
 
@@ -40,7 +40,7 @@ public final class BenchMain {
                     .build());
 
             Options options = new OptionsBuilder()
-                    .include(ReaderBenchmarks.class.getName() + "\\.")
+                    .include(ReaderBenchmarks.class.getName() + "\\." + (args.length > 1 ? args[1] : ""))
                     .forks(1)
                     .warmupIterations(3).warmupTime(TimeValue.seconds(2))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(2))

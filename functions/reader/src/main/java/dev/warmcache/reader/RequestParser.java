@@ -1,6 +1,8 @@
 package dev.warmcache.reader;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.warmcache.id.InvalidIdException;
 import dev.warmcache.id.ItemId;
@@ -32,6 +34,10 @@ public final class RequestParser {
     }
 
     public ReaderRequest parse(byte[] bytes) {
+        ReaderRequest simple = simpleRead(bytes);
+        if (simple != null) {
+            return simple;
+        }
         if (isBlank(bytes)) {
             throw new BadRequestException(RequestError.EmptyRequest, "the request is empty; " + SHAPES);
         }
@@ -70,6 +76,35 @@ public final class RequestParser {
         }
         rejectUnknown(root, "id", "a read takes only \"id\"");
         return new ReaderRequest.Read(id(id));
+    }
+
+    /**
+     * The common case, {@code {"id":"15"}} or {@code {"id":15}}, read with the streaming parser
+     * and no tree. Anything else, including every malformed input, returns null and goes through
+     * the tree path, which owns all error messages.
+     */
+    private static ReaderRequest simpleRead(byte[] bytes) {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT
+                    || p.nextToken() != JsonToken.FIELD_NAME || !"id".equals(p.currentName())) {
+                return null;
+            }
+            JsonToken value = p.nextToken();
+            String id;
+            if (value == JsonToken.VALUE_STRING) {
+                id = p.getText();
+            } else if (value == JsonToken.VALUE_NUMBER_INT) {
+                id = p.getBigIntegerValue().toString();
+            } else {
+                return null;
+            }
+            if (p.nextToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return null;
+            }
+            return new ReaderRequest.Read(ItemId.of(id));
+        } catch (IOException | InvalidIdException slowPathExplains) {
+            return null;
+        }
     }
 
     private static ReaderRequest parsePrime(JsonNode prime) {
