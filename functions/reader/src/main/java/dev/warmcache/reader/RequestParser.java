@@ -10,6 +10,7 @@ import dev.warmcache.json.Json;
 import dev.warmcache.json.JsonTypes;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Iterator;
 
 /**
@@ -25,12 +26,25 @@ public final class RequestParser {
     private static final String SHAPES = "send {\"id\":\"15\"} or {\"prime\":{\"id\":\"15\",\"version\":7}}";
 
     public ReaderRequest parse(InputStream in) throws IOException {
-        byte[] bytes = in.readNBytes(MAX_REQUEST_BYTES + 1);
-        if (bytes.length > MAX_REQUEST_BYTES) {
-            throw new BadRequestException(RequestError.RequestTooLarge,
-                    "the request is larger than " + MAX_REQUEST_BYTES + " bytes; " + SHAPES);
+        // Start small: InputStream.readNBytes(8193) would allocate and zero 8 KiB per request,
+        // more than everything else a memory hit does.
+        byte[] buffer = new byte[128];
+        int length = 0;
+        while (true) {
+            int read = in.read(buffer, length, buffer.length - length);
+            if (read < 0) {
+                break;
+            }
+            length += read;
+            if (length > MAX_REQUEST_BYTES) {
+                throw new BadRequestException(RequestError.RequestTooLarge,
+                        "the request is larger than " + MAX_REQUEST_BYTES + " bytes; " + SHAPES);
+            }
+            if (length == buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 4, MAX_REQUEST_BYTES + 1));
+            }
         }
-        return parse(bytes);
+        return parse(length == buffer.length ? buffer : Arrays.copyOf(buffer, length));
     }
 
     public ReaderRequest parse(byte[] bytes) {
