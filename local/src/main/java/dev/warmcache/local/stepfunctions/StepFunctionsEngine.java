@@ -36,9 +36,14 @@ public final class StepFunctionsEngine implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
+  /** Finished executions kept for Describe/List/History; the oldest go first, so a long-lived twin stays bounded. */
+  static final int RETAINED_FINISHED = 2_000;
 
   private final TaskHandler tasks;
-  private final Sidecar sidecar;
+  private final Path sidecarDirectory;
+  private final String node;
+  private volatile Sidecar sidecar;
+  private volatile boolean closed;
   private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Void>> definitions = new ConcurrentHashMap<>();
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
@@ -51,7 +56,15 @@ public final class StepFunctionsEngine implements AutoCloseable {
 
   private StepFunctionsEngine(Path sidecarDirectory, String node, TaskHandler tasks) {
     this.tasks = tasks;
-    this.sidecar = Sidecar.start(sidecarDirectory, node, this::onMessage, this::onSidecarExit);
+    this.sidecarDirectory = sidecarDirectory;
+    this.node = node;
+    this.sidecar = startSidecar();
+  }
+
+  private Sidecar startSidecar() {
+    Sidecar[] self = new Sidecar[1];
+    self[0] = Sidecar.start(sidecarDirectory, node, this::onMessage, () -> onSidecarExit(self[0]));
+    return self[0];
   }
 
   /** Starts the sidecar with {@code node} from the PATH. */
@@ -156,7 +169,9 @@ public final class StepFunctionsEngine implements AutoCloseable {
       throw new StepFunctionsException("InvalidExecutionInput", "Invalid State Machine Execution Input: empty");
     }
     String executionArn = "arn:aws:states:" + REGION + ":" + ACCOUNT + ":execution:" + machine.name() + ":" + executionName;
-    Run run = new Run(executionArn, stateMachineArn, executionName, inputText);
+    forgetOldest();
+    Sidecar current = sidecar;
+    Run run = new Run(executionArn, stateMachineArn, executionName, inputText, current);
     Run existing = runs.putIfAbsent(executionArn, run);
     if (existing != null) {
       Execution e = existing.snapshot();
@@ -173,8 +188,19 @@ public final class StepFunctionsEngine implements AutoCloseable {
         .put("roleArn", machine.roleArn())
         .put("startTime", run.startDate.toString());
     message.set("input", inputJson);
-    sidecar.send(message);
+    current.send(message);
     return run.snapshot();
+  }
+
+  private void forgetOldest() {
+    if (runs.size() <= RETAINED_FINISHED) {
+      return;
+    }
+    List<Run> finished = runs.values().stream().filter(r -> !r.running())
+        .sorted(Comparator.comparing((Run r) -> r.startDate)).toList();
+    for (int i = 0; i < finished.size() - RETAINED_FINISHED; i++) {
+      runs.remove(finished.get(i).executionArn);
+    }
   }
 
   public Optional<Execution> describeExecution(String executionArn) {
@@ -214,7 +240,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
     if (error != null) details.put("error", error);
     if (cause != null) details.put("cause", cause);
     if (finish(run, ExecutionStatus.ABORTED, null, error, cause, "ExecutionAborted", "executionAbortedEventDetails", details)) {
-      sidecar.send(JSON.createObjectNode().put("type", "stop").put("executionArn", executionArn));
+      reply(run.sidecar, JSON.createObjectNode().put("type", "stop").put("executionArn", executionArn));
     }
     return run.snapshot();
   }
@@ -263,13 +289,14 @@ public final class StepFunctionsEngine implements AutoCloseable {
   }
 
   private void onTask(JsonNode message) {
+    Sidecar asking = sidecar;
     Run run = runs.get(message.path("executionArn").asText());
     long callId = message.path("callId").asLong();
     String state = message.path("state").asText();
     String resource = message.path("resource").asText();
     JsonNode parameters = message.path("input");
     if (run == null) {
-      replyError(callId, "States.Runtime", "unknown execution");
+      replyError(asking, callId, "States.Runtime", "unknown execution");
       return;
     }
     ObjectNode scheduled = resourceDetails(resource);
@@ -288,27 +315,36 @@ public final class StepFunctionsEngine implements AutoCloseable {
         }
         ObjectNode reply = JSON.createObjectNode().put("type", "taskResult").put("callId", callId);
         reply.set("output", output == null ? JSON.nullNode() : output);
-        sidecar.send(reply);
+        reply(asking, reply);
       } catch (TaskFailedException e) {
-        failTask(run, resource, callId, e.error(), e.cause());
+        failTask(asking, run, resource, callId, e.error(), e.cause());
       } catch (RuntimeException e) {
-        failTask(run, resource, callId, "States.TaskFailed", "The task could not run: " + e.getMessage());
+        failTask(asking, run, resource, callId, "States.TaskFailed", "The task could not run: " + e.getMessage());
       }
     });
   }
 
-  private void failTask(Run run, String resource, long callId, String error, String cause) {
+  private void failTask(Sidecar asking, Run run, String resource, long callId, String error, String cause) {
     ObjectNode failed = resourceDetails(resource);
     failed.put("error", error);
     failed.put("cause", cause);
     if (run.running()) {
       append(run, "TaskFailed", "taskFailedEventDetails", failed);
     }
-    replyError(callId, error, cause);
+    replyError(asking, callId, error, cause);
   }
 
-  private void replyError(long callId, String error, String cause) {
-    sidecar.send(JSON.createObjectNode().put("type", "taskError").put("callId", callId).put("error", error).put("cause", cause));
+  private void replyError(Sidecar asking, long callId, String error, String cause) {
+    reply(asking, JSON.createObjectNode().put("type", "taskError").put("callId", callId).put("error", error).put("cause", cause));
+  }
+
+  /** A task outliving its sidecar has nobody to answer; its execution already failed. */
+  private static void reply(Sidecar asking, JsonNode message) {
+    try {
+      asking.send(message);
+    } catch (IllegalStateException gone) {
+      // The sidecar exited; onSidecarExit failed the execution.
+    }
   }
 
   /** {@code arn:aws:states:::dynamodb:putItem} is resourceType dynamodb, resource putItem, as AWS reports them. */
@@ -399,12 +435,41 @@ public final class StepFunctionsEngine implements AutoCloseable {
     }
   }
 
-  private void onSidecarExit() {
+  /**
+   * The Node process died (or was killed): its executions cannot go on, so they fail, as an
+   * execution fails when Step Functions loses it. A new sidecar takes over for new executions.
+   */
+  private void onSidecarExit(Sidecar dead) {
     for (Run run : runs.values()) {
-      finish(run, ExecutionStatus.FAILED, null, "States.Runtime", "The Step Functions sidecar exited", "ExecutionFailed",
-          "executionFailedEventDetails",
-          JSON.createObjectNode().put("error", "States.Runtime").put("cause", "The Step Functions sidecar exited"));
+      if (run.sidecar == dead || run.sidecar == null) {
+        finish(run, ExecutionStatus.FAILED, null, "States.Runtime", "The Step Functions sidecar exited", "ExecutionFailed",
+            "executionFailedEventDetails",
+            JSON.createObjectNode().put("error", "States.Runtime").put("cause", "The Step Functions sidecar exited"));
+      }
     }
+    if (closed || dead != sidecar) {
+      return;
+    }
+    Thread restart = new Thread(() -> {
+      try {
+        Sidecar fresh = startSidecar();
+        for (StateMachine machine : machines.values()) {
+          fresh.send(JSON.createObjectNode().put("type", "define").put("stateMachineArn", machine.stateMachineArn())
+              .put("definition", machine.definition()));
+        }
+        sidecar = fresh;
+        System.err.println("[sfn] the sidecar exited; a new one took over");
+      } catch (RuntimeException e) {
+        System.err.println("[sfn] the sidecar exited and could not be restarted: " + e.getMessage());
+      }
+    }, "sfn-sidecar-restart");
+    restart.setDaemon(true);
+    restart.start();
+  }
+
+  /** For tests: the sidecar's process id. */
+  long sidecarPid() {
+    return sidecar.pid();
   }
 
   private void append(Run run, String type, String field, ObjectNode details) {
@@ -435,6 +500,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     sidecar.close();
     taskThreads.shutdownNow();
   }
@@ -445,6 +511,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
     final String stateMachineArn;
     final String name;
     final String input;
+    final Sidecar sidecar;
     final Instant startDate = Instant.now();
     final CompletableFuture<Execution> done = new CompletableFuture<>();
     private final List<HistoryEvent> history = new ArrayList<>();
@@ -454,7 +521,8 @@ public final class StepFunctionsEngine implements AutoCloseable {
     private String error;
     private String cause;
 
-    Run(String executionArn, String stateMachineArn, String name, String input) {
+    Run(String executionArn, String stateMachineArn, String name, String input, Sidecar sidecar) {
+      this.sidecar = sidecar;
       this.executionArn = executionArn;
       this.stateMachineArn = stateMachineArn;
       this.name = name;
