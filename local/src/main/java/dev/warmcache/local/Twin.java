@@ -66,6 +66,11 @@ public final class Twin implements AutoCloseable {
   public static final List<String> SEED_IDS = List.of("1", "2", "3");
 
   private static final Logger LOG = Logger.getLogger(Twin.class.getName());
+  /**
+   * DynamoDB Local's embedded AWS SDK v1 warns once that JAXB is missing, which is harmless and
+   * alarming; held here because java.util.logging keeps loggers only weakly.
+   */
+  private static final Logger SDK_V1_LOG = Logger.getLogger("com.amazonaws");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -234,6 +239,7 @@ public final class Twin implements AutoCloseable {
 
   /** {@code ./twin}: starts, prints the banner, runs until Ctrl-C. */
   public static void main(String[] args) {
+    SDK_V1_LOG.setLevel(Level.SEVERE);
     TwinOptions options;
     try {
       options = TwinOptions.parse(args, System.getenv());
