@@ -141,11 +141,13 @@
   }
 
   // Walks the AWS-shaped history once: the states in the order they ran, with input, output, errors.
+  // A state's task error that a retry later overcame is kept as `retried`, not as an error.
   function analyse(events, definition) {
     const top = (definition && definition.States) || {};
     const steps = [];
     const open = [];
     let failure = null;
+    const isGroup = (step) => step.top && (step.type === 'Map' || step.type === 'Parallel');
     for (const e of events) {
       const entered = e.stateEnteredEventDetails;
       const exited = e.stateExitedEventDetails;
@@ -157,29 +159,31 @@
       } else if (exited) {
         for (let i = open.length - 1; i >= 0; i--) {
           if (open[i].name === exited.name) {
-            open[i].output = exited.output; open[i].exitedAt = e.timestamp; open.splice(i, 1); break;
+            open[i].output = exited.output;
+            open[i].exitedAt = e.timestamp;
+            open.splice(i); // inner states of a Map or Parallel close with it
+            break;
           }
         }
-      } else {
-        const d = failureOf(e);
-        if (d) {
-          const owner = open[open.length - 1] || steps[steps.length - 1];
-          if (/^Execution/.test(e.type)) failure = { type: e.type, error: d.error, cause: d.cause };
-          else if (owner) owner.error = { type: e.type, error: d.error, cause: d.cause };
-        }
+      } else if (/^Execution(Failed|TimedOut|Aborted)$/.test(e.type)) {
+        const d = detailsOf(e);
+        failure = { type: e.type, error: d.error || e.type, cause: d.cause };
+      } else if (/^(Map|Parallel)State(Failed|Aborted)$/.test(e.type)) {
+        const owner = open.slice().reverse().find(isGroup);
+        const d = detailsOf(e);
+        if (owner) owner.error = { type: e.type, error: d.error || e.type, cause: d.cause };
+      } else if (/(Failed|TimedOut)$/.test(e.type) && !/^(Map|Parallel)Iteration/.test(e.type)) {
+        const owner = open[open.length - 1];
+        const d = detailsOf(e);
+        if (owner) owner.error = { type: e.type, error: d.error || e.type, cause: d.cause };
+      } else if (/Succeeded$/.test(e.type) && !/^(Execution|Map|Parallel)/.test(e.type)) {
+        const owner = open[open.length - 1];
+        if (owner && owner.error) { owner.retried = owner.error; owner.error = null; }
       }
     }
     return { steps, failure, open };
   }
-  function failureOf(e) {
-    for (const k of Object.keys(e)) {
-      if (/EventDetails$/.test(k) && /(Failed|TimedOut|Aborted)$/.test(e.type) && e[k] && (e[k].error || e[k].cause)) {
-        return e[k];
-      }
-    }
-    if (/(Failed|TimedOut|Aborted)$/.test(e.type)) return { error: e.type, cause: '' };
-    return null;
-  }
+  const detailsOf = (e) => Object.keys(e).filter((k) => /EventDetails$/.test(k)).map((k) => e[k])[0] || {};
 
   function renderSummary(x) {
     const dur = (x.stopDate || now()) - x.startDate;
@@ -232,7 +236,8 @@
     $('steps').innerHTML = steps.map((s, i) => {
       const cls = s.error || s.name === failedState ? 'failed' : (s.exitedAt == null && x.status === 'RUNNING' ? 'running' : '');
       const dur = s.exitedAt != null ? span(s.exitedAt - s.enteredAt) : (x.status === 'RUNNING' ? 'running' : '');
-      const err = s.error ? `<div class="err" title="${esc(s.error.error || s.error.type)}">${esc(simpleName(s.error.error || s.error.type))}${s.error.cause ? ': ' + esc(shortCause(s.error.cause)) : ''}</div>` : '';
+      const err = s.error ? `<div class="err" title="${esc(s.error.error || s.error.type)}">${esc(simpleName(s.error.error || s.error.type))}${s.error.cause ? ': ' + esc(shortCause(s.error.cause)) : ''}</div>`
+        : s.retried ? `<div class="retried" title="${esc(s.retried.error)}">retried after ${esc(simpleName(s.retried.error))}</div>` : '';
       return `<li class="${cls}" data-state="${esc(s.name)}"><span class="name">${s.top ? '' : '↳ '}${esc(s.name)}</span>
         <span class="muted">${esc(s.type || '')} · ${dur}</span>${err}
         <div>${json('input', s.input, 'in' + i)}${json('output', s.output, 'out' + i)}</div></li>`;

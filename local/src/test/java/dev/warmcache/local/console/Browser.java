@@ -70,6 +70,7 @@ final class Browser implements AutoCloseable {
     Files.createDirectories(SCREENSHOTS);
     Path file = SCREENSHOTS.resolve(name + ".png");
     Dimension viewport = driver.manage().window().getSize();
+    driver.executeScript("window.scrollTo(0, 0)");
     long height = (Long) driver.executeScript("return Math.ceil(document.documentElement.scrollHeight)");
     driver.manage().window().setSize(new Dimension(viewport.getWidth(), (int) Math.max(viewport.getHeight(), height + 140)));
     try {
