@@ -63,6 +63,8 @@ public final class Twin implements AutoCloseable {
   public static final String READER = "warmcache-reader";
   public static final String REFRESH = "warmcache-refresh";
   public static final String PIPE = "warmcache-ttl-expiry";
+  /** The alias the CDK stack publishes and every caller uses; the twin resolves it to its one version. */
+  public static final String ALIAS = "live";
   public static final List<String> SEED_IDS = List.of("1", "2", "3");
 
   private static final Logger LOG = Logger.getLogger(Twin.class.getName());
@@ -149,8 +151,9 @@ public final class Twin implements AutoCloseable {
     stateMachine = stepFunctions.createStateMachine(STATE_MACHINE, asl, Map.of(
         "TableName", TABLE,
         "EventBusName", BUS,
-        "RefreshFunctionArn", LambdaPool.arn(REFRESH),
-        "ReaderFunctionArn", LambdaPool.arn(READER)),
+        // The alias ARNs, as the CDK stack substitutes them: callers never use $LATEST.
+        "RefreshFunctionArn", LambdaPool.arn(REFRESH) + ":" + ALIAS,
+        "ReaderFunctionArn", LambdaPool.arn(READER) + ":" + ALIAS),
         "arn:aws:iam::" + ACCOUNT + ":role/warmcache-refresh-workflow");
 
     LambdaService lambdaApi = new LambdaService(lambda, REGION, ACCOUNT, deadLetters);
