@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,7 +39,14 @@ public final class StepFunctionsEngine implements AutoCloseable {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
 
   private final TaskHandler tasks;
-  private final Sidecar sidecar;
+  private final Path sidecarDirectory;
+  private final String node;
+  /** Replaced when a crashed sidecar is restarted; see {@link #onSidecarExit}. */
+  private volatile Sidecar sidecar;
+  /** Completes while a sidecar is up and has every state machine defined; replaced when it dies. */
+  private volatile CompletableFuture<Void> available = CompletableFuture.completedFuture(null);
+  private final AtomicBoolean restarting = new AtomicBoolean();
+  private volatile boolean closed;
   private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Void>> definitions = new ConcurrentHashMap<>();
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
@@ -51,6 +59,8 @@ public final class StepFunctionsEngine implements AutoCloseable {
 
   private StepFunctionsEngine(Path sidecarDirectory, String node, TaskHandler tasks) {
     this.tasks = tasks;
+    this.sidecarDirectory = sidecarDirectory;
+    this.node = node;
     this.sidecar = Sidecar.start(sidecarDirectory, node, this::onMessage, this::onSidecarExit);
   }
 
@@ -102,10 +112,18 @@ public final class StepFunctionsEngine implements AutoCloseable {
     } catch (IOException e) {
       throw new StepFunctionsException("InvalidDefinition", "The definition is not JSON: " + e.getMessage());
     }
+    define(sidecar, arn, text);
+    StateMachine machine = new StateMachine(arn, name, text, roleArn, Instant.now());
+    machines.put(arn, machine);
+    return machine;
+  }
+
+  /** Hands a definition to one sidecar and waits for its interpreter to accept it. */
+  private void define(Sidecar target, String arn, String text) {
     CompletableFuture<Void> defined = new CompletableFuture<>();
     definitions.put(arn, defined);
     ObjectNode message = JSON.createObjectNode().put("type", "define").put("stateMachineArn", arn).put("definition", text);
-    sidecar.send(message);
+    target.send(message);
     try {
       defined.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -115,9 +133,6 @@ public final class StepFunctionsEngine implements AutoCloseable {
     } finally {
       definitions.remove(arn);
     }
-    StateMachine machine = new StateMachine(arn, name, text, roleArn, Instant.now());
-    machines.put(arn, machine);
-    return machine;
   }
 
   public Optional<StateMachine> stateMachine(String arn) {
@@ -173,7 +188,19 @@ public final class StepFunctionsEngine implements AutoCloseable {
         .put("roleArn", machine.roleArn())
         .put("startTime", run.startDate.toString());
     message.set("input", inputJson);
-    sidecar.send(message);
+    try {
+      // While a crashed sidecar restarts, a start waits for it instead of going to a dead process.
+      available.get(30, TimeUnit.SECONDS);
+      sidecar.send(message);
+      run.sent = true;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      runs.remove(executionArn, run);
+      throw new StepFunctionsException("ServiceUnavailable",
+          "The Step Functions sidecar is not running (it is being restarted); try again");
+    }
     return run.snapshot();
   }
 
@@ -214,7 +241,11 @@ public final class StepFunctionsEngine implements AutoCloseable {
     if (error != null) details.put("error", error);
     if (cause != null) details.put("cause", cause);
     if (finish(run, ExecutionStatus.ABORTED, null, error, cause, "ExecutionAborted", "executionAbortedEventDetails", details)) {
-      sidecar.send(JSON.createObjectNode().put("type", "stop").put("executionArn", executionArn));
+      try {
+        sidecar.send(JSON.createObjectNode().put("type", "stop").put("executionArn", executionArn));
+      } catch (IllegalStateException gone) {
+        // A dead sidecar runs nothing: the execution is already recorded as aborted.
+      }
     }
     return run.snapshot();
   }
@@ -263,13 +294,15 @@ public final class StepFunctionsEngine implements AutoCloseable {
   }
 
   private void onTask(JsonNode message) {
+    // Answers go to the process that asked: after a restart, call ids start again at 1 in the new one.
+    Sidecar asker = sidecar;
     Run run = runs.get(message.path("executionArn").asText());
     long callId = message.path("callId").asLong();
     String state = message.path("state").asText();
     String resource = message.path("resource").asText();
     JsonNode parameters = message.path("input");
     if (run == null) {
-      replyError(callId, "States.Runtime", "unknown execution");
+      replyError(asker, callId, "States.Runtime", "unknown execution");
       return;
     }
     ObjectNode scheduled = resourceDetails(resource);
@@ -288,27 +321,27 @@ public final class StepFunctionsEngine implements AutoCloseable {
         }
         ObjectNode reply = JSON.createObjectNode().put("type", "taskResult").put("callId", callId);
         reply.set("output", output == null ? JSON.nullNode() : output);
-        sidecar.send(reply);
+        asker.send(reply);
       } catch (TaskFailedException e) {
-        failTask(run, resource, callId, e.error(), e.cause());
+        failTask(asker, run, resource, callId, e.error(), e.cause());
       } catch (RuntimeException e) {
-        failTask(run, resource, callId, "States.TaskFailed", "The task could not run: " + e.getMessage());
+        failTask(asker, run, resource, callId, "States.TaskFailed", "The task could not run: " + e.getMessage());
       }
     });
   }
 
-  private void failTask(Run run, String resource, long callId, String error, String cause) {
+  private void failTask(Sidecar asker, Run run, String resource, long callId, String error, String cause) {
     ObjectNode failed = resourceDetails(resource);
     failed.put("error", error);
     failed.put("cause", cause);
     if (run.running()) {
       append(run, "TaskFailed", "taskFailedEventDetails", failed);
     }
-    replyError(callId, error, cause);
+    replyError(asker, callId, error, cause);
   }
 
-  private void replyError(long callId, String error, String cause) {
-    sidecar.send(JSON.createObjectNode().put("type", "taskError").put("callId", callId).put("error", error).put("cause", cause));
+  private void replyError(Sidecar asker, long callId, String error, String cause) {
+    asker.send(JSON.createObjectNode().put("type", "taskError").put("callId", callId).put("error", error).put("cause", cause));
   }
 
   /** {@code arn:aws:states:::dynamodb:putItem} is resourceType dynamodb, resource putItem, as AWS reports them. */
@@ -399,12 +432,55 @@ public final class StepFunctionsEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * The sidecar died (crashed or killed): the executions it was running fail with a clear cause,
+   * since their progress lived in that process, and unless the engine is closing, a new sidecar is
+   * started and given every state machine again, so later executions run as before.
+   */
   private void onSidecarExit() {
+    if (!closed && restarting.compareAndSet(false, true)) {
+      available = new CompletableFuture<>();
+      Thread restart = new Thread(this::restartSidecar, "sfn-sidecar-restart");
+      restart.setDaemon(true);
+      restart.start();
+    }
     for (Run run : runs.values()) {
+      if (!run.sent) {
+        continue;
+      }
       finish(run, ExecutionStatus.FAILED, null, "States.Runtime", "The Step Functions sidecar exited", "ExecutionFailed",
           "executionFailedEventDetails",
           JSON.createObjectNode().put("error", "States.Runtime").put("cause", "The Step Functions sidecar exited"));
     }
+  }
+
+  private void restartSidecar() {
+    CompletableFuture<Void> waiting = available;
+    for (int attempt = 1; !closed; attempt++) {
+      try {
+        Sidecar fresh = Sidecar.start(sidecarDirectory, node, this::onMessage, this::onSidecarExit);
+        sidecar = fresh;
+        for (StateMachine machine : machines.values()) {
+          define(fresh, machine.stateMachineArn(), machine.definition());
+        }
+        System.err.println("[sfn] the Step Functions sidecar exited; a new one is running");
+        restarting.set(false);
+        waiting.complete(null);
+        if (!fresh.alive()) {
+          onSidecarExit();
+        }
+        return;
+      } catch (RuntimeException e) {
+        System.err.println("[sfn] restarting the Step Functions sidecar failed (attempt " + attempt + "): " + e.getMessage());
+        try {
+          Thread.sleep(Math.min(1000L * attempt, 5000L));
+        } catch (InterruptedException interrupted) {
+          break;
+        }
+      }
+    }
+    restarting.set(false);
+    waiting.completeExceptionally(new IllegalStateException("the engine is closed"));
   }
 
   private void append(Run run, String type, String field, ObjectNode details) {
@@ -435,6 +511,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     sidecar.close();
     taskThreads.shutdownNow();
   }
@@ -445,6 +522,8 @@ public final class StepFunctionsEngine implements AutoCloseable {
     final String stateMachineArn;
     final String name;
     final String input;
+    /** Set once the start reached a sidecar; only such runs die with it. */
+    volatile boolean sent;
     final Instant startDate = Instant.now();
     final CompletableFuture<Execution> done = new CompletableFuture<>();
     private final List<HistoryEvent> history = new ArrayList<>();

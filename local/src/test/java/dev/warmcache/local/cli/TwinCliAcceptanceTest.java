@@ -25,7 +25,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -247,8 +246,6 @@ class TwinCliAcceptanceTest {
 
   @Test
   @Order(10)
-  @Disabled("Needs the engine to restart its sidecar after a crash (workflow branch: StepFunctionsEngine/Sidecar); "
-      + "until then an execution started after a crash stays RUNNING. Enable once the restart lands.")
   void afterTheSidecarCrashTheNextExecutionSucceeds() throws Exception {
     Execution after = executionOf(putForceRefresh("10"));
     assertEquals(ExecutionStatus.SUCCEEDED, twin.stepFunctions().awaitExecution(after.executionArn(), PATIENCE).status(),
