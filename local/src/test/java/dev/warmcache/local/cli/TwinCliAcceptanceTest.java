@@ -205,6 +205,10 @@ class TwinCliAcceptanceTest {
       JsonNode event = aws.run("lambda", "invoke", "--function-name", "warmcache-reader", "--invocation-type", "Event",
           "--cli-binary-format", "raw-in-base64-out", "--payload", "{\"id\":\"1\"}", out.toString()).ok();
       assertEquals(202, event.path("StatusCode").asInt());
+      JsonNode readerTail = aws.run("lambda", "invoke", "--function-name", "warmcache-reader", "--log-type", "Tail",
+          "--cli-binary-format", "raw-in-base64-out", "--payload", "{\"id\":\"1\"}", out.toString()).ok();
+      String readerLog = new String(Base64.getDecoder().decode(readerTail.path("LogResult").asText()));
+      assertTrue(readerLog.contains("\"function_name\":\"warmcache-reader\""), "the reader's own log lines: " + readerLog);
       JsonNode tail = aws.run("lambda", "invoke", "--function-name", "warmcache-refresh:live", "--log-type", "Tail",
           "--cli-binary-format", "raw-in-base64-out", "--payload", "{\"task\":\"no-such-task\"}", out.toString()).ok();
       assertEquals("Unhandled", tail.path("FunctionError").asText());

@@ -13,6 +13,7 @@ public class EchoHandler {
     if (input.get("sleepMs") instanceof Number millis) {
       Thread.sleep(millis.longValue());
     }
+    System.out.println("echo handling " + input.keySet());
     if (input.get("fail") instanceof String message) {
       throw new IllegalStateException(message);
     }

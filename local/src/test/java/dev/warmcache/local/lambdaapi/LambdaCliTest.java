@@ -90,6 +90,7 @@ class LambdaCliTest {
     String log = new String(java.util.Base64.getDecoder().decode(meta.path("LogResult").asText()), StandardCharsets.UTF_8);
     assertTrue(log.startsWith("START RequestId: "), log);
     assertTrue(log.contains("java.lang.IllegalStateException: origin exploded"), log);
+    assertTrue(log.contains("echo handling [fail]"), "the instance's own output is in the tail: " + log);
   }
 
   @Test
