@@ -1,17 +1,26 @@
 package dev.warmcache.refresh;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warmcache.json.Json;
 import dev.warmcache.refresh.errors.MalformedTaskInputException;
+import dev.warmcache.refresh.errors.RefreshException;
 import dev.warmcache.settings.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.Map;
+import org.crac.Core;
+import org.crac.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * The refresh workflow's one Lambda function. The ASL names the task in the payload,
@@ -21,7 +30,9 @@ import java.util.Map;
  * <p>Failures are thrown as {@code dev.warmcache.refresh.errors} exceptions, whose class names
  * the ASL's Retry and Catch match (see docs/workflow.md).
  */
-public final class RefreshHandler implements RequestStreamHandler {
+public final class RefreshHandler implements RequestStreamHandler, Resource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RefreshHandler.class);
 
   private final RefreshTasks tasks;
 
@@ -37,10 +48,15 @@ public final class RefreshHandler implements RequestStreamHandler {
 
   RefreshHandler(Settings settings, Clock clock) {
     this.tasks = new RefreshTasks(settings, clock);
+    Core.getGlobalContext().register(this);
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    long start = System.nanoTime();
+    if (context != null) {
+      PowertoolsLogging.initializeLogging(context);
+    }
     JsonNode request;
     try {
       request = Json.MAPPER.readTree(input);
@@ -50,7 +66,45 @@ public final class RefreshHandler implements RequestStreamHandler {
     if (request == null || !request.isObject()) {
       throw new MalformedTaskInputException("the task input must be a JSON object");
     }
-    JsonNode result = tasks.run(request);
+    String task = request.path("task").asText("");
+    String id = request.path("refresh").path("id").asText(null);
+    ObjectNode result;
+    try {
+      result = tasks.run(request);
+    } catch (RefreshException | IllegalArgumentException e) {
+      LOG.warn("task failed", entry("task", task), entry("key", id), entry("errorType", e.getClass().getName()),
+          entry("reason", e.getMessage()), entry("latencyMs", millisSince(start)));
+      throw e;
+    }
     Json.MAPPER.writeValue(output, result);
+    if (LOG.isInfoEnabled()) {
+      LOG.info("task done", entry("task", task), entry("key", result.path("id").asText(id)),
+          entry("trigger", result.path("trigger").asText(null)), entry("action", result.path("action").asText(null)),
+          entry("outcome", result.path("write").path("outcome").asText(null)),
+          entry("kept", result.path("grace").path("action").asText(null)), entry("latencyMs", millisSince(start)));
+    }
+  }
+
+  private static double millisSince(long start) {
+    return (System.nanoTime() - start) / 1_000_000.0;
+  }
+
+  /**
+   * SnapStart/CRaC hook: run the clock-only tasks on a sample document so Jackson, the item
+   * mapping and the task code are loaded before the snapshot. No I/O: no origin call, no AWS call.
+   */
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws Exception {
+    ObjectNode request = (ObjectNode) Json.MAPPER.readTree(
+        "{\"task\":\"lease\",\"owner\":\"snapstart-warm-up\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"expired\":{}}}");
+    ObjectNode leased = tasks.run(request);
+    leased.putObject("current").putObject("item").putObject("id").put("S", "15");
+    request.put("task", "decide").set("refresh", leased);
+    tasks.run(request);
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // Nothing to renew: the origin client is built on first use and holds no connection yet.
   }
 }

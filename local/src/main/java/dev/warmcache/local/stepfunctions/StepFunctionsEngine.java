@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,15 +36,13 @@ public final class StepFunctionsEngine implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
+  /** Finished executions kept for Describe/List/History; the oldest go first, so a long-lived twin stays bounded. */
+  static final int RETAINED_FINISHED = 2_000;
 
   private final TaskHandler tasks;
   private final Path sidecarDirectory;
   private final String node;
-  /** Replaced when a crashed sidecar is restarted; see {@link #onSidecarExit}. */
   private volatile Sidecar sidecar;
-  /** Completes while a sidecar is up and has every state machine defined; replaced when it dies. */
-  private volatile CompletableFuture<Void> available = CompletableFuture.completedFuture(null);
-  private final AtomicBoolean restarting = new AtomicBoolean();
   private volatile boolean closed;
   private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Void>> definitions = new ConcurrentHashMap<>();
@@ -61,7 +58,13 @@ public final class StepFunctionsEngine implements AutoCloseable {
     this.tasks = tasks;
     this.sidecarDirectory = sidecarDirectory;
     this.node = node;
-    this.sidecar = Sidecar.start(sidecarDirectory, node, this::onMessage, this::onSidecarExit);
+    this.sidecar = startSidecar();
+  }
+
+  private Sidecar startSidecar() {
+    Sidecar[] self = new Sidecar[1];
+    self[0] = Sidecar.start(sidecarDirectory, node, this::onMessage, () -> onSidecarExit(self[0]));
+    return self[0];
   }
 
   /** Starts the sidecar with {@code node} from the PATH. */
@@ -112,18 +115,10 @@ public final class StepFunctionsEngine implements AutoCloseable {
     } catch (IOException e) {
       throw new StepFunctionsException("InvalidDefinition", "The definition is not JSON: " + e.getMessage());
     }
-    define(sidecar, arn, text);
-    StateMachine machine = new StateMachine(arn, name, text, roleArn, Instant.now());
-    machines.put(arn, machine);
-    return machine;
-  }
-
-  /** Hands a definition to one sidecar and waits for its interpreter to accept it. */
-  private void define(Sidecar target, String arn, String text) {
     CompletableFuture<Void> defined = new CompletableFuture<>();
     definitions.put(arn, defined);
     ObjectNode message = JSON.createObjectNode().put("type", "define").put("stateMachineArn", arn).put("definition", text);
-    target.send(message);
+    sidecar.send(message);
     try {
       defined.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -133,6 +128,9 @@ public final class StepFunctionsEngine implements AutoCloseable {
     } finally {
       definitions.remove(arn);
     }
+    StateMachine machine = new StateMachine(arn, name, text, roleArn, Instant.now());
+    machines.put(arn, machine);
+    return machine;
   }
 
   public Optional<StateMachine> stateMachine(String arn) {
@@ -171,7 +169,9 @@ public final class StepFunctionsEngine implements AutoCloseable {
       throw new StepFunctionsException("InvalidExecutionInput", "Invalid State Machine Execution Input: empty");
     }
     String executionArn = "arn:aws:states:" + REGION + ":" + ACCOUNT + ":execution:" + machine.name() + ":" + executionName;
-    Run run = new Run(executionArn, stateMachineArn, executionName, inputText);
+    forgetOldest();
+    Sidecar current = sidecar;
+    Run run = new Run(executionArn, stateMachineArn, executionName, inputText, current);
     Run existing = runs.putIfAbsent(executionArn, run);
     if (existing != null) {
       Execution e = existing.snapshot();
@@ -188,20 +188,19 @@ public final class StepFunctionsEngine implements AutoCloseable {
         .put("roleArn", machine.roleArn())
         .put("startTime", run.startDate.toString());
     message.set("input", inputJson);
-    try {
-      // While a crashed sidecar restarts, a start waits for it instead of going to a dead process.
-      available.get(30, TimeUnit.SECONDS);
-      sidecar.send(message);
-      run.sent = true;
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      runs.remove(executionArn, run);
-      throw new StepFunctionsException("ServiceUnavailable",
-          "The Step Functions sidecar is not running (it is being restarted); try again");
-    }
+    current.send(message);
     return run.snapshot();
+  }
+
+  private void forgetOldest() {
+    if (runs.size() <= RETAINED_FINISHED) {
+      return;
+    }
+    List<Run> finished = runs.values().stream().filter(r -> !r.running())
+        .sorted(Comparator.comparing((Run r) -> r.startDate)).toList();
+    for (int i = 0; i < finished.size() - RETAINED_FINISHED; i++) {
+      runs.remove(finished.get(i).executionArn);
+    }
   }
 
   public Optional<Execution> describeExecution(String executionArn) {
@@ -241,11 +240,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
     if (error != null) details.put("error", error);
     if (cause != null) details.put("cause", cause);
     if (finish(run, ExecutionStatus.ABORTED, null, error, cause, "ExecutionAborted", "executionAbortedEventDetails", details)) {
-      try {
-        sidecar.send(JSON.createObjectNode().put("type", "stop").put("executionArn", executionArn));
-      } catch (IllegalStateException gone) {
-        // A dead sidecar runs nothing: the execution is already recorded as aborted.
-      }
+      reply(run.sidecar, JSON.createObjectNode().put("type", "stop").put("executionArn", executionArn));
     }
     return run.snapshot();
   }
@@ -294,15 +289,14 @@ public final class StepFunctionsEngine implements AutoCloseable {
   }
 
   private void onTask(JsonNode message) {
-    // Answers go to the process that asked: after a restart, call ids start again at 1 in the new one.
-    Sidecar asker = sidecar;
+    Sidecar asking = sidecar;
     Run run = runs.get(message.path("executionArn").asText());
     long callId = message.path("callId").asLong();
     String state = message.path("state").asText();
     String resource = message.path("resource").asText();
     JsonNode parameters = message.path("input");
     if (run == null) {
-      replyError(asker, callId, "States.Runtime", "unknown execution");
+      replyError(asking, callId, "States.Runtime", "unknown execution");
       return;
     }
     ObjectNode scheduled = resourceDetails(resource);
@@ -321,27 +315,36 @@ public final class StepFunctionsEngine implements AutoCloseable {
         }
         ObjectNode reply = JSON.createObjectNode().put("type", "taskResult").put("callId", callId);
         reply.set("output", output == null ? JSON.nullNode() : output);
-        asker.send(reply);
+        reply(asking, reply);
       } catch (TaskFailedException e) {
-        failTask(asker, run, resource, callId, e.error(), e.cause());
+        failTask(asking, run, resource, callId, e.error(), e.cause());
       } catch (RuntimeException e) {
-        failTask(asker, run, resource, callId, "States.TaskFailed", "The task could not run: " + e.getMessage());
+        failTask(asking, run, resource, callId, "States.TaskFailed", "The task could not run: " + e.getMessage());
       }
     });
   }
 
-  private void failTask(Sidecar asker, Run run, String resource, long callId, String error, String cause) {
+  private void failTask(Sidecar asking, Run run, String resource, long callId, String error, String cause) {
     ObjectNode failed = resourceDetails(resource);
     failed.put("error", error);
     failed.put("cause", cause);
     if (run.running()) {
       append(run, "TaskFailed", "taskFailedEventDetails", failed);
     }
-    replyError(asker, callId, error, cause);
+    replyError(asking, callId, error, cause);
   }
 
-  private void replyError(Sidecar asker, long callId, String error, String cause) {
-    asker.send(JSON.createObjectNode().put("type", "taskError").put("callId", callId).put("error", error).put("cause", cause));
+  private void replyError(Sidecar asking, long callId, String error, String cause) {
+    reply(asking, JSON.createObjectNode().put("type", "taskError").put("callId", callId).put("error", error).put("cause", cause));
+  }
+
+  /** A task outliving its sidecar has nobody to answer; its execution already failed. */
+  private static void reply(Sidecar asking, JsonNode message) {
+    try {
+      asking.send(message);
+    } catch (IllegalStateException gone) {
+      // The sidecar exited; onSidecarExit failed the execution.
+    }
   }
 
   /** {@code arn:aws:states:::dynamodb:putItem} is resourceType dynamodb, resource putItem, as AWS reports them. */
@@ -433,54 +436,40 @@ public final class StepFunctionsEngine implements AutoCloseable {
   }
 
   /**
-   * The sidecar died (crashed or killed): the executions it was running fail with a clear cause,
-   * since their progress lived in that process, and unless the engine is closing, a new sidecar is
-   * started and given every state machine again, so later executions run as before.
+   * The Node process died (or was killed): its executions cannot go on, so they fail, as an
+   * execution fails when Step Functions loses it. A new sidecar takes over for new executions.
    */
-  private void onSidecarExit() {
-    if (!closed && restarting.compareAndSet(false, true)) {
-      available = new CompletableFuture<>();
-      Thread restart = new Thread(this::restartSidecar, "sfn-sidecar-restart");
-      restart.setDaemon(true);
-      restart.start();
-    }
+  private void onSidecarExit(Sidecar dead) {
     for (Run run : runs.values()) {
-      if (!run.sent) {
-        continue;
+      if (run.sidecar == dead || run.sidecar == null) {
+        finish(run, ExecutionStatus.FAILED, null, "States.Runtime", "The Step Functions sidecar exited", "ExecutionFailed",
+            "executionFailedEventDetails",
+            JSON.createObjectNode().put("error", "States.Runtime").put("cause", "The Step Functions sidecar exited"));
       }
-      finish(run, ExecutionStatus.FAILED, null, "States.Runtime", "The Step Functions sidecar exited", "ExecutionFailed",
-          "executionFailedEventDetails",
-          JSON.createObjectNode().put("error", "States.Runtime").put("cause", "The Step Functions sidecar exited"));
     }
+    if (closed || dead != sidecar) {
+      return;
+    }
+    Thread restart = new Thread(() -> {
+      try {
+        Sidecar fresh = startSidecar();
+        for (StateMachine machine : machines.values()) {
+          fresh.send(JSON.createObjectNode().put("type", "define").put("stateMachineArn", machine.stateMachineArn())
+              .put("definition", machine.definition()));
+        }
+        sidecar = fresh;
+        System.err.println("[sfn] the sidecar exited; a new one took over");
+      } catch (RuntimeException e) {
+        System.err.println("[sfn] the sidecar exited and could not be restarted: " + e.getMessage());
+      }
+    }, "sfn-sidecar-restart");
+    restart.setDaemon(true);
+    restart.start();
   }
 
-  private void restartSidecar() {
-    CompletableFuture<Void> waiting = available;
-    for (int attempt = 1; !closed; attempt++) {
-      try {
-        Sidecar fresh = Sidecar.start(sidecarDirectory, node, this::onMessage, this::onSidecarExit);
-        sidecar = fresh;
-        for (StateMachine machine : machines.values()) {
-          define(fresh, machine.stateMachineArn(), machine.definition());
-        }
-        System.err.println("[sfn] the Step Functions sidecar exited; a new one is running");
-        restarting.set(false);
-        waiting.complete(null);
-        if (!fresh.alive()) {
-          onSidecarExit();
-        }
-        return;
-      } catch (RuntimeException e) {
-        System.err.println("[sfn] restarting the Step Functions sidecar failed (attempt " + attempt + "): " + e.getMessage());
-        try {
-          Thread.sleep(Math.min(1000L * attempt, 5000L));
-        } catch (InterruptedException interrupted) {
-          break;
-        }
-      }
-    }
-    restarting.set(false);
-    waiting.completeExceptionally(new IllegalStateException("the engine is closed"));
+  /** For tests: the sidecar's process id. */
+  long sidecarPid() {
+    return sidecar.pid();
   }
 
   private void append(Run run, String type, String field, ObjectNode details) {
@@ -522,8 +511,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
     final String stateMachineArn;
     final String name;
     final String input;
-    /** Set once the start reached a sidecar; only such runs die with it. */
-    volatile boolean sent;
+    final Sidecar sidecar;
     final Instant startDate = Instant.now();
     final CompletableFuture<Execution> done = new CompletableFuture<>();
     private final List<HistoryEvent> history = new ArrayList<>();
@@ -533,7 +521,8 @@ public final class StepFunctionsEngine implements AutoCloseable {
     private String error;
     private String cause;
 
-    Run(String executionArn, String stateMachineArn, String name, String input) {
+    Run(String executionArn, String stateMachineArn, String name, String input, Sidecar sidecar) {
+      this.sidecar = sidecar;
       this.executionArn = executionArn;
       this.stateMachineArn = stateMachineArn;
       this.name = name;

@@ -154,6 +154,23 @@ class StepFunctionsEngineTest {
   }
 
   @Test
+  void whenTheSidecarDiesItsExecutionsFailAndANewSidecarTakesOver() throws Exception {
+    Execution running = engine.startExecution(machine.stateMachineArn(), "held-2", "{\"n\":9}");
+    long pid = engine.sidecarPid();
+
+    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+    Execution lost = engine.awaitExecution(running.executionArn(), Duration.ofSeconds(30));
+
+    assertEquals(ExecutionStatus.FAILED, lost.status());
+    assertEquals("States.Runtime", lost.error());
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (engine.sidecarPid() == pid && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(ExecutionStatus.SUCCEEDED, run("after-restart", "{\"n\":1}").status());
+  }
+
+  @Test
   void apiErrorsCarryAwsErrorCodes() {
     assertEquals("StateMachineDoesNotExist", assertThrows(StepFunctionsException.class,
         () -> engine.startExecution("arn:aws:states:us-east-1:000000000000:stateMachine:nope", null, "{}")).errorCode());

@@ -139,9 +139,10 @@ class RefreshWorkflowTest {
   @Test
   void aSlowRefreshThatLostItsLeaseNeverLowersTheVersion() throws Exception {
     String id = "race";
-    h.configureRefresh(Map.of("LEASE_SECONDS", "1", "ORIGIN_READ_TIMEOUT_MS", "5000"));
+    h.configureRefresh(Map.of("LEASE_SECONDS", "1", "ORIGIN_READ_TIMEOUT_MS", "10000"));
     h.seed(item(id, "{\"v\":1}", 1, now() + 600));
-    h.origin.then(ScriptedOrigin.delayed(2_500, ScriptedOrigin.json("{\"v\":\"slow\"}")));
+    // Slow enough that the second refresh takes the lapsed lease and writes first, even on a busy machine.
+    h.origin.then(ScriptedOrigin.delayed(5_000, ScriptedOrigin.json("{\"v\":\"slow\"}")));
     h.origin.then(ScriptedOrigin.json("{\"v\":\"fast\"}"));
 
     Execution slow = h.start(WorkflowHarness.sample("force-refresh.json", id));
@@ -196,6 +197,38 @@ class RefreshWorkflowTest {
     JsonNode read = h.invokeReader("{\"id\":\"" + id + "\"}");
     assertEquals(1, read.get("version").asLong(), read::toString);
     assertFalse(read.path("stale").asBoolean(true), "served as fresh within the grace TTL");
+  }
+
+  @Test
+  void aFailedRefreshAfterTtlDeletionPutsTheExpiredValueBackForTheGracePeriod() throws Exception {
+    String id = "restored";
+    h.origin.reset(ScriptedOrigin.respond(503, "text/plain", "down", Map.of()));
+
+    Execution done = h.run(WorkflowHarness.sample("ttl-expiry.json", id));
+
+    assertEquals(ExecutionStatus.FAILED, done.status());
+    assertTrue(h.statesEntered(done).contains("Restore the expired value for a grace period"));
+    Map<String, AttributeValue> stored = h.rawItem(id);
+    assertEquals("{\"name\":\"fifteen\"}", stored.get("value").s(), "the value from the stream record's OldImage");
+    assertEquals("7", stored.get("version").n());
+    assertTrue(Long.parseLong(stored.get("expiresAt").n()) >= now() + 120 - 5);
+    assertFalse(stored.containsKey("leaseOwner"));
+    assertEquals("restore", WorkflowHarness.json(h.bus.ofType("CacheRefreshFailed").get(0).detail()).get("kept").asText());
+  }
+
+  @Test
+  void aFailedRefreshOfAnAbsentKeyLeavesNoLeaseBehind() throws Exception {
+    String id = "never-was";
+    h.origin.reset(ScriptedOrigin.respond(403, "text/plain", "forbidden", Map.of()));
+
+    Execution done = h.run(WorkflowHarness.sample("cache-miss.json", id));
+
+    assertEquals(ExecutionStatus.FAILED, done.status());
+    assertEquals("dev.warmcache.refresh.errors.OriginRejectedException", done.error());
+    assertEquals(1, h.origin.requests().size(), "a 4xx is not retried");
+    assertTrue(h.statesEntered(done).contains("Release the lease"));
+    assertTrue(h.rawItem(id).isEmpty(), "the lease-only record is gone, so the next miss can try at once");
+    assertEquals("release", WorkflowHarness.json(h.bus.ofType("CacheRefreshFailed").get(0).detail()).get("kept").asText());
   }
 
   @Test
@@ -342,7 +375,7 @@ class RefreshWorkflowTest {
   void aCrashedLeaseHolderBlocksRefreshOnlyUntilTheLeaseDeadline() throws Exception {
     String id = "crashed";
     h.seed(item(id, "{\"old\":true}", 1, now() + 30));
-    long leaseUntil = System.currentTimeMillis() + 1_500;
+    long leaseUntil = System.currentTimeMillis() + 5_000;
     h.dynamodb.client().updateItem(b -> b.tableName("warmcache").key(Map.of("id", AttributeValue.fromS(id)))
         .updateExpression("SET leaseOwner = :o, leaseUntil = :u")
         .expressionAttributeValues(Map.of(":o", AttributeValue.fromS("arn:crashed-execution"),
@@ -352,6 +385,7 @@ class RefreshWorkflowTest {
     assertEquals(ExecutionStatus.SUCCEEDED, blocked.status());
     assertEquals("Already refreshing", last(h.statesEntered(blocked)));
     assertTrue(h.origin.requests().isEmpty());
+    assertTrue(System.currentTimeMillis() < leaseUntil, "inconclusive: the blocked run ended after the deadline");
 
     waitUntil(() -> System.currentTimeMillis() > leaseUntil + 50, 10_000);
     Execution after = h.run(WorkflowHarness.sample("force-refresh.json", id));

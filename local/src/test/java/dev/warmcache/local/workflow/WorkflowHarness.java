@@ -72,7 +72,9 @@ final class WorkflowHarness implements AutoCloseable {
         "ReaderFunctionArn", LambdaPool.arn(READER)), "arn:aws:iam::000000000000:role/warmcache-refresh");
   }
 
-  /** (Re)registers the refresh function with the test defaults plus {@code overrides}. */
+  private Map<String, String> refreshEnv = Map.of();
+
+  /** (Re)registers the refresh function with the test defaults plus {@code overrides}; warm instances stay if nothing changed. */
   void configureRefresh(Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>(dynamodb.env());
     env.put("ORIGIN_URL_TEMPLATE", origin.urlTemplate());
@@ -80,6 +82,10 @@ final class WorkflowHarness implements AutoCloseable {
     env.put("ORIGIN_READ_TIMEOUT_MS", "800");
     env.put("MAX_IDLE_REFRESHES", "2");
     env.putAll(overrides);
+    if (env.equals(refreshEnv)) {
+      return;
+    }
+    refreshEnv = Map.copyOf(env);
     pool.register(FunctionConfig.builder(REFRESH)
         .handler("dev.warmcache.refresh.RefreshHandler::handleRequest")
         .classpath(functionClasspath("warmcache.refresh.jar"))
@@ -91,11 +97,7 @@ final class WorkflowHarness implements AutoCloseable {
   private static List<Path> functionClasspath(String property) {
     String jar = System.getProperty(property);
     if (jar != null && Files.isRegularFile(Path.of(jar))) {
-      // The reader's shaded jar leaves org.crac out; until it ships it, add the API jar beside it.
-      List<Path> entries = new java.util.ArrayList<>(List.of(Path.of(jar)));
-      Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-          .filter(e -> Path.of(e).getFileName().toString().startsWith("crac-")).map(Path::of).forEach(entries::add);
-      return entries;
+      return List.of(Path.of(jar));
     }
     return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of).toList();
   }

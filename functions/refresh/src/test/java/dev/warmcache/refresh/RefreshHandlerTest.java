@@ -1,0 +1,112 @@
+package dev.warmcache.refresh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warmcache.refresh.errors.InvalidIdException;
+import dev.warmcache.refresh.errors.MalformedTaskInputException;
+import dev.warmcache.settings.Settings;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The clock-only tasks (lease, decide, grace) at a fixed instant; fetch is proven end to end in local/. */
+class RefreshHandlerTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant NOW = Instant.parse("2026-11-22T00:00:00Z");
+  private static final long NOW_S = NOW.getEpochSecond();
+
+  private final RefreshHandler handler = new RefreshHandler(
+      Settings.from(Map.of("LEASE_SECONDS", "20", "MAX_IDLE_REFRESHES", "3", "GRACE_TTL_SECONDS", "100")),
+      Clock.fixed(NOW, ZoneOffset.UTC));
+
+  private JsonNode run(String request) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(request.getBytes(StandardCharsets.UTF_8)), out, null);
+    return JSON.readTree(out.toByteArray());
+  }
+
+  private static String item(long version, long expiresAt, int idle) {
+    return "{\"id\":{\"S\":\"15\"},\"value\":{\"S\":\"v\"},\"version\":{\"N\":\"" + version + "\"},\"fetchedAt\":{\"N\":\"1\"},"
+        + "\"expiresAt\":{\"N\":\"" + expiresAt + "\"},\"idleRefreshes\":{\"N\":\"" + idle + "\"}}";
+  }
+
+  @Test
+  void leaseNormalizesTheIdAndStampsOwnerAndDeadline() throws Exception {
+    JsonNode out = run("{\"task\":\"lease\",\"owner\":\"arn:x\",\"refresh\":{\"trigger\":\"force\",\"id\":15,\"expired\":{}}}");
+
+    assertEquals("15", out.get("id").asText());
+    assertEquals("arn:x", out.get("owner").asText());
+    assertEquals(Long.toString(NOW.toEpochMilli()), out.get("now").asText());
+    assertEquals(Long.toString(NOW.toEpochMilli() + 20_000), out.get("leaseUntil").asText());
+  }
+
+  @Test
+  void badIdsAndBadTaskInputAreTypedErrors() {
+    InvalidIdException invalid = assertThrows(InvalidIdException.class,
+        () -> run("{\"task\":\"lease\",\"owner\":\"o\",\"refresh\":{\"id\":\"../admin\"}}"));
+    assertTrue(invalid.getMessage().contains("'/'"), invalid.getMessage());
+    assertEquals(0, invalid.getStackTrace().length, "no stack trace to leak");
+    assertThrows(MalformedTaskInputException.class, () -> run("{\"task\":\"dance\",\"refresh\":{\"id\":\"1\"}}"));
+    assertThrows(MalformedTaskInputException.class, () -> run("[1]"));
+    assertThrows(MalformedTaskInputException.class, () -> run("{\"task\":"));
+  }
+
+  @Test
+  void decideSkipsFreshValuesUnlessForcedAndRetiresIdleExpiredKeys() throws Exception {
+    String fresh = item(4, NOW_S + 60, 0);
+    assertEquals("fresh", run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
+        + fresh + "}}}").get("action").asText());
+    assertEquals("fetch", run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
+        + fresh + "}}}").get("action").asText());
+    JsonNode expiredIdle = run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\",\"expired\":"
+        + item(4, NOW_S - 1, 3) + ",\"current\":{\"item\":{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\"o\"}}}}}");
+    assertEquals("retire", expiredIdle.get("action").asText());
+    assertFalse(expiredIdle.get("current").get("exists").asBoolean(), "a lease-only record is no item");
+    assertEquals("fetch", run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\",\"expired\":"
+        + item(4, NOW_S - 1, 2) + ",\"current\":{\"item\":{\"id\":{\"S\":\"15\"}}}}}").get("action").asText());
+    JsonNode summary = run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
+        + item(4, NOW_S - 1, 0) + "}}}").get("current");
+    assertFalse(summary.has("value"), "the value does not travel on through the workflow");
+    assertEquals(4, summary.get("version").asLong());
+  }
+
+  @Test
+  void graceExtendsWithoutShorteningRestoresAnExpiredValueOrReleases() throws Exception {
+    String failure = "\"failure\":{\"Error\":\"dev.warmcache.refresh.errors.OriginUnavailableException\","
+        + "\"Cause\":\"{\\\"errorMessage\\\":\\\"origin answered 500\\\"}\"}";
+    JsonNode extendShort = run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"owner\":\"o\",\"expired\":{},"
+        + "\"current\":{\"exists\":true,\"expiresAt\":" + (NOW_S - 5) + "}," + failure + "}}").get("grace");
+    assertEquals("extend", extendShort.get("action").asText());
+    assertEquals(Long.toString(NOW_S + 100), extendShort.get("expiresAt").asText());
+    assertEquals("origin answered 500", extendShort.get("event").get("message").asText());
+    JsonNode extendLong = run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"owner\":\"o\",\"expired\":{},"
+        + "\"current\":{\"exists\":true,\"expiresAt\":" + (NOW_S + 500) + "}," + failure + "}}").get("grace");
+    assertEquals(Long.toString(NOW_S + 500), extendLong.get("expiresAt").asText(), "never shortens a fresh value");
+
+    JsonNode restore = run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\",\"owner\":\"o\",\"expired\":"
+        + item(4, NOW_S - 1, 1) + ",\"current\":{\"exists\":false}," + failure + "}}");
+    assertEquals("restore", restore.get("grace").get("action").asText());
+    assertEquals("4", restore.get("grace").get("item").get("version").get("N").asText());
+    assertEquals(Long.toString(NOW_S + 100), restore.get("grace").get("item").get("expiresAt").get("N").asText());
+    assertTrue(restore.get("expired").isEmpty(), "only one copy of the value travels on");
+
+    assertEquals("release", run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"owner\":\"o\",\"expired\":{},"
+        + "\"current\":{\"exists\":false}," + failure + "}}").get("grace").get("action").asText());
+  }
+
+  @Test
+  void theSnapStartWarmUpRunsWithoutIo() throws Exception {
+    handler.beforeCheckpoint(null);
+  }
+}
