@@ -8,14 +8,18 @@ final class Banner {
 
   private Banner() {}
 
-  static String text(Twin twin, Duration startup) {
+  /**
+   * @param startup since the JVM started
+   * @param sinceLaunch since {@code ./twin} started, build included; {@code null} when unknown
+   */
+  static String text(Twin twin, Duration startup, Duration sinceLaunch) {
     String e = twin.endpoint().toString();
     String aws = "aws --endpoint-url " + e;
     String machine = twin.stateMachine().stateMachineArn();
     String dataDir = twin.options().dataDir() == null ? "in memory" : twin.options().dataDir().toAbsolutePath().toString();
     return String.format("""
 
-        warmcache twin ready in %.1f s on %s
+        warmcache twin ready in %.1f s%s on %s
           DynamoDB table %s (TTL on expiresAt, stream NEW_AND_OLD_IMAGES; data %s)
           functions %s, %s | bus %s | state machine %s | pipe %s
           demo ids: 1..20, %s  (origin %s/items/{id}; stats %s/stats)
@@ -31,7 +35,9 @@ final class Banner {
 
         Ctrl-C stops the twin.
         """,
-        startup.toMillis() / 1000.0, e,
+        startup.toMillis() / 1000.0,
+        sinceLaunch == null ? "" : String.format(" (%.1f s since ./twin started, build included)", sinceLaunch.toMillis() / 1000.0),
+        e,
         Twin.TABLE, dataDir,
         Twin.READER, Twin.REFRESH, Twin.BUS, Twin.STATE_MACHINE, Twin.PIPE,
         String.join(", ", DemoOrigin.NAMED_IDS), e + DemoOrigin.PATH, e + DemoOrigin.PATH,

@@ -1,6 +1,8 @@
 package dev.warmcache.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warmcache.local.console.Console;
+import dev.warmcache.local.console.PoolInstances;
 import dev.warmcache.local.deadletter.DeadLetterFile;
 import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
 import dev.warmcache.local.dynamodb.DynamoDbLocalServer;
@@ -154,6 +156,14 @@ public final class Twin implements AutoCloseable {
         .register(new StepFunctionsService(stepFunctions))
         .register(lambdaApi);
     edge.mount("/_twin/status", new TwinStatus(this));
+    edge.mount("/console", Console.builder(edge.endpoint())
+        .stateMachineArn(stateMachine.stateMachineArn())
+        .tableName(TABLE)
+        .eventBusName(BUS)
+        .stepFunctions(stepFunctions)
+        .instances(new PoolInstances(lambda))
+        .origin(origin)
+        .build());
 
     pipe = track(StreamPipe.start(new StreamPipe.Config(PIPE, ddbClient, streamArn,
         streamArn.replace("arn:aws:dynamodb:ddblocal:", "arn:aws:dynamodb:" + REGION + ":"), REGION,
@@ -250,8 +260,14 @@ public final class Twin implements AutoCloseable {
       twin.close();
       System.out.println("Stopped.");
     }, "twin-shutdown"));
-    long sinceStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-    System.out.println(Banner.text(twin, Duration.ofMillis(sinceStart)));
+    long now = System.currentTimeMillis();
+    Duration sinceJvm = Duration.ofMillis(now - ManagementFactory.getRuntimeMXBean().getStartTime());
+    Duration sinceLaunch = null;
+    String launched = System.getenv("TWIN_LAUNCHED_AT_MS");
+    if (launched != null && launched.matches("\\d{1,15}")) {
+      sinceLaunch = Duration.ofMillis(now - Long.parseLong(launched));
+    }
+    System.out.println(Banner.text(twin, sinceJvm, sinceLaunch));
     try {
       Thread.currentThread().join();
     } catch (InterruptedException e) {
