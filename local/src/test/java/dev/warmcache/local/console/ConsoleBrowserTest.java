@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -50,7 +49,6 @@ class ConsoleBrowserTest {
     String missing = Browser.missing();
     assumeTrue(missing == null, () -> "Skipping the console browser test: " + missing);
     twin = Twin.start(TwinOptions.builder().port(0).seed(false).build());
-    mountConsoleUnlessTheTwinDid();
     browser = Browser.start();
     wait = new WebDriverWait(browser.driver, WORKFLOW, Duration.ofMillis(200));
     browser.driver.get(twin.endpoint() + "/console");
@@ -191,18 +189,5 @@ class ConsoleBrowserTest {
   void theBrowserConsoleHasNoErrors() throws Exception {
     browser.screenshot("04-overview");
     assertEquals(List.of(), browser.errors());
-  }
-
-  private static void mountConsoleUnlessTheTwinDid() throws Exception {
-    HttpResponse<Void> probe = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(twin.endpoint() + "/console/")).GET().build(),
-        HttpResponse.BodyHandlers.discarding());
-    if (probe.statusCode() == 404) {
-      twin.edge().mount("/console", Console.builder(twin.endpoint())
-          .stepFunctions(twin.stepFunctions())
-          .instances(new PoolInstances(twin.lambda()))
-          .origin(twin.origin())
-          .build());
-    }
   }
 }
