@@ -442,7 +442,7 @@
       const cards = f.instances.map((i) => {
         const label = i.id.startsWith(f.name) ? '#' + i.id.slice(f.name.length).replace(/^[-:#]/, '') : i.id;
         return `
-        <div class="inst${i.busy ? ' busy' : ''}" data-instance="${esc(i.id)}">
+        <div class="inst${i.busy ? ' busy' : ''}" data-instance="${esc(i.id)}" data-memory-entries="${esc(i.memoryEntries == null ? '' : i.memoryEntries)}">
           <div class="iid mono" title="${esc(i.id)}">${esc(label.length > 16 ? '…' + label.slice(-14) : label)} <span class="muted">${i.busy ? 'busy' : 'idle'}</span></div>
           <dl><dt>cold start</dt><dd>${i.initDurationMs == null ? '—' : span(i.initDurationMs)}</dd>
           ${tiered ? `<dt>memory entries</dt><dd>${i.memoryEntries == null ? '—' : esc(i.memoryEntries)}</dd>

@@ -123,9 +123,11 @@ class ConsoleBrowserTest {
         .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"4\"}")).build(),
         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     assertEquals(200, read.statusCode(), read.body());
+    // The instance that answered holds id 4 in its memory tier; the panel shows the tier's own count.
     WebElement instance = wait.until(ExpectedConditions.presenceOfElementLocated(
-        By.cssSelector("#readers .fn[data-function='warmcache-reader'] .inst")));
+        By.cssSelector("#readers .fn[data-function='warmcache-reader'] .inst[data-memory-entries='1']")));
     assertTrue(instance.getText().contains("cold start"), instance.getText());
+    browser.screenshot("02-readers");
   }
 
   @Test
@@ -148,7 +150,7 @@ class ConsoleBrowserTest {
     wait.until(ExpectedConditions.attributeToBe(By.id("detail"), "data-status", "SUCCEEDED"));
     wait.until(ExpectedConditions.presenceOfElementLocated(
         By.cssSelector("#graph g.node.visited[data-state='Read the expired key']")));
-    browser.screenshot("02-ttl-expiry-refresh");
+    browser.screenshot("03-ttl-expiry-refresh");
   }
 
   @Test
@@ -175,7 +177,7 @@ class ConsoleBrowserTest {
           "the state whose error was caught is marked");
       String cause = browser.driver.findElement(By.id("detail-failure")).getText();
       assertTrue(cause.contains("OriginUnavailable") || cause.contains("503"), "the failure's cause is shown: " + cause);
-      browser.screenshot("03-failed-refresh");
+      browser.screenshot("04-failed-refresh");
     } finally {
       failure.clear();
       failure.sendKeys("0");
@@ -187,7 +189,7 @@ class ConsoleBrowserTest {
   @Test
   @Order(5)
   void theBrowserConsoleHasNoErrors() throws Exception {
-    browser.screenshot("04-overview");
+    browser.screenshot("05-overview");
     assertEquals(List.of(), browser.errors());
   }
 }
