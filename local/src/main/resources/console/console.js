@@ -340,7 +340,13 @@
 
   function drawGraph(svg, asl, visit) {
     const g = graphOf(asl);
-    const W = 186, H = 34, COL = 200, ROW = 58, PAD = 24;
+    // Long state names (they read like a story) wrap onto a second line rather than widen the graph.
+    const W = 176, COL = 190, PAD = 24;
+    const maxChars = Math.floor((W - 14) / 6.4);
+    const labels = {};
+    Object.keys(g.states).forEach((n) => { labels[n] = wrap(n, maxChars); });
+    const twoLines = Object.values(labels).some((l) => l.length > 1);
+    const H = twoLines ? 46 : 34, ROW = H + 24;
     const width = Math.max(1, ...g.layers.map((l) => l.length)) * COL + PAD * 2;
     const height = g.layers.length * ROW + PAD * 2 + 10;
     const cx = (n) => width / 2 + g.pos[n] * COL;
@@ -379,16 +385,32 @@
       else if (n === visit.active) cls += ' active';
       else if (visit.caught.has(n)) cls += ' caught';
       else if (onPath.has(n)) cls += ' visited';
-      const label = n.length > 27 ? n.slice(0, 26) + '…' : n;
+      const lines = labels[n];
+      const top = H / 2 - 5 - (lines.length - 1) * 6.5;
+      const text = lines.map((l, i) => `<text x="${W / 2}" y="${top + i * 13}">${esc(l)}</text>`).join('');
       parts.push(`<g class="${cls}" data-state="${esc(n)}" transform="translate(${cx(n) - W / 2},${cy(n) - H / 2})">
         <title>${esc(n)} (${esc(s.Type)})${s.Comment ? '\n' + esc(s.Comment) : ''}</title>
-        <rect width="${W}" height="${H}"/><text x="${W / 2}" y="${H / 2 - 5}">${esc(label)}</text>
-        <text class="kind" x="${W / 2}" y="${H / 2 + 9}">${esc(s.Type)}${s.Type === 'Task' && s.Resource ? ' · ' + esc(resourceName(s)) : ''}</text></g>`);
+        <rect width="${W}" height="${H}"/>${text}
+        <text class="kind" x="${W / 2}" y="${top + lines.length * 13 + 1}">${esc(s.Type)}${s.Type === 'Task' && s.Resource ? ' · ' + esc(resourceName(s)) : ''}</text></g>`);
     }
     svg.setAttribute('width', width);
     svg.setAttribute('height', height);
     svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
     svg.innerHTML = parts.join('');
+  }
+  // At most two lines, broken between words; a second line that still does not fit ends in an ellipsis.
+  function wrap(name, max) {
+    if (name.length <= max) return [name];
+    const words = name.split(' ');
+    let first = '';
+    while (words.length && (first ? first.length + 1 : 0) + words[0].length <= max) {
+      first += (first ? ' ' : '') + words.shift();
+    }
+    if (!first) first = words.shift();
+    if (first.length > max) first = first.slice(0, max - 1) + '…';
+    let rest = words.join(' ');
+    if (rest.length > max) rest = rest.slice(0, max - 1) + '…';
+    return rest ? [first, rest] : [first];
   }
   function resourceName(s) {
     const r = String(s.Resource);
@@ -415,7 +437,7 @@
       return `<tr data-id="${esc(it.id)}" data-version="${esc(it.version)}">
         <td class="mono"><b>${esc(it.id)}</b></td><td>${esc(it.version == null ? '—' : it.version)}</td>
         <td><div class="preview mono" title="${esc(it.preview)}">${esc(it.preview || '')}</div></td>
-        <td title="${it.expiresAt ? esc(new Date(it.expiresAt * 1000).toISOString()) : ''}">${esc(c.text)}${marks.join('')}</td>
+        <td class="expires" title="${it.expiresAt ? esc(new Date(it.expiresAt * 1000).toISOString()) : ''}">${esc(c.text)}${marks.join('')}</td>
         <td>${ago(it.fetchedAt)}</td><td>${lease}</td>
         <td class="row-actions"><button data-action="force-refresh" data-id="${esc(it.id)}">Refresh</button>
           <button data-action="expire" data-id="${esc(it.id)}">Expire now</button></td></tr>`;

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -72,9 +73,7 @@ class ConsoleBrowserTest {
     id.sendKeys("4");
     browser.driver.findElement(By.id("force-refresh")).click();
 
-    WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(
-        By.cssSelector("#executions tr[data-trigger='force'][data-id='4'][data-status='SUCCEEDED']")));
-    row.click();
+    click(wait, By.cssSelector("#executions tr[data-trigger='force'][data-id='4'][data-status='SUCCEEDED']"));
     wait.until(ExpectedConditions.attributeToBe(By.id("detail"), "data-status", "SUCCEEDED"));
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#graph g.node.visited")));
 
@@ -106,9 +105,15 @@ class ConsoleBrowserTest {
     history.click();
 
     // The item landed, with a version and a countdown.
-    WebElement item = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#items tr[data-id='4']")));
-    assertEquals("1", item.getAttribute("data-version"));
-    assertTrue(item.getText().contains("in "), "expiresAt counts down: " + item.getText());
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#items tr[data-id='4'][data-version='1']")));
+    String expires = wait.until(d -> {
+      try {
+        return d.findElement(By.cssSelector("#items tr[data-id='4'] td.expires")).getText();
+      } catch (StaleElementReferenceException rerendered) {
+        return null;
+      }
+    });
+    assertTrue(expires.startsWith("in "), "expiresAt counts down: " + expires);
     browser.screenshot("01-force-refresh-succeeded");
   }
 
@@ -137,16 +142,12 @@ class ConsoleBrowserTest {
     id.clear();
     id.sendKeys("5");
     browser.driver.findElement(By.id("force-refresh")).click();
-    WebElement expire = wait.until(ExpectedConditions.elementToBeClickable(
-        By.cssSelector("#items tr[data-id='5'] button[data-action='expire']")));
     wait.until(ExpectedConditions.presenceOfElementLocated(
         By.cssSelector("#executions tr[data-trigger='force'][data-id='5'][data-status='SUCCEEDED']")));
-    expire.click();
+    click(wait, By.cssSelector("#items tr[data-id='5'] button[data-action='expire']"));
 
     WebDriverWait ttl = new WebDriverWait(browser.driver, TTL, Duration.ofMillis(500));
-    WebElement row = ttl.until(ExpectedConditions.presenceOfElementLocated(
-        By.cssSelector("#executions tr[data-trigger='ttl'][data-id='5']")));
-    row.click();
+    click(ttl, By.cssSelector("#executions tr[data-trigger='ttl'][data-id='5']"));
     wait.until(ExpectedConditions.attributeToBe(By.id("detail"), "data-status", "SUCCEEDED"));
     wait.until(ExpectedConditions.presenceOfElementLocated(
         By.cssSelector("#graph g.node.visited[data-state='Read the expired key']")));
@@ -166,9 +167,7 @@ class ConsoleBrowserTest {
       id.clear();
       id.sendKeys("6");
       browser.driver.findElement(By.id("force-refresh")).click();
-      WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(
-          By.cssSelector("#executions tr[data-trigger='force'][data-id='6'][data-status='FAILED']")));
-      row.click();
+      click(wait, By.cssSelector("#executions tr[data-trigger='force'][data-id='6'][data-status='FAILED']"));
       wait.until(ExpectedConditions.attributeToBe(By.id("detail"), "data-status", "FAILED"));
       WebElement failed = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#graph g.node.failed")));
       assertEquals("Refresh failed", failed.getAttribute("data-state"));
@@ -191,5 +190,20 @@ class ConsoleBrowserTest {
   void theBrowserConsoleHasNoErrors() throws Exception {
     browser.screenshot("05-overview");
     assertEquals(List.of(), browser.errors());
+  }
+
+  /**
+   * Clicks what {@code locator} finds once it is there. The page re-renders its lists every second,
+   * so an element found a moment ago may be gone; a stale one is looked up again.
+   */
+  private static void click(WebDriverWait wait, By locator) {
+    wait.until(d -> {
+      try {
+        d.findElement(locator).click();
+        return true;
+      } catch (StaleElementReferenceException | org.openqa.selenium.NoSuchElementException notYet) {
+        return false;
+      }
+    });
   }
 }
