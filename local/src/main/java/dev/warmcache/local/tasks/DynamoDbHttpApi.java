@@ -16,16 +16,25 @@ import java.util.UUID;
  */
 public final class DynamoDbHttpApi implements DynamoDbApi {
 
-  /** DynamoDB Local parses the credential scope but does not check the signature. */
-  private static final String AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, "
-      + "SignedHeaders=host;x-amz-date;x-amz-target, Signature=0000000000000000000000000000000000000000000000000000000000000000";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI endpoint;
+  private final String authorization;
   private final HttpClient http;
 
+  /** For a DynamoDB Local started with {@code -sharedDb}, where every access key sees the same tables. */
   public DynamoDbHttpApi(URI endpoint) {
+    this(endpoint, "local", "us-east-1");
+  }
+
+  /**
+   * Without {@code -sharedDb}, DynamoDB Local keeps one database per access key and region, so
+   * name the ones the table was created with. The signature is not checked, only the scope parsed.
+   */
+  public DynamoDbHttpApi(URI endpoint, String accessKeyId, String region) {
     this.endpoint = endpoint;
+    this.authorization = "AWS4-HMAC-SHA256 Credential=" + accessKeyId + "/20260101/" + region + "/dynamodb/aws4_request, "
+        + "SignedHeaders=host;x-amz-date;x-amz-target, Signature=0000000000000000000000000000000000000000000000000000000000000000";
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   }
 
@@ -37,7 +46,7 @@ public final class DynamoDbHttpApi implements DynamoDbApi {
           .timeout(Duration.ofSeconds(30))
           .header("X-Amz-Target", "DynamoDB_20120810." + operation)
           .header("Content-Type", "application/x-amz-json-1.0")
-          .header("Authorization", AUTHORIZATION)
+          .header("Authorization", authorization)
           .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request)))
           .build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {

@@ -1,0 +1,385 @@
+package dev.warmcache.local.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.warmcache.id.ItemId;
+import dev.warmcache.item.Item;
+import dev.warmcache.local.stepfunctions.Execution;
+import dev.warmcache.local.stepfunctions.ExecutionStatus;
+import dev.warmcache.local.tasks.EventEntry;
+import java.net.ServerSocket;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The real refresh ASL end to end, on real local components. */
+class RefreshWorkflowTest {
+
+  static WorkflowHarness h;
+
+  @BeforeAll
+  static void start() throws Exception {
+    h = new WorkflowHarness();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (h != null) {
+      h.close();
+    }
+  }
+
+  @BeforeEach
+  void clean() {
+    h.reset();
+    h.configureRefresh(Map.of());
+  }
+
+  static Item item(String id, String value, long version, long expiresAt) {
+    return Item.builder(ItemId.of(id)).value(value).contentType("application/json").version(version)
+        .fetchedAt(System.currentTimeMillis() - 60_000).expiresAt(expiresAt).build();
+  }
+
+  static long now() {
+    return Instant.now().getEpochSecond();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "ttl-expiry.json, 7",
+      "cache-miss.json, 0",
+      "force-refresh.json, 5"})
+  void eachTriggerShapeRefreshesPrimesAndAnnounces(String sample, long previousVersion) throws Exception {
+    String id = "trig-" + sample.replace(".json", "");
+    if (sample.startsWith("force")) {
+      // A force finds a fresh value and refreshes it anyway; a miss finds nothing (TTL took it).
+      h.seed(item(id, "{\"old\":true}", previousVersion, now() + 600));
+    }
+    h.origin.reset(ScriptedOrigin.json("{\"fresh\":\"" + id + "\"}"));
+    // No idle reader: a prime that finds the key absent answers in microseconds, so on a warm
+    // pool whether N concurrent primes overlap is luck; on an empty one each waits out a cold
+    // start, so only a Map that really runs them concurrently reaches N instances.
+    h.pool.reclaimAll(WorkflowHarness.READER);
+
+    Execution done = h.run(WorkflowHarness.sample(sample, id));
+
+    assertEquals(ExecutionStatus.SUCCEEDED, done.status(), () -> done.error() + " " + done.cause() + " " + h.statesEntered(done));
+    Map<String, AttributeValue> stored = h.rawItem(id);
+    assertEquals(previousVersion + 1, Long.parseLong(stored.get("version").n()));
+    assertEquals("{\"fresh\":\"" + id + "\"}", stored.get("value").s());
+    assertTrue(Long.parseLong(stored.get("expiresAt").n()) > now(), "expiresAt in the future");
+    assertFalse(stored.containsKey("leaseOwner"), "the write released the lease");
+    assertEquals(List.of("/items/" + id), h.origin.requests().stream().map(ScriptedOrigin.Request::rawPath).toList());
+
+    List<EventEntry> refreshed = h.bus.ofType("CacheRefreshed");
+    assertEquals(1, refreshed.size());
+    JsonNode detail = WorkflowHarness.json(refreshed.get(0).detail());
+    assertEquals(id, detail.get("id").asText());
+    assertEquals(previousVersion + 1, detail.get("version").asLong());
+    assertEquals("warmcache.refresh", refreshed.get(0).source());
+    assertEquals("warmcache", refreshed.get(0).eventBusName());
+
+    List<WorkflowHarness.Invocation> primes = h.primes();
+    assertEquals(WorkflowHarness.PRIME_FANOUT, primes.size());
+    Set<String> instances = primes.stream().map(WorkflowHarness.Invocation::instanceId).collect(Collectors.toSet());
+    assertEquals(WorkflowHarness.PRIME_FANOUT, instances.size(), "each prime reached its own reader instance");
+    assertTrue(primes.stream().noneMatch(WorkflowHarness.Invocation::failed));
+    assertTrue(primes.stream().allMatch(p -> p.request().contains("\"version\":" + (previousVersion + 1))));
+  }
+
+  @Test
+  void fiftyConcurrentTriggersFetchOnceAndTheRestAreAlreadyRefreshing() throws Exception {
+    String id = "crowd";
+    // The one fetch is held on purpose; it must not time out and retry meanwhile.
+    h.configureRefresh(Map.of("ORIGIN_READ_TIMEOUT_MS", "120000"));
+    CountDownLatch release = new CountDownLatch(1);
+    // The origin holds the one fetch until every other execution has finished, so all 49 meet the lease.
+    h.origin.reset(exchange -> {
+      release.await(90, TimeUnit.SECONDS);
+      ScriptedOrigin.json("{\"crowd\":1}").answer(exchange);
+    });
+    List<Execution> started = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      started.add(h.start(WorkflowHarness.sample("cache-miss.json", id)));
+    }
+    waitUntil(() -> started.stream().filter(e -> h.engine.describeExecution(e.executionArn()).orElseThrow().status()
+        != ExecutionStatus.RUNNING).count() >= 49, 90_000);
+    release.countDown();
+    List<Execution> done = new ArrayList<>();
+    for (Execution e : started) {
+      done.add(h.await(e));
+    }
+
+    assertEquals(1, h.origin.requests().size(), "exactly one origin request");
+    assertTrue(done.stream().allMatch(e -> e.status() == ExecutionStatus.SUCCEEDED));
+    long alreadyRefreshing = done.stream().filter(e -> last(h.statesEntered(e)).equals("Already refreshing")).count();
+    long stored = done.stream().filter(e -> h.statesEntered(e).contains("Store the new value")).count();
+    assertEquals(49, alreadyRefreshing);
+    assertEquals(1, stored);
+    assertEquals("1", h.rawItem(id).get("version").n());
+    assertEquals(1, h.bus.ofType("CacheRefreshed").size());
+  }
+
+  @Test
+  void aSlowRefreshThatLostItsLeaseNeverLowersTheVersion() throws Exception {
+    String id = "race";
+    h.configureRefresh(Map.of("LEASE_SECONDS", "1", "ORIGIN_READ_TIMEOUT_MS", "5000"));
+    h.seed(item(id, "{\"v\":1}", 1, now() + 600));
+    h.origin.then(ScriptedOrigin.delayed(2_500, ScriptedOrigin.json("{\"v\":\"slow\"}")));
+    h.origin.then(ScriptedOrigin.json("{\"v\":\"fast\"}"));
+
+    Execution slow = h.start(WorkflowHarness.sample("force-refresh.json", id));
+    waitUntil(() -> h.origin.requests().stream().anyMatch(r -> r.rawPath().endsWith("/" + id)), 30_000);
+    long leaseUntil = Long.parseLong(h.rawItem(id).get("leaseUntil").n());
+    waitUntil(() -> System.currentTimeMillis() > leaseUntil + 50, 10_000);
+    Execution fast = h.run(WorkflowHarness.sample("force-refresh.json", id));
+    assertEquals(ExecutionStatus.SUCCEEDED, fast.status());
+    assertEquals("2", h.rawItem(id).get("version").n(), () -> h.statesEntered(fast) + " " + h.origin.requests());
+    assertEquals("{\"v\":\"fast\"}", h.rawItem(id).get("value").s());
+
+    Execution slowDone = h.await(slow);
+
+    assertEquals(ExecutionStatus.SUCCEEDED, slowDone.status());
+    assertEquals("Another refresh took over", last(h.statesEntered(slowDone)));
+    assertEquals("2", h.rawItem(id).get("version").n(), "the slow write did not land");
+    assertEquals("{\"v\":\"fast\"}", h.rawItem(id).get("value").s());
+    assertEquals(1, h.bus.ofType("CacheRefreshed").size());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"status 500", "read timeout", "connection refused"})
+  void aFailingOriginKeepsTheOldValueReadableAndFailsVisibly(String failure) throws Exception {
+    String id = "fails-" + failure.replace(' ', '-');
+    h.seed(item(id, "{\"old\":true}", 1, now() + 30));
+    switch (failure) {
+      case "status 500" -> h.origin.reset(ScriptedOrigin.respond(500, "text/plain", "boom", Map.of()));
+      case "read timeout" -> h.origin.reset(ScriptedOrigin.delayed(3_000, ScriptedOrigin.json("{}")));
+      default -> h.configureRefresh(Map.of("ORIGIN_URL_TEMPLATE", "http://127.0.0.1:" + closedPort() + "/items/{id}"));
+    }
+
+    Execution done = h.run(WorkflowHarness.sample("force-refresh.json", id));
+
+    assertEquals(ExecutionStatus.FAILED, done.status());
+    assertEquals("dev.warmcache.refresh.errors.OriginUnavailableException", done.error());
+    assertEquals(3, h.count(done, "TaskFailed"), () -> "the first fetch and two retries failed: " + h.engine.history(done.executionArn()));
+    if (!failure.equals("connection refused")) {
+      assertEquals(3, h.origin.requests().size());
+    }
+    Map<String, AttributeValue> stored = h.rawItem(id);
+    assertEquals("{\"old\":true}", stored.get("value").s());
+    assertEquals("1", stored.get("version").n());
+    assertTrue(Long.parseLong(stored.get("expiresAt").n()) >= now() + 120 - 5, "grace TTL applied");
+    assertFalse(stored.containsKey("leaseOwner"), "lease released");
+    List<EventEntry> failed = h.bus.ofType("CacheRefreshFailed");
+    assertEquals(1, failed.size());
+    JsonNode detail = WorkflowHarness.json(failed.get(0).detail());
+    assertEquals(id, detail.get("id").asText());
+    assertEquals("extend", detail.get("kept").asText());
+    assertTrue(h.bus.ofType("CacheRefreshed").isEmpty());
+
+    JsonNode read = h.invokeReader("{\"id\":\"" + id + "\"}");
+    assertEquals(1, read.get("version").asLong(), read::toString);
+    assertFalse(read.path("stale").asBoolean(true), "served as fresh within the grace TTL");
+  }
+
+  @Test
+  void anOversizedBodyIsNotStoredAndNotRetried() throws Exception {
+    String id = "too-big";
+    h.configureRefresh(Map.of("MAX_VALUE_BYTES", "1024"));
+    h.seed(item(id, "{\"old\":true}", 1, now() + 30));
+    h.origin.reset(ScriptedOrigin.json("{\"pad\":\"" + "x".repeat(2000) + "\"}"));
+
+    Execution done = h.run(WorkflowHarness.sample("force-refresh.json", id));
+
+    assertEquals(ExecutionStatus.FAILED, done.status());
+    assertEquals("dev.warmcache.refresh.errors.OriginBodyTooLargeException", done.error());
+    assertTrue(done.cause().contains("MAX_VALUE_BYTES=1024"), done.cause());
+    assertEquals(1, h.origin.requests().size(), "not retried");
+    assertEquals("{\"old\":true}", h.rawItem(id).get("value").s());
+    assertEquals(1, h.bus.ofType("CacheRefreshFailed").size());
+  }
+
+  @Test
+  void originNotFoundBecomesANegativeEntry() throws Exception {
+    String id = "gone";
+    h.seed(item(id, "{\"old\":true}", 2, now() + 30));
+    h.origin.reset(ScriptedOrigin.respond(404, "text/plain", "no such item", Map.of()));
+
+    Execution done = h.run(WorkflowHarness.sample("force-refresh.json", id));
+
+    assertEquals(ExecutionStatus.SUCCEEDED, done.status());
+    Map<String, AttributeValue> stored = h.rawItem(id);
+    assertTrue(stored.get("notFound").bool());
+    assertFalse(stored.containsKey("value"));
+    assertEquals("3", stored.get("version").n());
+    long expiresAt = Long.parseLong(stored.get("expiresAt").n());
+    assertTrue(expiresAt > now() && expiresAt <= now() + 66 + 2, "NEGATIVE_TTL_SECONDS (60 +-10%)");
+    assertEquals("notFound", WorkflowHarness.json(h.bus.ofType("CacheRefreshed").get(0).detail()).get("outcome").asText());
+  }
+
+  @Test
+  void notModifiedRenewsTheTtlAndLeavesTheValueAlone() throws Exception {
+    String id = "same";
+    long seededFetch = System.currentTimeMillis() - 60_000;
+    h.seed(Item.builder(ItemId.of(id)).value("{\"same\":true}").contentType("application/json").version(4)
+        .fetchedAt(seededFetch).expiresAt(now() + 30).etag("\"abc\"").lastModified("Sat, 21 Nov 2026 10:00:00 GMT").build());
+    h.origin.reset(exchange -> {
+      boolean matches = "\"abc\"".equals(exchange.getRequestHeaders().getFirst("If-None-Match"));
+      (matches ? ScriptedOrigin.respond(304, null, null, Map.of()) : ScriptedOrigin.json("{\"changed\":true}")).answer(exchange);
+    });
+
+    Execution done = h.run(WorkflowHarness.sample("force-refresh.json", id));
+
+    assertEquals(ExecutionStatus.SUCCEEDED, done.status());
+    assertEquals("\"abc\"", h.origin.requests().get(0).ifNoneMatch());
+    assertEquals("Sat, 21 Nov 2026 10:00:00 GMT", h.origin.requests().get(0).ifModifiedSince());
+    Map<String, AttributeValue> stored = h.rawItem(id);
+    assertEquals("{\"same\":true}", stored.get("value").s());
+    assertEquals("4", stored.get("version").n());
+    assertTrue(Long.parseLong(stored.get("expiresAt").n()) > now() + 200, "TTL renewed (TTL_SECONDS 300 +-10%)");
+    assertTrue(Long.parseLong(stored.get("fetchedAt").n()) > seededFetch);
+    assertFalse(stored.containsKey("leaseOwner"));
+    assertTrue(h.statesEntered(done).contains("Renew the TTL"));
+    assertEquals("notModified", WorkflowHarness.json(h.bus.ofType("CacheRefreshed").get(0).detail()).get("outcome").asText());
+  }
+
+  @Test
+  void aMissForAValueThatIsAlreadyFreshAgainLeavesItAlone() throws Exception {
+    String id = "fresh";
+    h.seed(item(id, "{\"fresh\":true}", 3, now() + 300));
+
+    Execution done = h.run(WorkflowHarness.sample("cache-miss.json", id));
+
+    assertEquals(ExecutionStatus.SUCCEEDED, done.status());
+    assertEquals("Leave the fresh value alone", last(h.statesEntered(done)));
+    assertTrue(h.origin.requests().isEmpty());
+    assertEquals("3", h.rawItem(id).get("version").n());
+    assertFalse(h.rawItem(id).containsKey("leaseOwner"), "lease released");
+  }
+
+  @Test
+  void anIdleKeyRetiresOnExpiryWithoutCallingTheOrigin() throws Exception {
+    String id = "idle";
+    String expiry = WorkflowHarness.sample("ttl-expiry.json", id).replace("\"idleRefreshes\": { \"N\": \"1\" }",
+        "\"idleRefreshes\": { \"N\": \"2\" }");
+    assertTrue(expiry.contains("\"idleRefreshes\": { \"N\": \"2\" }"), "sample shape changed");
+
+    Execution done = h.run(expiry);
+
+    assertEquals(ExecutionStatus.SUCCEEDED, done.status());
+    assertEquals("Retire the idle key", last(h.statesEntered(done)));
+    assertTrue(h.origin.requests().isEmpty());
+    assertTrue(h.rawItem(id).isEmpty(), "nothing left behind, not even the lease");
+    assertTrue(h.bus.ofType("CacheRefreshed").isEmpty());
+  }
+
+  @Test
+  void aKeyBelowTheIdleLimitIsRefreshedOnExpiryAndCountsTheIdleRefresh() throws Exception {
+    String id = "nearly-idle";
+    Execution done = h.run(WorkflowHarness.sample("ttl-expiry.json", id));
+
+    assertEquals(ExecutionStatus.SUCCEEDED, done.status());
+    assertEquals(1, h.origin.requests().size());
+    assertEquals("2", h.rawItem(id).get("idleRefreshes").n());
+    assertEquals("8", h.rawItem(id).get("version").n());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "miss without id | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{}} | Warmcache.MissingId",
+      "path climb | {\"detail-type\":\"ForceRefresh\",\"source\":\"warmcache.admin\",\"detail\":{\"id\":\"../admin\"}} | Warmcache.InvalidId",
+      "query smuggle | {\"detail-type\":\"ForceRefresh\",\"source\":\"warmcache.admin\",\"detail\":{\"id\":\"a?b=c\"}} | Warmcache.InvalidId",
+      "host smuggle | {\"detail-type\":\"ForceRefresh\",\"source\":\"warmcache.admin\",\"detail\":{\"id\":\"http://evil.com/x\"}} | Warmcache.InvalidId",
+      "empty id | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{\"id\":\"\"}} | Warmcache.InvalidId",
+      "fractional id | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{\"id\":1.5}} | Warmcache.InvalidId",
+      "object id | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{\"id\":{\"S\":\"1\"}}} | Warmcache.InvalidId",
+      "unknown shape | {\"hello\":\"world\"} | Warmcache.UnrecognisedTrigger",
+      "empty batch | [] | Warmcache.UnrecognisedTrigger",
+      "record without keys | [{\"eventName\":\"REMOVE\"}] | Warmcache.UnrecognisedTrigger"})
+  void badTriggersFailFastWithANameAndNeverReachTheOrigin(String name, String input, String error) throws Exception {
+    Execution done = h.run(input);
+
+    assertEquals(ExecutionStatus.FAILED, done.status());
+    assertEquals(error, done.error());
+    assertNotNull(done.cause());
+    assertFalse(done.cause().contains("\tat ") || done.cause().contains(".java:"), "no stack trace: " + done.cause());
+    assertTrue(h.origin.requests().isEmpty());
+    assertTrue(h.bus.ofType("CacheRefreshed").isEmpty() && h.bus.ofType("CacheRefreshFailed").isEmpty());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "\"x@evil.com\" | /items/x%40evil.com",
+      "\"..\" | /items/%2E%2E",
+      "\"a:b~c\" | /items/a%3Ab~c",
+      "15 | /items/15"})
+  void validIdsReachTheOriginAsOneEncodedPathSegment(String idJson, String expectedPath) throws Exception {
+    String input = "{\"detail-type\":\"ForceRefresh\",\"source\":\"warmcache.admin\",\"detail\":{\"id\":" + idJson + "}}";
+
+    Execution done = h.run(input);
+
+    assertEquals(ExecutionStatus.SUCCEEDED, done.status(), () -> done.error() + " " + done.cause());
+    assertEquals(List.of(expectedPath), h.origin.requests().stream().map(ScriptedOrigin.Request::rawPath).toList());
+  }
+
+  @Test
+  void aCrashedLeaseHolderBlocksRefreshOnlyUntilTheLeaseDeadline() throws Exception {
+    String id = "crashed";
+    h.seed(item(id, "{\"old\":true}", 1, now() + 30));
+    long leaseUntil = System.currentTimeMillis() + 1_500;
+    h.dynamodb.client().updateItem(b -> b.tableName("warmcache").key(Map.of("id", AttributeValue.fromS(id)))
+        .updateExpression("SET leaseOwner = :o, leaseUntil = :u")
+        .expressionAttributeValues(Map.of(":o", AttributeValue.fromS("arn:crashed-execution"),
+            ":u", AttributeValue.fromN(Long.toString(leaseUntil)))));
+
+    Execution blocked = h.run(WorkflowHarness.sample("force-refresh.json", id));
+    assertEquals(ExecutionStatus.SUCCEEDED, blocked.status());
+    assertEquals("Already refreshing", last(h.statesEntered(blocked)));
+    assertTrue(h.origin.requests().isEmpty());
+
+    waitUntil(() -> System.currentTimeMillis() > leaseUntil + 50, 10_000);
+    Execution after = h.run(WorkflowHarness.sample("force-refresh.json", id));
+
+    assertEquals(ExecutionStatus.SUCCEEDED, after.status());
+    assertTrue(h.statesEntered(after).contains("Store the new value"));
+    assertEquals(1, h.origin.requests().size());
+    assertEquals("2", h.rawItem(id).get("version").n());
+    assertFalse(h.rawItem(id).containsKey("leaseOwner"));
+  }
+
+  private static String last(List<String> states) {
+    return states.isEmpty() ? "" : states.get(states.size() - 1);
+  }
+
+  private static int closedPort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void waitUntil(java.util.function.BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("condition not reached within " + timeoutMillis + " ms");
+      }
+      Thread.sleep(20);
+    }
+  }
+}
