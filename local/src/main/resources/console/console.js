@@ -516,6 +516,14 @@
     $('origin-failure').value = Math.round(o.failureRate * 100);
   }
 
+  // A panel that could not be read says why in place of its empty-state text.
+  function panelError(id, emptyText, error) {
+    const el = $(id);
+    el.textContent = error ? 'Cannot show this panel: ' + error : emptyText;
+    el.classList.toggle('error', !!error);
+    if (error) el.hidden = false;
+  }
+
   // ---------- the loop ----------
   let ticking = false;
   async function tick() {
@@ -528,6 +536,8 @@
       renderExecutions(s.executions);
       renderItems(s.items);
       renderReaders(s.readers);
+      panelError('executions-empty', 'No executions yet. Force a refresh to start one.', s.errors.executions);
+      panelError('items-empty', 'The table is empty.', s.errors.items);
       if (!state.originLoaded && s.origin) { showOrigin(s.origin); state.originLoaded = true; }
       if (state.follow) {
         const hit = s.executions.find((e) => e.trigger && e.trigger.id === state.follow.id && e.startDate >= state.follow.since);
