@@ -99,7 +99,7 @@
       const dur = (e.stopDate || now()) - e.startDate;
       const fresh = !first && !state.seen.has(e.executionArn) ? ' fresh' : '';
       const sel = e.executionArn === state.selected ? ' selected' : '';
-      return `<tr class="exec${sel}${fresh}" data-arn="${esc(e.executionArn)}" data-status="${esc(e.status)}"
+      return `<tr class="exec${sel}${fresh}" tabindex="0" data-arn="${esc(e.executionArn)}" data-status="${esc(e.status)}"
         data-trigger="${esc(e.trigger && e.trigger.kind)}" data-id="${esc(e.trigger && e.trigger.id)}">
         <td>${pill(e.status)}</td><td>${trigger(e.trigger)}</td>
         <td class="mono">${esc(e.trigger && e.trigger.id || '')}</td>
@@ -110,6 +110,10 @@
   $('executions').addEventListener('click', (ev) => {
     const row = ev.target.closest('tr[data-arn]');
     if (row) select(row.dataset.arn);
+  });
+  $('executions').addEventListener('keydown', (ev) => {
+    const row = ev.target.closest('tr[data-arn]');
+    if (row && (ev.key === 'Enter' || ev.key === ' ')) { ev.preventDefault(); select(row.dataset.arn); }
   });
   function select(arn) {
     state.selected = arn;
