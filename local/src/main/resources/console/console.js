@@ -95,6 +95,9 @@
     $('exec-count').textContent = list.length ? '(' + list.length + ')' : '';
     $('executions-empty').hidden = list.length > 0;
     const first = state.seen.size === 0;
+    // The list is redrawn every second; a row that has the keyboard focus keeps it.
+    const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest('#executions tr');
+    const focusedArn = focused ? focused.dataset.arn : null;
     $('executions').innerHTML = list.map((e) => {
       const dur = (e.stopDate || now()) - e.startDate;
       const fresh = !first && !state.seen.has(e.executionArn) ? ' fresh' : '';
@@ -106,6 +109,10 @@
         <td>${span(dur)}</td><td title="${esc(new Date(e.startDate).toISOString())}">${ago(e.startDate)}</td></tr>`;
     }).join('');
     list.forEach((e) => state.seen.add(e.executionArn));
+    if (focusedArn) {
+      const again = [...document.querySelectorAll('#executions tr')].find((r) => r.dataset.arn === focusedArn);
+      if (again) again.focus();
+    }
   }
   $('executions').addEventListener('click', (ev) => {
     const row = ev.target.closest('tr[data-arn]');
