@@ -63,9 +63,16 @@ public final class Twin implements AutoCloseable {
   public static final String READER = "warmcache-reader";
   public static final String REFRESH = "warmcache-refresh";
   public static final String PIPE = "warmcache-ttl-expiry";
+  /** The alias the CDK stack publishes and every caller uses; the twin resolves it to its one version. */
+  public static final String ALIAS = "live";
   public static final List<String> SEED_IDS = List.of("1", "2", "3");
 
   private static final Logger LOG = Logger.getLogger(Twin.class.getName());
+  /**
+   * DynamoDB Local's embedded AWS SDK v1 warns once that JAXB is missing, which is harmless and
+   * alarming; held here because java.util.logging keeps loggers only weakly.
+   */
+  private static final Logger SDK_V1_LOG = Logger.getLogger("com.amazonaws");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -144,8 +151,9 @@ public final class Twin implements AutoCloseable {
     stateMachine = stepFunctions.createStateMachine(STATE_MACHINE, asl, Map.of(
         "TableName", TABLE,
         "EventBusName", BUS,
-        "RefreshFunctionArn", LambdaPool.arn(REFRESH),
-        "ReaderFunctionArn", LambdaPool.arn(READER)),
+        // The alias ARNs, as the CDK stack substitutes them: callers never use $LATEST.
+        "RefreshFunctionArn", LambdaPool.arn(REFRESH) + ":" + ALIAS,
+        "ReaderFunctionArn", LambdaPool.arn(READER) + ":" + ALIAS),
         "arn:aws:iam::" + ACCOUNT + ":role/warmcache-refresh-workflow");
 
     LambdaService lambdaApi = new LambdaService(lambda, REGION, ACCOUNT, deadLetters);
@@ -234,6 +242,7 @@ public final class Twin implements AutoCloseable {
 
   /** {@code ./twin}: starts, prints the banner, runs until Ctrl-C. */
   public static void main(String[] args) {
+    SDK_V1_LOG.setLevel(Level.SEVERE);
     TwinOptions options;
     try {
       options = TwinOptions.parse(args, System.getenv());

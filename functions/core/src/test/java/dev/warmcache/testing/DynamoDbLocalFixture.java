@@ -133,6 +133,8 @@ public final class DynamoDbLocalFixture implements BeforeAllCallback, AfterAllCa
     /**
      * The environment a handler needs to use this server: endpoint, region, dummy static
      * credentials (so no credential chain is consulted) and the table name. Mutable copy.
+     * Keep the access key: DynamoDB Local keeps a separate database per access key and region,
+     * so a client with another key would not see the table.
      */
     public Map<String, String> env() {
         Map<String, String> env = new HashMap<>();

@@ -24,10 +24,13 @@ import java.util.concurrent.TimeUnit;
 final class MemoryTier {
 
     /**
-     * A cached item plus what the response writer needs precomputed: whether the value is valid
-     * JSON that can be embedded as-is (checked once here, not on every hit).
+     * A cached item plus its answer, serialized once: {@code head} is
+     * {@code {"id":..,"value":..[,"contentType":..]} without the closing brace, {@code tail} is
+     * {@code ,"version":..,"fetchedAt":..,"expiresAt":..}. Only {@code source} and {@code stale}
+     * differ between answers for the same entry, so a memory hit copies bytes instead of
+     * re-encoding the value on every call.
      */
-    record Entry(Item item, boolean embedAsJson) {
+    record Entry(Item item, byte[] head, byte[] tail) {
     }
 
     /** Rough JVM cost of an entry beyond its strings: node, record, boxed key, headers. */
@@ -49,7 +52,7 @@ final class MemoryTier {
                 .executor(Runnable::run)
                 .ticker(ticker)
                 .maximumWeight(settings.memoryMaxBytes())
-                .weigher((ItemId id, Entry e) -> (int) Math.max(floor, Math.min(Integer.MAX_VALUE, estimateBytes(e.item()))))
+                .weigher((ItemId id, Entry e) -> (int) Math.max(floor, Math.min(Integer.MAX_VALUE, estimateBytes(e))))
                 .expireAfter(new Expiry<ItemId, Entry>() {
                     @Override
                     public long expireAfterCreate(ItemId id, Entry e, long currentTime) {
@@ -93,7 +96,7 @@ final class MemoryTier {
      * undo a prime). Returns the entry now held.
      */
     Entry offer(Item item) {
-        Entry candidate = new Entry(item, embeddable(item));
+        Entry candidate = entryFor(item);
         if (cache == null || clock.millis() >= item.expiresAt() * 1000) {
             return candidate;
         }
@@ -128,13 +131,15 @@ final class MemoryTier {
     }
 
     static Entry entryFor(Item item) {
-        return new Entry(item, embeddable(item));
+        return new Entry(item, ResponseWriter.head(item, embeddable(item)), ResponseWriter.tail(item));
     }
 
-    static long estimateBytes(Item item) {
+    /** The item's strings as UTF-16 plus the serialized answer bytes plus fixed overhead. */
+    static long estimateBytes(Entry e) {
+        Item item = e.item();
         long chars = item.id().value().length()
                 + length(item.value()) + length(item.contentType()) + length(item.etag()) + length(item.lastModified());
-        return OVERHEAD_BYTES + 2 * chars;
+        return OVERHEAD_BYTES + 2 * chars + e.head().length + e.tail().length;
     }
 
     private static int length(String s) {

@@ -105,6 +105,14 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
             LOG.error("read failed", entry("errorType", e.getClass().getName()), entry("reason", e.getMessage()));
             metrics.recordFailure();
             throw e;
+        } catch (RuntimeException bug) {
+            // Not an input or service problem: keep the stack in the function log, give the caller
+            // a typed error without it.
+            LOG.error("unexpected failure", bug);
+            metrics.recordFailure();
+            throw new ReaderUnavailableException("internal error (" + bug.getClass().getSimpleName()
+                    + "); the stack trace is in the function log"
+                    + (context == null ? "" : " under request id " + context.getAwsRequestId()));
         }
         writer.write(answer, output);
         double latencyMillis = (System.nanoTime() - start) / 1_000_000.0;
@@ -183,8 +191,11 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
         }
     }
 
-    /** Entries in this instance's memory tier (tests and the twin's console). */
-    long memoryEntries() {
+    /**
+     * Entries in this instance's memory tier (tests and the twin's console). Public because the
+     * twin's Lambda pool loads each instance in its own class loader and reads it reflectively.
+     */
+    public long memoryEntries() {
         return memory.size();
     }
 }

@@ -4,21 +4,34 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.warmcache.item.Item;
 import dev.warmcache.json.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Writes answers in the wire shapes of docs/reader.md, streaming straight to the Lambda output
- * (no intermediate tree or string), which keeps a memory hit in the low microseconds.
+ * Writes answers in the wire shapes of docs/reader.md straight to the Lambda output. Value
+ * answers are assembled from parts serialized once per entry ({@link MemoryTier.Entry}); the
+ * rarer shapes are streamed through Jackson.
  */
 final class ResponseWriter {
 
+    private static final byte[] SOURCE = ascii(",\"source\":\"");
+    private static final byte[] STALE_TRUE = ascii("\",\"stale\":true");
+    private static final byte[] STALE_FALSE = ascii("\",\"stale\":false");
+    private static final byte[] NOT_FOUND = ascii(",\"notFound\":true");
+    private static final byte[][] SOURCES = {
+        ascii(Source.MEMORY.wire()), ascii(Source.DYNAMODB.wire()), ascii(Source.ORIGIN.wire())};
+
     void write(Answer answer, OutputStream out) throws IOException {
+        if (answer instanceof Answer.Value v) {
+            value(out, v);
+            return;
+        }
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            if (answer instanceof Answer.Value v) {
-                value(g, v);
-            } else if (answer instanceof Answer.Pending p) {
+            if (answer instanceof Answer.Pending p) {
                 pending(g, p);
             } else if (answer instanceof Answer.Primed p) {
                 primed(g, p);
@@ -30,30 +43,55 @@ final class ResponseWriter {
         }
     }
 
-    private static void value(JsonGenerator g, Answer.Value v) throws IOException {
-        Item item = v.entry().item();
-        g.writeStartObject();
-        g.writeStringField("id", item.id().value());
-        g.writeFieldName("value");
-        if (item.value() == null) {
-            g.writeNull();
-        } else if (v.entry().embedAsJson()) {
-            g.writeRawValue(item.value());
-        } else {
-            g.writeString(item.value());
+    /**
+     * {@code {"id","value","contentType"?,"source","version","fetchedAt","expiresAt","stale","notFound"?}}
+     * assembled from the entry's pre-serialized parts.
+     */
+    private static void value(OutputStream out, Answer.Value v) throws IOException {
+        MemoryTier.Entry e = v.entry();
+        out.write(e.head());
+        out.write(SOURCE);
+        out.write(SOURCES[v.source().ordinal()]);
+        out.write(v.stale() ? STALE_TRUE : STALE_FALSE);
+        out.write(e.tail());
+        if (e.item().notFound()) {
+            out.write(NOT_FOUND);
         }
-        if (item.contentType() != null) {
-            g.writeStringField("contentType", item.contentType());
+        out.write('}');
+    }
+
+    /** {@code {"id":..,"value":..[,"contentType":..]} (no closing brace), escaped by Jackson. */
+    static byte[] head(Item item, boolean embedAsJson) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 + (item.value() == null ? 0 : item.value().length()));
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(buffer, JsonEncoding.UTF8)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
+            g.writeStartObject();
+            g.writeStringField("id", item.id().value());
+            g.writeFieldName("value");
+            if (item.value() == null) {
+                g.writeNull();
+            } else if (embedAsJson) {
+                g.writeRawValue(item.value());
+            } else {
+                g.writeString(item.value());
+            }
+            if (item.contentType() != null) {
+                g.writeStringField("contentType", item.contentType());
+            }
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
         }
-        g.writeStringField("source", v.source().wire());
-        g.writeNumberField("version", item.version());
-        g.writeNumberField("fetchedAt", item.fetchedAt());
-        g.writeNumberField("expiresAt", item.expiresAt());
-        g.writeBooleanField("stale", v.stale());
-        if (item.notFound()) {
-            g.writeBooleanField("notFound", true);
-        }
-        g.writeEndObject();
+        return buffer.toByteArray();
+    }
+
+    /** {@code ,"version":..,"fetchedAt":..,"expiresAt":..}: numbers only, nothing to escape. */
+    static byte[] tail(Item item) {
+        return ascii(",\"version\":" + item.version() + ",\"fetchedAt\":" + item.fetchedAt()
+                + ",\"expiresAt\":" + item.expiresAt());
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static void pending(JsonGenerator g, Answer.Pending p) throws IOException {

@@ -100,6 +100,33 @@ class ReaderHandlerTest {
     }
 
     @Test
+    void valueAnswersHaveExactlyTheContractFields() throws Exception {
+        store.put(Item.builder(ID).value("{\"a\":[1,2]}").contentType("application/json").version(7)
+                .fetchedAt(1_763_769_600_123L).expiresAt(nowSeconds() + 300).build());
+        store.put(Item.builder(ItemId.of("gone")).notFound(true).version(2).fetchedAt(5).expiresAt(nowSeconds() + 60).build());
+        store.put(Item.builder(ItemId.of("quote")).value("say \"hi\"\n\u00e9").version(1).fetchedAt(6)
+                .expiresAt(nowSeconds() - 5).build());
+        Harness h = harness(Map.of());
+        long expires = store.get(ID, ReadConsistency.STRONG).orElseThrow().expiresAt();
+        JsonNode expected = dev.warmcache.json.Json.MAPPER.readTree("{\"id\":\"15\",\"value\":{\"a\":[1,2]},"
+                + "\"contentType\":\"application/json\",\"source\":\"dynamodb\",\"version\":7,"
+                + "\"fetchedAt\":1763769600123,\"expiresAt\":" + expires + ",\"stale\":false}");
+        assertEquals(expected, h.call("{\"id\":\"15\"}"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) expected).put("source", "memory");
+        assertEquals(expected, h.call("{\"id\":\"15\"}"));
+
+        JsonNode negative = h.call("{\"id\":\"gone\"}");
+        assertEquals(dev.warmcache.json.Json.MAPPER.readTree("{\"id\":\"gone\",\"value\":null,\"source\":\"dynamodb\","
+                + "\"version\":2,\"fetchedAt\":5,\"expiresAt\":" + negative.get("expiresAt").asLong()
+                + ",\"stale\":false,\"notFound\":true}"), negative);
+
+        JsonNode stale = h.call("{\"id\":\"quote\"}");
+        assertEquals("say \"hi\"\n\u00e9", stale.get("value").textValue(), "strings are escaped, not embedded");
+        assertTrue(stale.get("stale").asBoolean());
+        assertFalse(stale.has("contentType"));
+    }
+
+    @Test
     void nonJsonValuesComeBackAsStrings() {
         store.put(Item.builder(ID).value("plain <text>").contentType("text/plain").version(1)
                 .fetchedAt(1).expiresAt(nowSeconds() + 300).build());
@@ -400,7 +427,7 @@ class ReaderHandlerTest {
             store.put(Item.builder(ItemId.of("k" + i)).value(big).contentType("text/plain").version(1).fetchedAt(1)
                     .expiresAt(nowSeconds() + 300).build());
         }
-        // each entry weighs about 20 kB (UTF-16), so 50 kB holds at most two
+        // each entry weighs about 30 kB (the value as UTF-16 plus its serialized answer), so 50 kB holds at most two
         Harness h = harness(Map.of("MEMORY_MAX_BYTES", "50000"));
         for (int i = 0; i < 10; i++) {
             h.call("{\"id\":\"k" + i + "\"}");
@@ -431,6 +458,19 @@ class ReaderHandlerTest {
                 () -> handler.handleRequest(new java.io.ByteArrayInputStream("{\"id\":\"15\"}".getBytes()),
                         new java.io.ByteArrayOutputStream(), null));
         assertTrue(e.getMessage().startsWith("reading 15 from table warmcache failed: "), e.getMessage());
+        assertEquals(0, e.getStackTrace().length);
+    }
+
+    @Test
+    void anUnexpectedFailureIsATypedErrorWithoutStack() {
+        EventPublisher broken = event -> {
+            throw new IllegalStateException("publisher bug");
+        };
+        Harness h = harness(Map.of("MISS_WAIT_MS", "0"), broken, Clock.systemUTC());
+        ReaderUnavailableException e = assertThrows(ReaderUnavailableException.class,
+                () -> h.handler.handleRequest(new java.io.ByteArrayInputStream("{\"id\":\"15\"}".getBytes()),
+                        new java.io.ByteArrayOutputStream(), null));
+        assertEquals("internal error (IllegalStateException); the stack trace is in the function log", e.getMessage());
         assertEquals(0, e.getStackTrace().length);
     }
 

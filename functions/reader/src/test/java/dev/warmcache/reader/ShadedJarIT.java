@@ -70,10 +70,27 @@ class ShadedJarIT {
             Thread.currentThread().setContextClassLoader(loader);
             Class<?> type = loader.loadClass("dev.warmcache.reader.ReaderHandler");
             Object handler = type.getConstructor(Map.class).newInstance(env);
-            Method handle = type.getMethod("handleRequest", InputStream.class, OutputStream.class,
-                    loader.loadClass("com.amazonaws.services.lambda.runtime.Context"));
+            Class<?> contextType = loader.loadClass("com.amazonaws.services.lambda.runtime.Context");
+            Method handle = type.getMethod("handleRequest", InputStream.class, OutputStream.class, contextType);
+            // The runtime's Context is an input here, like the payload: answer its getters plainly.
+            Object context = java.lang.reflect.Proxy.newProxyInstance(loader, new Class<?>[] {contextType},
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "getAwsRequestId" -> "req-0001";
+                        case "getFunctionName" -> "warmcache-reader";
+                        case "getFunctionVersion" -> "$LATEST";
+                        case "getInvokedFunctionArn" -> "arn:aws:lambda:us-east-1:000000000000:function:warmcache-reader";
+                        case "getMemoryLimitInMB" -> 512;
+                        case "getRemainingTimeInMillis" -> 30_000;
+                        case "toString" -> "test context";
+                        case "hashCode" -> 1;
+                        case "equals" -> proxy == args[0];
+                        default -> null;
+                    });
 
-            JsonNode hit = invoke(handle, handler, "{\"id\":\"15\"}");
+            ByteArrayOutputStream withContext = new ByteArrayOutputStream();
+            handle.invoke(handler, new ByteArrayInputStream("{\"id\":\"15\"}".getBytes(StandardCharsets.UTF_8)),
+                    withContext, context);
+            JsonNode hit = Json.MAPPER.readTree(withContext.toByteArray());
             assertEquals("dynamodb", hit.get("source").asText());
             assertEquals(15, hit.get("value").get("n").asInt());
             JsonNode bad = invoke(handle, handler, "{\"id\":\"a/b\"}");
@@ -84,6 +101,8 @@ class ShadedJarIT {
         }
         String logs = captured.toString(StandardCharsets.UTF_8);
         assertTrue(logs.contains("\"message\":\"answered\"") && logs.contains("\"tier\":\"dynamodb\""), logs);
+        assertTrue(logs.contains("\"function_request_id\":\"req-0001\"") && logs.contains("\"key\":\"15\""), logs);
+        assertTrue(logs.contains("\"latencyMs\""), logs);
         assertTrue(logs.contains("\"CloudWatchMetrics\""), "EMF metrics are emitted: " + logs);
     }
 

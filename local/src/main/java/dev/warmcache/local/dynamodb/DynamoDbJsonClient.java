@@ -30,7 +30,7 @@ public final class DynamoDbJsonClient {
 
   public DynamoDbJsonClient(URI endpoint) {
     this.endpoint = endpoint;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
   }
 
   /** A DynamoDB operation such as {@code PutItem}. */

@@ -160,7 +160,7 @@ public final class EventBridgeService implements JsonProtocolService {
     out.put("Arn", rule.arn());
     out.put("EventPattern", rule.pattern());
     out.put("State", "ENABLED");
-    out.put("Description", "Loaded from events/" + rule.name() + ".rule.json");
+    out.put("Description", "Loaded from events/" + rule.name().substring(rule.eventBusName().length() + 1) + ".rule.json");
     out.put("EventBusName", rule.eventBusName());
   }
 

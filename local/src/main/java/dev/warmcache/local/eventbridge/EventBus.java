@@ -72,8 +72,7 @@ public final class EventBus implements AutoCloseable {
   }
 
   /**
-   * Loads every {@code <rule-name>.rule.json} in {@code eventsDir}; the file name without the suffix
-   * is the rule name.
+   * Loads every {@code <stem>.rule.json} in {@code eventsDir} as rule {@code <bus>-<stem>}.
    */
   public static EventBus load(String name, String region, String account, Path eventsDir, String targetArn,
       RuleTarget target, DeadLetterFile deadLetters) throws IOException {
@@ -81,7 +80,8 @@ public final class EventBus implements AutoCloseable {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(eventsDir, "*" + RULE_SUFFIX)) {
       for (Path file : files) {
         String fileName = file.getFileName().toString();
-        String ruleName = fileName.substring(0, fileName.length() - RULE_SUFFIX.length());
+        // <bus>-<file stem>, the names the CDK stack gives the same rules (warmcache-force-refresh).
+        String ruleName = name + "-" + fileName.substring(0, fileName.length() - RULE_SUFFIX.length());
         String pattern = Files.readString(file, StandardCharsets.UTF_8);
         String compact = JSON.readTree(pattern).toString();
         String arn = "arn:aws:events:" + region + ":" + account + ":rule/" + name + "/" + ruleName;

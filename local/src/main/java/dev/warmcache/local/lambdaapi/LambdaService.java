@@ -57,6 +57,7 @@ public final class LambdaService implements RestService {
   private final String account;
   private final DeadLetterFile deadLetters;
   private final ExecutorService asyncInvocations;
+  private final InstanceLogs logs = InstanceLogs.install();
 
   public LambdaService(LambdaPool pool, String region, String account, DeadLetterFile deadLetters) {
     this.pool = pool;
@@ -123,6 +124,7 @@ public final class LambdaService implements RestService {
             "X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, not " + type);
     }
     InvocationResult result;
+    Map<String, Long> logPositions = logs.positions(target.name());
     try {
       result = pool.invoke(target.name(), payload);
     } catch (LambdaServiceException e) {
@@ -135,7 +137,8 @@ public final class LambdaService implements RestService {
       headers.put("X-Amz-Function-Error", result.functionError());
     }
     if ("Tail".equals(request.header("X-Amz-Log-Type"))) {
-      headers.put("X-Amz-Log-Result", Base64.getEncoder().encodeToString(logTail(target, result)));
+      byte[] lines = logs.since(target.name(), result.instanceId(), logPositions);
+      headers.put("X-Amz-Log-Result", Base64.getEncoder().encodeToString(logTail(target, result, lines)));
     }
     return new EdgeResponse(200, headers, result.payload());
   }
@@ -170,20 +173,24 @@ public final class LambdaService implements RestService {
   }
 
   /**
-   * What Lambda's log tail shows for this invocation: the START/END/REPORT lines with the measured
-   * durations and, for a function error, the error the runtime logged. Function log lines go to the
-   * twin's own output (the pool does not capture them per request).
+   * What Lambda's log tail shows for this invocation: START, what the instance wrote while serving
+   * it (for a new instance, its init too), the error the runtime logs for a function error, END and
+   * REPORT with the measured durations; the last 4 KB of that, as on AWS.
    */
-  private byte[] logTail(Target target, InvocationResult result) {
+  private byte[] logTail(Target target, InvocationResult result, byte[] lines) {
     String requestId = UUID.randomUUID().toString();
     StringBuilder log = new StringBuilder();
     log.append("START RequestId: ").append(requestId).append(" Version: ").append(target.version()).append('\n');
+    log.append(new String(lines, StandardCharsets.UTF_8));
+    if (log.charAt(log.length() - 1) != '\n') {
+      log.append('\n');
+    }
     if (result.failed()) {
       log.append(result.errorType()).append(": ").append(result.errorMessage()).append('\n');
     }
     double millis = result.duration().toNanos() / 1_000_000.0;
     log.append("END RequestId: ").append(requestId).append('\n');
-    log.append(String.format("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: 512 MB",
+    log.append(String.format("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: 1024 MB",
         requestId, millis, (long) Math.ceil(millis)));
     result.initDuration().ifPresent(init -> log.append(String.format("\tInit Duration: %.2f ms", init.toNanos() / 1_000_000.0)));
     log.append('\n');
@@ -218,7 +225,7 @@ public final class LambdaService implements RestService {
     out.put("Runtime", "java21");
     out.put("Handler", config.handlerClass() + "::" + config.handlerMethod());
     out.put("Timeout", config.timeout().toSeconds());
-    out.put("MemorySize", 512);
+    out.put("MemorySize", 1024);
     out.put("Version", "$LATEST");
     out.put("State", "Active");
     out.put("PackageType", "Zip");

@@ -50,7 +50,7 @@ class EventBridgeCliTest {
     deadLetters = new DeadLetterFile(dir.resolve("dead-letters.jsonl"));
     bus = EventBus.load("warmcache", "us-east-1", "000000000000", events,
         "arn:aws:states:us-east-1:000000000000:stateMachine:warmcache-refresh", (rule, event) -> {
-          if (rule.name().equals("flaky")) {
+          if (rule.name().equals("warmcache-flaky")) {
             flakyFailures.incrementAndGet();
             throw new IllegalStateException("target is down");
           }
@@ -103,8 +103,8 @@ class EventBridgeCliTest {
   void rulesAreListedAndDescribedFromTheirFiles() throws Exception {
     JsonNode rules = aws.run("events", "list-rules", "--event-bus-name", "warmcache").ok().path("Rules");
     assertEquals(2, rules.size());
-    JsonNode poke = aws.run("events", "describe-rule", "--name", "poke", "--event-bus-name", "warmcache").ok();
-    assertEquals("arn:aws:events:us-east-1:000000000000:rule/warmcache/poke", poke.path("Arn").asText());
+    JsonNode poke = aws.run("events", "describe-rule", "--name", "warmcache-poke", "--event-bus-name", "warmcache").ok();
+    assertEquals("arn:aws:events:us-east-1:000000000000:rule/warmcache/warmcache-poke", poke.path("Arn").asText());
     assertEquals("[\"test.admin\"]", JSON.readTree(poke.path("EventPattern").asText()).path("source").toString());
     AwsCli.Result missing = aws.run("events", "describe-rule", "--name", "nope", "--event-bus-name", "warmcache");
     assertNotEquals(0, missing.exitCode());
@@ -120,7 +120,7 @@ class EventBridgeCliTest {
       Thread.sleep(100);
     }
     JsonNode letter = deadLetters.list().get(0);
-    assertEquals("rule/warmcache/flaky", letter.path("source").asText());
+    assertEquals("rule/warmcache/warmcache-flaky", letter.path("source").asText());
     assertEquals(1, letter.path("payload").path("detail").path("n").asInt());
     assertEquals(4, flakyFailures.get(), "one attempt and three retries");
   }
