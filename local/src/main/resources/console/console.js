@@ -95,21 +95,32 @@
     $('exec-count').textContent = list.length ? '(' + list.length + ')' : '';
     $('executions-empty').hidden = list.length > 0;
     const first = state.seen.size === 0;
+    // The list is redrawn every second; a row that has the keyboard focus keeps it.
+    const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest('#executions tr');
+    const focusedArn = focused ? focused.dataset.arn : null;
     $('executions').innerHTML = list.map((e) => {
       const dur = (e.stopDate || now()) - e.startDate;
       const fresh = !first && !state.seen.has(e.executionArn) ? ' fresh' : '';
       const sel = e.executionArn === state.selected ? ' selected' : '';
-      return `<tr class="exec${sel}${fresh}" data-arn="${esc(e.executionArn)}" data-status="${esc(e.status)}"
+      return `<tr class="exec${sel}${fresh}" tabindex="0" data-arn="${esc(e.executionArn)}" data-status="${esc(e.status)}"
         data-trigger="${esc(e.trigger && e.trigger.kind)}" data-id="${esc(e.trigger && e.trigger.id)}">
         <td>${pill(e.status)}</td><td>${trigger(e.trigger)}</td>
         <td class="mono">${esc(e.trigger && e.trigger.id || '')}</td>
         <td>${span(dur)}</td><td title="${esc(new Date(e.startDate).toISOString())}">${ago(e.startDate)}</td></tr>`;
     }).join('');
     list.forEach((e) => state.seen.add(e.executionArn));
+    if (focusedArn) {
+      const again = [...document.querySelectorAll('#executions tr')].find((r) => r.dataset.arn === focusedArn);
+      if (again) again.focus();
+    }
   }
   $('executions').addEventListener('click', (ev) => {
     const row = ev.target.closest('tr[data-arn]');
     if (row) select(row.dataset.arn);
+  });
+  $('executions').addEventListener('keydown', (ev) => {
+    const row = ev.target.closest('tr[data-arn]');
+    if (row && (ev.key === 'Enter' || ev.key === ' ')) { ev.preventDefault(); select(row.dataset.arn); }
   });
   function select(arn) {
     state.selected = arn;
@@ -340,7 +351,13 @@
 
   function drawGraph(svg, asl, visit) {
     const g = graphOf(asl);
-    const W = 186, H = 34, COL = 200, ROW = 58, PAD = 24;
+    // Long state names (they read like a story) wrap onto a second line rather than widen the graph.
+    const W = 176, COL = 190, PAD = 24;
+    const maxChars = Math.floor((W - 14) / 6.4);
+    const labels = {};
+    Object.keys(g.states).forEach((n) => { labels[n] = wrap(n, maxChars); });
+    const twoLines = Object.values(labels).some((l) => l.length > 1);
+    const H = twoLines ? 46 : 34, ROW = H + 24;
     const width = Math.max(1, ...g.layers.map((l) => l.length)) * COL + PAD * 2;
     const height = g.layers.length * ROW + PAD * 2 + 10;
     const cx = (n) => width / 2 + g.pos[n] * COL;
@@ -379,16 +396,32 @@
       else if (n === visit.active) cls += ' active';
       else if (visit.caught.has(n)) cls += ' caught';
       else if (onPath.has(n)) cls += ' visited';
-      const label = n.length > 27 ? n.slice(0, 26) + '…' : n;
+      const lines = labels[n];
+      const top = H / 2 - 5 - (lines.length - 1) * 6.5;
+      const text = lines.map((l, i) => `<text x="${W / 2}" y="${top + i * 13}">${esc(l)}</text>`).join('');
       parts.push(`<g class="${cls}" data-state="${esc(n)}" transform="translate(${cx(n) - W / 2},${cy(n) - H / 2})">
         <title>${esc(n)} (${esc(s.Type)})${s.Comment ? '\n' + esc(s.Comment) : ''}</title>
-        <rect width="${W}" height="${H}"/><text x="${W / 2}" y="${H / 2 - 5}">${esc(label)}</text>
-        <text class="kind" x="${W / 2}" y="${H / 2 + 9}">${esc(s.Type)}${s.Type === 'Task' && s.Resource ? ' · ' + esc(resourceName(s)) : ''}</text></g>`);
+        <rect width="${W}" height="${H}"/>${text}
+        <text class="kind" x="${W / 2}" y="${top + lines.length * 13 + 1}">${esc(s.Type)}${s.Type === 'Task' && s.Resource ? ' · ' + esc(resourceName(s)) : ''}</text></g>`);
     }
     svg.setAttribute('width', width);
     svg.setAttribute('height', height);
     svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
     svg.innerHTML = parts.join('');
+  }
+  // At most two lines, broken between words; a second line that still does not fit ends in an ellipsis.
+  function wrap(name, max) {
+    if (name.length <= max) return [name];
+    const words = name.split(' ');
+    let first = '';
+    while (words.length && (first ? first.length + 1 : 0) + words[0].length <= max) {
+      first += (first ? ' ' : '') + words.shift();
+    }
+    if (!first) first = words.shift();
+    if (first.length > max) first = first.slice(0, max - 1) + '…';
+    let rest = words.join(' ');
+    if (rest.length > max) rest = rest.slice(0, max - 1) + '…';
+    return rest ? [first, rest] : [first];
   }
   function resourceName(s) {
     const r = String(s.Resource);
@@ -415,7 +448,7 @@
       return `<tr data-id="${esc(it.id)}" data-version="${esc(it.version)}">
         <td class="mono"><b>${esc(it.id)}</b></td><td>${esc(it.version == null ? '—' : it.version)}</td>
         <td><div class="preview mono" title="${esc(it.preview)}">${esc(it.preview || '')}</div></td>
-        <td title="${it.expiresAt ? esc(new Date(it.expiresAt * 1000).toISOString()) : ''}">${esc(c.text)}${marks.join('')}</td>
+        <td class="expires" title="${it.expiresAt ? esc(new Date(it.expiresAt * 1000).toISOString()) : ''}">${esc(c.text)}${marks.join('')}</td>
         <td>${ago(it.fetchedAt)}</td><td>${lease}</td>
         <td class="row-actions"><button data-action="force-refresh" data-id="${esc(it.id)}">Refresh</button>
           <button data-action="expire" data-id="${esc(it.id)}">Expire now</button></td></tr>`;
@@ -442,7 +475,7 @@
       const cards = f.instances.map((i) => {
         const label = i.id.startsWith(f.name) ? '#' + i.id.slice(f.name.length).replace(/^[-:#]/, '') : i.id;
         return `
-        <div class="inst${i.busy ? ' busy' : ''}" data-instance="${esc(i.id)}">
+        <div class="inst${i.busy ? ' busy' : ''}" data-instance="${esc(i.id)}" data-memory-entries="${esc(i.memoryEntries == null ? '' : i.memoryEntries)}">
           <div class="iid mono" title="${esc(i.id)}">${esc(label.length > 16 ? '…' + label.slice(-14) : label)} <span class="muted">${i.busy ? 'busy' : 'idle'}</span></div>
           <dl><dt>cold start</dt><dd>${i.initDurationMs == null ? '—' : span(i.initDurationMs)}</dd>
           ${tiered ? `<dt>memory entries</dt><dd>${i.memoryEntries == null ? '—' : esc(i.memoryEntries)}</dd>
@@ -494,6 +527,14 @@
     $('origin-failure').value = Math.round(o.failureRate * 100);
   }
 
+  // A panel that could not be read says why in place of its empty-state text.
+  function panelError(id, emptyText, error) {
+    const el = $(id);
+    el.textContent = error ? 'Cannot show this panel: ' + error : emptyText;
+    el.classList.toggle('error', !!error);
+    if (error) el.hidden = false;
+  }
+
   // ---------- the loop ----------
   let ticking = false;
   async function tick() {
@@ -506,6 +547,8 @@
       renderExecutions(s.executions);
       renderItems(s.items);
       renderReaders(s.readers);
+      panelError('executions-empty', 'No executions yet. Force a refresh to start one.', s.errors.executions);
+      panelError('items-empty', 'The table is empty.', s.errors.items);
       if (!state.originLoaded && s.origin) { showOrigin(s.origin); state.originLoaded = true; }
       if (state.follow) {
         const hit = s.executions.find((e) => e.trigger && e.trigger.id === state.follow.id && e.startDate >= state.follow.since);

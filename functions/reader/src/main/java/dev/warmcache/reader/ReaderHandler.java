@@ -183,8 +183,11 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
         }
     }
 
-    /** Entries in this instance's memory tier (tests and the twin's console). */
-    long memoryEntries() {
+    /**
+     * Entries in this instance's memory tier (tests and the twin's console). Public because the
+     * twin's Lambda pool loads each instance in its own class loader and reads it reflectively.
+     */
+    public long memoryEntries() {
         return memory.size();
     }
 }

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warmcache.id.InvalidIdException;
+import dev.warmcache.id.ItemId;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The cache table as the page shows it, read and written through the twin's DynamoDB API: one row
@@ -20,8 +21,6 @@ import java.util.regex.Pattern;
 final class Items {
 
   static final int PREVIEW_CHARS = 120;
-  /** DESIGN.md's id rule; the console checks it before anything reaches the table or the bus. */
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~:@-]{1,128}");
 
   private final EdgeClient edge;
   private final ObjectMapper json;
@@ -35,17 +34,13 @@ final class Items {
     this.clock = clock;
   }
 
-  /** Throws a typed 400 unless {@code id} is a valid item id; JSON numbers count as ids. */
+  /** The id the product's own {@link ItemId} accepts (a JSON integer counts), else a typed 400. */
   static String validId(JsonNode id) {
-    if (id == null || id.isMissingNode() || id.isNull()) {
-      throw ConsoleException.badRequest("InvalidId", "The request needs an \"id\"");
+    try {
+      return ItemId.fromJson(id).value();
+    } catch (InvalidIdException e) {
+      throw ConsoleException.badRequest("InvalidId", e.getMessage());
     }
-    String text = id.isIntegralNumber() ? id.asText() : id.isTextual() ? id.asText() : null;
-    if (text == null || !ID.matcher(text).matches()) {
-      throw ConsoleException.badRequest("InvalidId",
-          "An id is 1-128 characters of A-Z a-z 0-9 . _ ~ : @ -, got " + abbreviate(String.valueOf(id)));
-    }
-    return text;
   }
 
   /** Up to {@code max} items ordered by id (numeric ids in numeric order). */
@@ -172,9 +167,5 @@ final class Items {
       return Long.compare(Long.parseLong(a), Long.parseLong(b));
     }
     return an != bn ? (an ? -1 : 1) : a.compareTo(b);
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() > 60 ? text.substring(0, 60) + "…" : text;
   }
 }

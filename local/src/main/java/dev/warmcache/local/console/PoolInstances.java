@@ -7,6 +7,7 @@ import dev.warmcache.local.lambda.InstanceInfo;
 import dev.warmcache.local.lambda.InvocationResult;
 import dev.warmcache.local.lambda.LambdaPool;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
@@ -17,9 +18,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The twin's Lambda pool as the console shows it. The pool knows instances and init durations;
- * which instance handled the last prime is seen here, by listening to invocations, since a prime
- * is just a reader invocation whose payload is {@code {"prime": {...}}}.
+ * The twin's Lambda pool as the console shows it. The pool knows instances and init durations; a
+ * handler that has a public {@code long memoryEntries()} (the reader) reports its memory tier's
+ * size; which instance handled the last prime is seen here, by listening to invocations, since a
+ * prime is just a reader invocation whose payload is {@code {"prime": {...}}}.
  */
 public final class PoolInstances implements LambdaInstances {
 
@@ -61,10 +63,13 @@ public final class PoolInstances implements LambdaInstances {
     List<Function> functions = pool.functions().stream()
         .map(FunctionConfig::name)
         .sorted()
-        .map(name -> new Function(name, pool.instances(name).stream()
-            .sorted(Comparator.comparing(InstanceInfo::startedAt))
-            .map(this::view)
-            .toList()))
+        .map(name -> {
+          Map<String, Long> entries = pool.probe(name, PoolInstances::memoryEntries);
+          return new Function(name, pool.instances(name).stream()
+              .sorted(Comparator.comparing(InstanceInfo::startedAt))
+              .map(info -> view(info, entries.get(info.instanceId())))
+              .toList());
+        })
         .toList();
     // Reclaimed instances take their last prime with them.
     Set<String> live = new HashSet<>();
@@ -73,11 +78,22 @@ public final class PoolInstances implements LambdaInstances {
     return functions;
   }
 
-  private Instance view(InstanceInfo info) {
+  /** The handler's own count, or {@code null} for a handler without a memory tier. */
+  private static Long memoryEntries(Object handler) {
+    try {
+      Method method = handler.getClass().getMethod("memoryEntries");
+      return method.getReturnType() == long.class ? (Long) method.invoke(handler) : null;
+    } catch (ReflectiveOperationException | RuntimeException noMemoryTier) {
+      // The refresh function has none; a reader mid-shutdown may throw: either way, nothing to show.
+      return null;
+    }
+  }
+
+  private Instance view(InstanceInfo info, Long memoryEntries) {
     Prime prime = primes.get(info.instanceId());
     return new Instance(info.instanceId(), info.busy(),
         info.initDuration() == null ? null : info.initDuration().toMillis(),
-        null,
+        memoryEntries,
         prime == null ? null : prime.at(), prime == null ? null : prime.id(),
         info.invocations(), millis(info.startedAt()), millis(info.lastUsedAt()));
   }

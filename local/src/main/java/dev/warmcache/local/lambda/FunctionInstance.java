@@ -44,7 +44,7 @@ final class FunctionInstance implements AutoCloseable {
   private volatile Instant lastUsedAt = startedAt;
   private volatile boolean busy;
   private URLClassLoader loader;
-  private Object handler;
+  private volatile Object handler;
   private Method method;
   private Duration initDuration = Duration.ZERO;
 
@@ -79,6 +79,11 @@ final class FunctionInstance implements AutoCloseable {
 
   Duration initDuration() {
     return initDuration;
+  }
+
+  /** The handler object once init has built it, else {@code null}. */
+  Object handler() {
+    return handler;
   }
 
   InstanceInfo info() {

@@ -93,6 +93,28 @@ public final class LambdaPool implements AutoCloseable {
     return slot == null ? List.of() : slot.snapshot();
   }
 
+  /**
+   * Applies {@code probe} to the handler object of each initialized instance of a function and
+   * answers instance id to result, for consoles that show per-instance state such as the reader's
+   * memory-tier size. The probe runs on the caller's thread while requests may be running, so it
+   * must only read state the handler keeps thread-safe; it gets {@code Object}, as each handler
+   * class lives in its instance's own class loader.
+   */
+  public <T> Map<String, T> probe(String nameOrArn, java.util.function.Function<Object, T> probe) {
+    Slot slot = functions.get(nameOf(nameOrArn));
+    Map<String, T> results = new java.util.LinkedHashMap<>();
+    for (FunctionInstance instance : slot == null ? List.<FunctionInstance>of() : slot.live()) {
+      Object handler = instance.handler();
+      if (handler != null) {
+        T result = probe.apply(handler);
+        if (result != null) {
+          results.put(instance.id(), result);
+        }
+      }
+    }
+    return results;
+  }
+
   /** Drops instances idle for longer than their function's idle timeout. Returns how many went. */
   public int reclaimIdle() {
     int reclaimed = 0;
@@ -234,6 +256,10 @@ public final class LambdaPool implements AutoCloseable {
       }
       gone.forEach(FunctionInstance::close);
       return gone.size();
+    }
+
+    synchronized List<FunctionInstance> live() {
+      return List.copyOf(all);
     }
 
     synchronized List<InstanceInfo> snapshot() {
