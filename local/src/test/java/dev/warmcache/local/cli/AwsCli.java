@@ -52,12 +52,11 @@ public final class AwsCli {
     }
   }
 
-  public Result run(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", endpoint.toString(),
-        "--output", "json", "--no-cli-pager"));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    Map<String, String> env = builder.environment();
+  /**
+   * Gives a CLI process dummy credentials and nothing else of the user's AWS setup, so no test
+   * can reach a real account or depend on a developer's profile.
+   */
+  public static void useDummyCredentials(Map<String, String> env) {
     env.keySet().removeIf(k -> k.startsWith("AWS_"));
     env.put("AWS_ACCESS_KEY_ID", "AKIDTWINTEST");
     env.put("AWS_SECRET_ACCESS_KEY", "twin-test-secret");
@@ -65,6 +64,15 @@ public final class AwsCli {
     env.put("AWS_CONFIG_FILE", "/nonexistent/aws-config");
     env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
     env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.put("AWS_PAGER", "");
+  }
+
+  public Result run(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", endpoint.toString(),
+        "--output", "json", "--no-cli-pager"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    useDummyCredentials(builder.environment());
     Path out = Files.createTempFile("aws-cli", ".out");
     Path err = Files.createTempFile("aws-cli", ".err");
     try {

@@ -62,15 +62,8 @@ class ReadmeCommandsTest {
       // stdout stays a pipe, as in a terminal: `lambda invoke ... /dev/stdout` reopens it, which
       // would truncate a regular file.
       ProcessBuilder builder = new ProcessBuilder("bash", "-c", script).redirectError(err.toFile());
-      Map<String, String> env = builder.environment();
-      env.keySet().removeIf(k -> k.startsWith("AWS_"));
-      env.put("TWIN_ENDPOINT", twin.endpoint().toString());
-      env.put("AWS_ACCESS_KEY_ID", "test");
-      env.put("AWS_SECRET_ACCESS_KEY", "test");
-      env.put("AWS_DEFAULT_REGION", "us-east-1");
-      env.put("AWS_CONFIG_FILE", "/nonexistent/aws-config");
-      env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
-      env.put("AWS_PAGER", "");
+      AwsCli.useDummyCredentials(builder.environment());
+      builder.environment().put("TWIN_ENDPOINT", twin.endpoint().toString());
       Process process = builder.start();
       CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
         try {
