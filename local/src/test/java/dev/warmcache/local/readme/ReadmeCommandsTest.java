@@ -7,10 +7,12 @@ import dev.warmcache.local.Twin;
 import dev.warmcache.local.TwinOptions;
 import dev.warmcache.local.cli.AwsCli;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,11 +57,11 @@ class ReadmeCommandsTest {
     String script = "set -euo pipefail\n"
         + "aws() { /usr/bin/aws --endpoint-url \"$TWIN_ENDPOINT\" \"$@\"; }\n"
         + useItBlock();
-    Path out = Files.createTempFile("readme", ".out");
     Path err = Files.createTempFile("readme", ".err");
     try {
-      ProcessBuilder builder = new ProcessBuilder("bash", "-c", script)
-          .redirectOutput(out.toFile()).redirectError(err.toFile());
+      // stdout is a pipe, as in a terminal: `lambda invoke ... /dev/stdout` reopens it, and a
+      // regular file reopened that way would be truncated and overwritten by the CLI's own output.
+      ProcessBuilder builder = new ProcessBuilder("bash", "-c", script).redirectError(err.toFile());
       Map<String, String> env = builder.environment();
       env.keySet().removeIf(k -> k.startsWith("AWS_"));
       env.put("TWIN_ENDPOINT", twin.endpoint().toString());
@@ -70,8 +72,15 @@ class ReadmeCommandsTest {
       env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
       env.put("AWS_PAGER", "");
       Process process = builder.start();
+      CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+        try {
+          return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
       assertTrue(process.waitFor(180, TimeUnit.SECONDS), "the README block finished within 180 s");
-      String stdout = Files.readString(out);
+      String stdout = output.get(10, TimeUnit.SECONDS);
       String stderr = Files.readString(err);
       assertEquals(0, process.exitValue(), "README block failed\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
 
@@ -85,7 +94,6 @@ class ReadmeCommandsTest {
       // The item the workflow wrote.
       assertTrue(stdout.contains("\"version\"") && stdout.contains("\"expiresAt\""), stdout);
     } finally {
-      Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
   }
