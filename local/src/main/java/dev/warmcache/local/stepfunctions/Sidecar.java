@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * The Node process that walks state machines (sidecar.js). Messages are JSON lines both ways; this
  * class owns the process, serializes writes and hands every incoming message to one consumer on
- * one reader thread, in arrival order, which is execution order.
+ * one reader thread, in arrival order, which is execution order. The callbacks receive the sidecar
+ * they came from, so the engine can tell a replaced process's last words from the current one's.
  */
 final class Sidecar implements AutoCloseable {
 
@@ -27,8 +29,10 @@ final class Sidecar implements AutoCloseable {
   private final OutputStream stdin;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final Thread reader;
+  /** Set before onExit runs, so whoever holds a Sidecar can tell that its exit was (or is being) reported. */
+  private volatile boolean exited;
 
-  private Sidecar(Process process, Consumer<JsonNode> onMessage, Runnable onExit) {
+  private Sidecar(Process process, BiConsumer<Sidecar, JsonNode> onMessage, Consumer<Sidecar> onExit) {
     this.process = process;
     this.stdin = process.getOutputStream();
     this.reader = new Thread(() -> read(onMessage, onExit), "sfn-sidecar-reader");
@@ -36,7 +40,8 @@ final class Sidecar implements AutoCloseable {
     reader.start();
   }
 
-  static Sidecar start(Path directory, String node, Consumer<JsonNode> onMessage, Runnable onExit) {
+  /** Starts the process and waits for its "ready"; {@code onExit} runs once the process is gone, even if it never got ready. */
+  static Sidecar start(Path directory, String node, BiConsumer<Sidecar, JsonNode> onMessage, Consumer<Sidecar> onExit) {
     Path script = directory.resolve("sidecar.js");
     if (!Files.isRegularFile(script)) {
       throw new IllegalStateException("No Step Functions sidecar at " + script);
@@ -64,7 +69,7 @@ final class Sidecar implements AutoCloseable {
     return sidecar;
   }
 
-  private void read(Consumer<JsonNode> onMessage, Runnable onExit) {
+  private void read(BiConsumer<Sidecar, JsonNode> onMessage, Consumer<Sidecar> onExit) {
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
@@ -80,7 +85,7 @@ final class Sidecar implements AutoCloseable {
           continue;
         }
         try {
-          onMessage.accept(message);
+          onMessage.accept(this, message);
         } catch (RuntimeException e) {
           System.err.println("[sfn-sidecar] message handling failed: " + e);
         }
@@ -89,7 +94,8 @@ final class Sidecar implements AutoCloseable {
       // The process went away; onExit below reports it.
     } finally {
       ready.completeExceptionally(new IllegalStateException("sidecar exited"));
-      onExit.run();
+      exited = true;
+      onExit.accept(this);
     }
   }
 
@@ -99,6 +105,11 @@ final class Sidecar implements AutoCloseable {
 
   boolean alive() {
     return process.isAlive();
+  }
+
+  /** True once the process is gone and its exit has been, or is being, handed to onExit. */
+  boolean exited() {
+    return exited;
   }
 
   synchronized void send(JsonNode message) {

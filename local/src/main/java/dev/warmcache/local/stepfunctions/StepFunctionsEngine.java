@@ -38,11 +38,24 @@ public final class StepFunctionsEngine implements AutoCloseable {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
   /** Finished executions kept for Describe/List/History; the oldest go first, so a long-lived twin stays bounded. */
   static final int RETAINED_FINISHED = 2_000;
+  /**
+   * How long a start waits for a sidecar while a crashed one is being replaced. Node comes up in
+   * about half a second; this is the same patience {@link Sidecar#start} gives a new process.
+   */
+  static final Duration SIDECAR_WAIT = Duration.ofSeconds(30);
+  static final String SIDECAR_ERROR = "States.Runtime";
 
   private final TaskHandler tasks;
   private final Path sidecarDirectory;
   private final String node;
-  private volatile Sidecar sidecar;
+  /** Guards the sidecar hand-over below and every {@link Run#sidecar}, so no start falls between two processes. */
+  private final Object sidecarLock = new Object();
+  /** The process new executions go to; null while a replacement starts, or after one failed to. */
+  private Sidecar sidecar;
+  private boolean restarting;
+  /** Counts failed replacements, so a waiting start knows the attempt it waited for is over. */
+  private long failedRestarts;
+  private String lastRestartFailure;
   private volatile boolean closed;
   private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Void>> definitions = new ConcurrentHashMap<>();
@@ -62,9 +75,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
   }
 
   private Sidecar startSidecar() {
-    Sidecar[] self = new Sidecar[1];
-    self[0] = Sidecar.start(sidecarDirectory, node, this::onMessage, () -> onSidecarExit(self[0]));
-    return self[0];
+    return Sidecar.start(sidecarDirectory, node, this::onMessage, this::onSidecarExit);
   }
 
   /** Starts the sidecar with {@code node} from the PATH. */
@@ -118,7 +129,14 @@ public final class StepFunctionsEngine implements AutoCloseable {
     CompletableFuture<Void> defined = new CompletableFuture<>();
     definitions.put(arn, defined);
     ObjectNode message = JSON.createObjectNode().put("type", "define").put("stateMachineArn", arn).put("definition", text);
-    sidecar.send(message);
+    synchronized (sidecarLock) {
+      Sidecar target = awaitSidecar(null, System.nanoTime() + SIDECAR_WAIT.toNanos());
+      if (target == null) {
+        definitions.remove(arn);
+        throw new IllegalStateException(noSidecar());
+      }
+      target.send(message);
+    }
     try {
       defined.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -170,8 +188,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
     }
     String executionArn = "arn:aws:states:" + REGION + ":" + ACCOUNT + ":execution:" + machine.name() + ":" + executionName;
     forgetOldest();
-    Sidecar current = sidecar;
-    Run run = new Run(executionArn, stateMachineArn, executionName, inputText, current);
+    Run run = new Run(executionArn, stateMachineArn, executionName, inputText);
     Run existing = runs.putIfAbsent(executionArn, run);
     if (existing != null) {
       Execution e = existing.snapshot();
@@ -188,8 +205,93 @@ public final class StepFunctionsEngine implements AutoCloseable {
         .put("roleArn", machine.roleArn())
         .put("startTime", run.startDate.toString());
     message.set("input", inputJson);
-    current.send(message);
+    dispatch(run, message);
     return run.snapshot();
+  }
+
+  /**
+   * Hands a new execution to the sidecar. While a crashed sidecar is being replaced the start waits,
+   * up to {@link #SIDECAR_WAIT}, for its successor; a pipe that breaks under the write means the
+   * process has just died, so the start waits for the successor too. If none comes, the execution
+   * fails with the reason: it never stays RUNNING with no process behind it, and the caller gets
+   * an execution, not an error.
+   */
+  private void dispatch(Run run, ObjectNode start) {
+    long deadline = System.nanoTime() + SIDECAR_WAIT.toNanos();
+    Sidecar broken = null;
+    String cause;
+    synchronized (sidecarLock) {
+      while (true) {
+        Sidecar target = awaitSidecar(broken, deadline);
+        if (target == null) {
+          cause = noSidecar();
+          break;
+        }
+        if (!run.running()) {
+          return; // stopped while it waited: nothing to run
+        }
+        // Bound before the write and under the lock: if this process dies now, onSidecarExit fails the run.
+        run.sidecar = target;
+        try {
+          target.send(start);
+          return;
+        } catch (IllegalStateException gone) {
+          run.sidecar = null;
+          broken = target;
+        }
+      }
+    }
+    failLost(run, cause);
+  }
+
+  /**
+   * The live sidecar other than {@code broken}, waiting while one is being started (and starting
+   * one if the last attempt failed); null when the deadline passes, the attempt waited for fails,
+   * or the engine closes. The caller holds {@link #sidecarLock}.
+   */
+  private Sidecar awaitSidecar(Sidecar broken, long deadline) {
+    long failuresBefore = failedRestarts;
+    boolean asked = false;
+    while (!closed) {
+      if (sidecar != null && sidecar != broken) {
+        return sidecar;
+      }
+      if (failedRestarts != failuresBefore) {
+        return null;
+      }
+      if (sidecar == null && !restarting && !asked) {
+        // The last replacement failed: this caller gives it one more try rather than failing for good.
+        restart();
+        asked = true;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return null;
+      }
+      try {
+        sidecarLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** Why there is no sidecar to run on; the caller holds {@link #sidecarLock}. */
+  private String noSidecar() {
+    if (closed) {
+      return "The Step Functions engine is shutting down";
+    }
+    if (!restarting && lastRestartFailure != null) {
+      return "The Step Functions sidecar exited and could not be restarted: " + lastRestartFailure;
+    }
+    return "No Step Functions sidecar came up within " + SIDECAR_WAIT.toSeconds() + " s after the last one exited";
+  }
+
+  private void failLost(Run run, String cause) {
+    finish(run, ExecutionStatus.FAILED, null, SIDECAR_ERROR, cause, "ExecutionFailed", "executionFailedEventDetails",
+        JSON.createObjectNode().put("error", SIDECAR_ERROR).put("cause", cause));
   }
 
   private void forgetOldest() {
@@ -240,7 +342,13 @@ public final class StepFunctionsEngine implements AutoCloseable {
     if (error != null) details.put("error", error);
     if (cause != null) details.put("cause", cause);
     if (finish(run, ExecutionStatus.ABORTED, null, error, cause, "ExecutionAborted", "executionAbortedEventDetails", details)) {
-      reply(run.sidecar, JSON.createObjectNode().put("type", "stop").put("executionArn", executionArn));
+      Sidecar running;
+      synchronized (sidecarLock) {
+        running = run.sidecar;
+      }
+      if (running != null) {
+        reply(running, JSON.createObjectNode().put("type", "stop").put("executionArn", executionArn));
+      }
     }
     return run.snapshot();
   }
@@ -264,13 +372,13 @@ public final class StepFunctionsEngine implements AutoCloseable {
 
   // ---- sidecar messages (one reader thread, in execution order) ----
 
-  private void onMessage(JsonNode message) {
+  private void onMessage(Sidecar from, JsonNode message) {
     String type = message.path("type").asText();
     switch (type) {
       case "defined" -> complete(message.path("stateMachineArn").asText(), null);
       case "defineFailed" -> complete(message.path("stateMachineArn").asText(), message.path("message").asText());
       case "event" -> onEvent(message);
-      case "task" -> onTask(message);
+      case "task" -> onTask(from, message);
       case "finished" -> onFinished(message);
       default -> System.err.println("[sfn] unknown sidecar message " + type);
     }
@@ -288,8 +396,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
     }
   }
 
-  private void onTask(JsonNode message) {
-    Sidecar asking = sidecar;
+  private void onTask(Sidecar asking, JsonNode message) {
     Run run = runs.get(message.path("executionArn").asText());
     long callId = message.path("callId").asLong();
     String state = message.path("state").asText();
@@ -437,39 +544,84 @@ public final class StepFunctionsEngine implements AutoCloseable {
 
   /**
    * The Node process died (or was killed): its executions cannot go on, so they fail, as an
-   * execution fails when Step Functions loses it. A new sidecar takes over for new executions.
+   * execution fails when Step Functions loses it. A new sidecar takes over; starts that arrive
+   * meanwhile wait for it. A process that never got ready (a failed restart) has no executions and
+   * was never current, so its exit changes nothing.
    */
   private void onSidecarExit(Sidecar dead) {
-    for (Run run : runs.values()) {
-      if (run.sidecar == dead || run.sidecar == null) {
-        finish(run, ExecutionStatus.FAILED, null, "States.Runtime", "The Step Functions sidecar exited", "ExecutionFailed",
-            "executionFailedEventDetails",
-            JSON.createObjectNode().put("error", "States.Runtime").put("cause", "The Step Functions sidecar exited"));
+    List<Run> orphans = new ArrayList<>();
+    synchronized (sidecarLock) {
+      for (Run run : runs.values()) {
+        if (run.sidecar == dead) {
+          orphans.add(run);
+        }
+      }
+      if (dead == sidecar) {
+        sidecar = null;
+        if (!closed) {
+          restart();
+        }
+        sidecarLock.notifyAll();
       }
     }
-    if (closed || dead != sidecar) {
-      return;
+    for (Run run : orphans) {
+      failLost(run, "The Step Functions sidecar exited");
     }
+  }
+
+  /** Starts a replacement sidecar on its own thread; the caller holds {@link #sidecarLock}. */
+  private void restart() {
+    restarting = true;
     Thread restart = new Thread(() -> {
+      Sidecar fresh = null;
+      String failure = null;
       try {
-        Sidecar fresh = startSidecar();
+        fresh = startSidecar();
         for (StateMachine machine : machines.values()) {
           fresh.send(JSON.createObjectNode().put("type", "define").put("stateMachineArn", machine.stateMachineArn())
               .put("definition", machine.definition()));
         }
-        sidecar = fresh;
-        System.err.println("[sfn] the sidecar exited; a new one took over");
       } catch (RuntimeException e) {
-        System.err.println("[sfn] the sidecar exited and could not be restarted: " + e.getMessage());
+        failure = e.getMessage();
+        if (fresh != null) {
+          fresh.close();
+          fresh = null;
+        }
+      }
+      boolean unwanted;
+      synchronized (sidecarLock) {
+        restarting = false;
+        if (fresh != null && fresh.exited()) {
+          // It died before it was current, so its exit was ignored; publishing it would strand every start.
+          failure = "the new sidecar exited as soon as it started";
+          fresh = null;
+        }
+        unwanted = closed && fresh != null;
+        if (fresh != null && !unwanted) {
+          sidecar = fresh;
+          lastRestartFailure = null;
+        } else if (fresh == null) {
+          failedRestarts++;
+          lastRestartFailure = failure;
+        }
+        sidecarLock.notifyAll();
+      }
+      if (unwanted) {
+        fresh.close();
+      } else {
+        System.err.println(fresh != null ? "[sfn] the sidecar exited; a new one took over"
+            : "[sfn] the sidecar exited and could not be restarted: " + failure);
       }
     }, "sfn-sidecar-restart");
     restart.setDaemon(true);
     restart.start();
   }
 
-  /** For tests: the sidecar's process id. */
+  /** For tests: the current sidecar's process id, or -1 while there is none. */
   long sidecarPid() {
-    return sidecar.pid();
+    synchronized (sidecarLock) {
+      return sidecar == null ? -1 : sidecar.pid();
+    }
   }
 
   private void append(Run run, String type, String field, ObjectNode details) {
@@ -500,8 +652,15 @@ public final class StepFunctionsEngine implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    sidecar.close();
+    Sidecar last;
+    synchronized (sidecarLock) {
+      closed = true;
+      last = sidecar;
+      sidecarLock.notifyAll();
+    }
+    if (last != null) {
+      last.close();
+    }
     taskThreads.shutdownNow();
   }
 
@@ -511,7 +670,8 @@ public final class StepFunctionsEngine implements AutoCloseable {
     final String stateMachineArn;
     final String name;
     final String input;
-    final Sidecar sidecar;
+    /** The process walking this execution, null until it is handed over; guarded by the engine's sidecarLock. */
+    Sidecar sidecar;
     final Instant startDate = Instant.now();
     final CompletableFuture<Execution> done = new CompletableFuture<>();
     private final List<HistoryEvent> history = new ArrayList<>();
@@ -521,8 +681,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
     private String error;
     private String cause;
 
-    Run(String executionArn, String stateMachineArn, String name, String input, Sidecar sidecar) {
-      this.sidecar = sidecar;
+    Run(String executionArn, String stateMachineArn, String name, String input) {
       this.executionArn = executionArn;
       this.stateMachineArn = stateMachineArn;
       this.name = name;
