@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param functionError {@code null} on success, {@code "Unhandled"} when the handler threw
  * @param errorType the thrown exception's class name, or {@code null}
  * @param errorMessage the thrown exception's message, or {@code null}
+ * @param requestId the request id the function saw as {@code Context.getAwsRequestId()}, for the log
+ *     lines and the caller's records to name the same request
  * @param instanceId the instance that served the request
  * @param initDuration how long that instance took to start, when this request started it
  * @param duration time spent in the handler
@@ -21,6 +23,7 @@ public record InvocationResult(
     String functionError,
     String errorType,
     String errorMessage,
+    String requestId,
     String instanceId,
     Optional<Duration> initDuration,
     Duration duration) {

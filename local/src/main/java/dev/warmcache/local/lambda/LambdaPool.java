@@ -182,35 +182,37 @@ public final class LambdaPool implements AutoCloseable {
             instance.init();
           } catch (Throwable initError) {
             keep = false;
-            return failure(initError, instance, Optional.of(instance.initDuration()), Duration.ZERO);
+            return failure(initError, requestId, instance, Optional.of(instance.initDuration()), Duration.ZERO);
           }
         }
         Optional<Duration> init = cold ? Optional.of(instance.initDuration()) : Optional.empty();
         long start = System.nanoTime();
         try {
           byte[] response = instance.invoke(payload, requestId);
-          return new InvocationResult(response, null, null, null, instance.id(), init, Duration.ofNanos(System.nanoTime() - start));
+          return new InvocationResult(response, null, null, null, requestId, instance.id(), init,
+              Duration.ofNanos(System.nanoTime() - start));
         } catch (FunctionInstance.InstanceTimedOutException timedOut) {
           keep = false;
-          return failure(timedOut, "Sandbox.Timedout", instance, init, Duration.ofNanos(System.nanoTime() - start));
+          return failure(timedOut, "Sandbox.Timedout", requestId, instance, init, Duration.ofNanos(System.nanoTime() - start));
         } catch (Throwable error) {
-          return failure(error, instance, init, Duration.ofNanos(System.nanoTime() - start));
+          return failure(error, requestId, instance, init, Duration.ofNanos(System.nanoTime() - start));
         }
       } finally {
         release(instance, keep);
       }
     }
 
-    private InvocationResult failure(Throwable error, FunctionInstance instance, Optional<Duration> init, Duration took) {
+    private InvocationResult failure(Throwable error, String requestId, FunctionInstance instance, Optional<Duration> init,
+        Duration took) {
       // The Java runtime logs the stack trace; the caller sees the type and message only.
       System.err.println("[" + config.name() + " " + instance.id() + "] " + error);
       for (StackTraceElement frame : error.getStackTrace()) {
         System.err.println("\tat " + frame);
       }
-      return failure(error, error.getClass().getName(), instance, init, took);
+      return failure(error, error.getClass().getName(), requestId, instance, init, took);
     }
 
-    private InvocationResult failure(Throwable error, String errorType, FunctionInstance instance,
+    private InvocationResult failure(Throwable error, String errorType, String requestId, FunctionInstance instance,
         Optional<Duration> init, Duration took) {
       ObjectNode document = JSON.createObjectNode();
       document.put("errorMessage", error.getMessage());
@@ -222,7 +224,7 @@ public final class LambdaPool implements AutoCloseable {
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
-      return new InvocationResult(payload, "Unhandled", errorType, error.getMessage(), instance.id(), init, took);
+      return new InvocationResult(payload, "Unhandled", errorType, error.getMessage(), requestId, instance.id(), init, took);
     }
 
     private void release(FunctionInstance instance, boolean keep) {

@@ -19,7 +19,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -178,7 +177,7 @@ public final class LambdaService implements RestService {
    * REPORT with the measured durations; the last 4 KB of that, as on AWS.
    */
   private byte[] logTail(Target target, InvocationResult result, byte[] lines) {
-    String requestId = UUID.randomUUID().toString();
+    String requestId = result.requestId();
     StringBuilder log = new StringBuilder();
     log.append("START RequestId: ").append(requestId).append(" Version: ").append(target.version()).append('\n');
     log.append(new String(lines, StandardCharsets.UTF_8));

@@ -70,9 +70,9 @@ public final class ServiceIntegrations implements TaskHandler {
       throw new TaskFailedException("Lambda.InvalidParameterValueException", "FunctionName is required");
     }
     JsonNode payload = parameters.has("Payload") ? parameters.get("Payload") : JSON.createObjectNode();
-    String requestId = UUID.randomUUID().toString();
     ObjectNode result = JSON.createObjectNode();
     if ("Event".equals(parameters.path("InvocationType").asText())) {
+      String requestId = UUID.randomUUID().toString();
       byte[] body = bytes(payload);
       asyncInvocations.submit(() -> lambda.invoke(function, body));
       result.put("ExecutedVersion", "$LATEST");
@@ -83,6 +83,8 @@ public final class ServiceIntegrations implements TaskHandler {
       return result;
     }
     InvocationResult invocation = invoke(function, payload);
+    // Lambda answers Invoke under the request id the function saw, so the metadata and the function's logs agree.
+    String requestId = invocation.requestId();
     result.put("ExecutedVersion", "$LATEST");
     result.set("Payload", payloadOf(invocation));
     result.set("SdkHttpMetadata", httpMetadata(200, requestId));

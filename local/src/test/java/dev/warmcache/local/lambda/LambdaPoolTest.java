@@ -79,6 +79,21 @@ class LambdaPoolTest {
   }
 
   @Test
+  void theResultCarriesTheRequestIdTheFunctionSawInItsContext() throws Exception {
+    register("fn", 10, Duration.ofSeconds(10));
+
+    InvocationResult first = invoke("fn", "{}");
+    InvocationResult second = invoke("fn", "{}");
+    InvocationResult failed = invoke("fn", "{\"fail\":true}");
+
+    assertEquals(body(first).get("requestId").asText(), first.requestId(), "Context.getAwsRequestId()");
+    assertEquals(body(second).get("requestId").asText(), second.requestId());
+    assertFalse(first.requestId().equals(second.requestId()), "one id per request");
+    assertTrue(failed.failed());
+    assertEquals(36, failed.requestId().length(), "a failed request has its id too: " + failed.requestId());
+  }
+
+  @Test
   void aFunctionAtItsConcurrencyLimitIsThrottled() throws Exception {
     register("limited", 1, Duration.ofSeconds(10));
     ExecutorService threads = Executors.newSingleThreadExecutor();

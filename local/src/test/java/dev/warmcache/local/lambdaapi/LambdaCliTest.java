@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warmcache.local.cli.AwsCli;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -39,9 +42,10 @@ class LambdaCliTest {
   static void start() throws Exception {
     AwsCli.assumeInstalled();
     Path classes = Path.of(EchoHandler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path runtimeApi = Path.of(Context.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     pool = new LambdaPool();
     pool.register(FunctionConfig.builder("echo").handler(EchoHandler.class.getName() + "::handleRequest")
-        .classpath(List.of(classes)).concurrencyLimit(1).build());
+        .classpath(List.of(classes, runtimeApi)).concurrencyLimit(1).build());
     deadLetters = new DeadLetterFile(dir.resolve("dead-letters.jsonl"));
     service = new LambdaService(pool, "us-east-1", "000000000000", deadLetters);
     edge = EdgeServer.start(0, new Router().register(service));
@@ -91,6 +95,19 @@ class LambdaCliTest {
     assertTrue(log.startsWith("START RequestId: "), log);
     assertTrue(log.contains("java.lang.IllegalStateException: origin exploded"), log);
     assertTrue(log.contains("echo handling [fail]"), "the instance's own output is in the tail: " + log);
+  }
+
+  @Test
+  void theLogTailNamesTheRequestIdTheFunctionSaw() throws Exception {
+    JsonNode meta = invoke(dir.resolve("tail.json"), "echo", "--payload", "{\"n\":3}", "--log-type", "Tail").ok();
+    String log = new String(java.util.Base64.getDecoder().decode(meta.path("LogResult").asText()), StandardCharsets.UTF_8);
+
+    Matcher seen = Pattern.compile("echo request id (\\S+)").matcher(log);
+    assertTrue(seen.find(), log);
+    String requestId = seen.group(1);
+    assertTrue(log.startsWith("START RequestId: " + requestId + " "), log);
+    assertTrue(log.contains("\nEND RequestId: " + requestId + "\n"), log);
+    assertTrue(log.contains("\nREPORT RequestId: " + requestId + "\t"), log);
   }
 
   @Test

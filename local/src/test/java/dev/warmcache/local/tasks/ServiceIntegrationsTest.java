@@ -24,7 +24,7 @@ class ServiceIntegrationsTest {
   private final List<EventEntry> published = new ArrayList<>();
 
   private static InvocationResult ok(String payload) {
-    return new InvocationResult(payload.getBytes(StandardCharsets.UTF_8), null, null, null, "i-1", Optional.empty(), Duration.ZERO);
+    return new InvocationResult(payload.getBytes(StandardCharsets.UTF_8), null, null, null, "req-1", "i-1", Optional.empty(), Duration.ZERO);
   }
 
   private ServiceIntegrations integrations(LambdaInvoker lambda, DynamoDbApi dynamodb) {
@@ -53,6 +53,8 @@ class ServiceIntegrationsTest {
     assertEquals(200, result.get("StatusCode").asInt());
     assertEquals("$LATEST", result.get("ExecutedVersion").asText());
     assertTrue(result.has("SdkHttpMetadata"));
+    assertEquals("req-1", result.path("SdkResponseMetadata").path("RequestId").asText(), "the function's own request id");
+    assertEquals("req-1", result.path("SdkHttpMetadata").path("HttpHeaders").path("x-amzn-RequestId").asText());
     JsonNode legacy = tasks.execute(call("arn:aws:lambda:us-east-1:000000000000:function:f", "{\"q\":2}"));
     assertEquals(42, legacy.get("answer").asInt(), "a bare function ARN returns the payload itself");
   }
@@ -61,7 +63,7 @@ class ServiceIntegrationsTest {
   void functionErrorsAndThrottlesGetStepFunctionsNames() throws Exception {
     ServiceIntegrations failing = integrations((fn, payload) -> new InvocationResult(
         "{\"errorMessage\":\"bad id\",\"errorType\":\"com.example.BadIdException\",\"stackTrace\":[]}".getBytes(StandardCharsets.UTF_8),
-        "Unhandled", "com.example.BadIdException", "bad id", "i-1", Optional.empty(), Duration.ZERO), (op, req) -> null);
+        "Unhandled", "com.example.BadIdException", "bad id", "req-1", "i-1", Optional.empty(), Duration.ZERO), (op, req) -> null);
     TaskFailedException functionError = assertThrows(TaskFailedException.class,
         () -> failing.execute(call("arn:aws:states:::lambda:invoke", "{\"FunctionName\":\"f\",\"Payload\":{}}")));
     assertEquals("com.example.BadIdException", functionError.error());
