@@ -1,5 +1,9 @@
 package dev.warmcache.local.edge;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +15,8 @@ import java.util.TreeMap;
  * @param headers header names are case-insensitive, as in HTTP
  */
 public record EdgeRequest(String method, String path, String rawQuery, Map<String, List<String>> headers, byte[] body) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   public EdgeRequest {
     TreeMap<String, List<String>> caseless = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -39,5 +45,27 @@ public record EdgeRequest(String method, String path, String rawQuery, Map<Strin
 
   public String bodyText() {
     return new String(body, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The body of an AWS JSON 1.0/1.1 request, which is always an object. An empty body reads as
+   * {@code {}}, because the CLI sends none for an operation called without members; anything that
+   * is not a JSON object is the {@code SerializationException} AWS answers.
+   */
+  public JsonNode jsonObject() {
+    if (body.length == 0) {
+      return JSON.createObjectNode();
+    }
+    try {
+      JsonNode input = JSON.readTree(body);
+      if (input == null || !input.isObject()) {
+        throw AwsException.serialization("The request body must be a JSON object");
+      }
+      return input;
+    } catch (JsonProcessingException e) {
+      throw AwsException.serialization("The request body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw AwsException.serialization("The request body could not be read");
+    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.warmcache.local.eventbridge;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,7 +8,6 @@ import dev.warmcache.local.edge.AwsException;
 import dev.warmcache.local.edge.EdgeRequest;
 import dev.warmcache.local.edge.EdgeResponse;
 import dev.warmcache.local.edge.JsonProtocolService;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +44,7 @@ public final class EventBridgeService implements JsonProtocolService {
 
   @Override
   public EdgeResponse handle(String operation, EdgeRequest request) {
-    JsonNode input = parse(request);
+    JsonNode input = request.jsonObject();
     ObjectNode output = switch (operation) {
       case "PutEvents" -> putEvents(input);
       case "ListRules" -> listRules(input);
@@ -57,23 +55,6 @@ public final class EventBridgeService implements JsonProtocolService {
       default -> throw AwsException.unknownOperation("AWSEvents." + operation);
     };
     return EdgeResponse.of(200, "application/x-amz-json-1.1", output.toString());
-  }
-
-  static JsonNode parse(EdgeRequest request) {
-    if (request.body().length == 0) {
-      return JSON.createObjectNode();
-    }
-    try {
-      JsonNode input = JSON.readTree(request.body());
-      if (input == null || !input.isObject()) {
-        throw AwsException.serialization("The request body must be a JSON object");
-      }
-      return input;
-    } catch (JsonProcessingException e) {
-      throw AwsException.serialization("The request body is not valid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw AwsException.serialization("The request body could not be read");
-    }
   }
 
   private ObjectNode putEvents(JsonNode input) {

@@ -1,6 +1,5 @@
 package dev.warmcache.local.statesapi;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,7 +14,6 @@ import dev.warmcache.local.stepfunctions.HistoryEvent;
 import dev.warmcache.local.stepfunctions.StateMachine;
 import dev.warmcache.local.stepfunctions.StepFunctionsEngine;
 import dev.warmcache.local.stepfunctions.StepFunctionsException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,7 +53,7 @@ public final class StepFunctionsService implements JsonProtocolService {
 
   @Override
   public EdgeResponse handle(String operation, EdgeRequest request) {
-    JsonNode input = parse(request);
+    JsonNode input = request.jsonObject();
     ObjectNode output;
     try {
       output = switch (operation) {
@@ -73,23 +71,6 @@ public final class StepFunctionsService implements JsonProtocolService {
       throw new AwsException(400, e.errorCode(), e.getMessage());
     }
     return EdgeResponse.of(200, "application/x-amz-json-1.0", output.toString());
-  }
-
-  private static JsonNode parse(EdgeRequest request) {
-    if (request.body().length == 0) {
-      return JSON.createObjectNode();
-    }
-    try {
-      JsonNode input = JSON.readTree(request.body());
-      if (input == null || !input.isObject()) {
-        throw AwsException.serialization("The request body must be a JSON object");
-      }
-      return input;
-    } catch (JsonProcessingException e) {
-      throw AwsException.serialization("The request body is not valid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw AwsException.serialization("The request body could not be read");
-    }
   }
 
   private ObjectNode startExecution(JsonNode input) {
