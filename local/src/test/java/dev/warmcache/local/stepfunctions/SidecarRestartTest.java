@@ -38,6 +38,8 @@ class SidecarRestartTest {
   private static final Duration PATIENCE = Duration.ofSeconds(60);
   private static final int STARTERS = 4;
   private static final int KILLS = 3;
+  /** Starts allowed per kill, so the test stays below the engine's 2000 retained executions. */
+  private static final int STARTS_PER_KILL = 500;
 
   private static TaskHandler echo() {
     return call -> JSON.createObjectNode().set("Payload", call.parameters().path("Payload"));
@@ -57,10 +59,19 @@ class SidecarRestartTest {
       AtomicLong killedPid = new AtomicLong(-2);
       CountDownLatch stop = new CountDownLatch(1);
       AtomicInteger seq = new AtomicInteger();
+      AtomicInteger budget = new AtomicInteger();
       List<Thread> starters = new ArrayList<>();
       for (int i = 0; i < STARTERS; i++) {
         Thread starter = new Thread(() -> {
           while (stop.getCount() > 0) {
+            if (budget.getAndUpdate(b -> Math.max(0, b - 1)) == 0) {
+              try {
+                Thread.sleep(1);
+              } catch (InterruptedException e) {
+                return;
+              }
+              continue;
+            }
             long pid = engine.sidecarPid();
             try {
               started.add(engine.startExecution(machine.stateMachineArn(), "x" + seq.incrementAndGet(), "{\"n\":1}")
@@ -79,6 +90,7 @@ class SidecarRestartTest {
       try {
         for (int kill = 0; kill < KILLS; kill++) {
           int before = started.size();
+          budget.set(STARTS_PER_KILL);
           awaitUntil(() -> started.size() >= before + STARTERS, "starts before kill " + kill);
           long pid = engine.sidecarPid();
           killedPid.set(pid);
@@ -86,6 +98,7 @@ class SidecarRestartTest {
           awaitUntil(() -> engine.sidecarPid() != -1 && engine.sidecarPid() != pid, "a new sidecar after kill " + kill);
         }
         int before = started.size();
+        budget.set(STARTERS);
         awaitUntil(() -> started.size() >= before + STARTERS, "starts after the last restart");
       } finally {
         stop.countDown();
