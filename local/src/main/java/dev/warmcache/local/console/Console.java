@@ -154,6 +154,8 @@ public final class Console implements HttpHandler {
     ObjectNode errors = json.createObjectNode();
     out.set("executions", section(errors, "executions", () -> executions.list(MAX_EXECUTIONS)));
     out.set("items", section(errors, "items", () -> items.list(MAX_ITEMS)));
+    // The page tells a complete listing from a cut one by this: fewer rows than the limit is all of them.
+    out.put("itemsLimit", MAX_ITEMS);
     out.set("readers", section(errors, "readers", this::readers));
     out.set("origin", origin == null ? null : knobs(origin.control()));
     out.set("errors", errors);

@@ -242,6 +242,8 @@ class ConsoleApiTest {
     assertEquals(0, snapshot.path("errors").size(), snapshot.path("errors").toString());
     assertTrue(snapshot.path("executions").isArray());
     assertFalse(row(snapshot.path("items"), "api-3").isMissingNode());
+    assertTrue(snapshot.path("items").size() < snapshot.path("itemsLimit").asInt(),
+        "the limit tells the page that this listing is the whole table: " + snapshot.path("itemsLimit"));
     JsonNode instance = snapshot.path("readers").path("functions").path(0).path("instances").path(0);
     assertEquals("i-1", instance.path("id").asText());
     assertEquals(412, instance.path("initDurationMs").asLong());
