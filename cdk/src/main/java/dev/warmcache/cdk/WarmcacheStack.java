@@ -63,8 +63,8 @@ public final class WarmcacheStack extends Stack {
     public static final String METRICS_NAMESPACE = "warmcache";
     public static final String READER_SOURCE = "warmcache.reader";
 
-    /** The attributes the reader may touch with UpdateItem: the key, the idle counter and the version it conditions on. */
-    public static final List<String> READER_UPDATABLE_ATTRIBUTES = List.of("id", "idleRefreshes", "version");
+    /** The attributes the reader may name in UpdateItem: the key and the idle counter it resets, nothing else. */
+    public static final List<String> READER_UPDATABLE_ATTRIBUTES = List.of("id", "idleRefreshes");
 
     private final Table table;
     private final EventBus bus;

@@ -141,6 +141,7 @@ class StackPermissionsTest {
         assertEquals(SynthesizedStack.JSON.valueToTree(WarmcacheStack.READER_UPDATABLE_ATTRIBUTES),
                 update.path("Condition").path("ForAllValues:StringEquals").path("dynamodb:Attributes"));
         assertFalse(WarmcacheStack.READER_UPDATABLE_ATTRIBUTES.contains("value"), "the reader can never write a value");
+        assertFalse(WarmcacheStack.READER_UPDATABLE_ATTRIBUTES.contains("version"), "the reader can never move a version");
         assertEquals("[\"NONE\",\"UPDATED_OLD\",\"UPDATED_NEW\"]",
                 update.path("Condition").path("StringEqualsIfExists").path("dynamodb:ReturnValues").toString());
         JsonNode put = actions.get("events:PutEvents").get(0);

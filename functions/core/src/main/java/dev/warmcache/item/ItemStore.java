@@ -102,8 +102,10 @@ public final class ItemStore {
                     .tableName(tableName)
                     .key(key(id))
                     .updateExpression("SET #idle = :zero")
-                    .conditionExpression("attribute_exists(#v) AND #idle > :zero")
-                    .expressionAttributeNames(Map.of("#idle", IDLE_REFRESHES, "#v", VERSION))
+                    // A comparison with a missing attribute is false, so this alone keeps an absent key
+                    // absent; naming no other attribute lets IAM limit the reader to this counter.
+                    .conditionExpression("#idle > :zero")
+                    .expressionAttributeNames(Map.of("#idle", IDLE_REFRESHES))
                     .expressionAttributeValues(Map.of(":zero", number(0))));
             return true;
         } catch (ConditionalCheckFailedException e) {
