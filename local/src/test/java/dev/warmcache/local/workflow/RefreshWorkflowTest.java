@@ -139,10 +139,10 @@ class RefreshWorkflowTest {
   @Test
   void aSlowRefreshThatLostItsLeaseNeverLowersTheVersion() throws Exception {
     String id = "race";
-    h.configureRefresh(Map.of("LEASE_SECONDS", "1", "ORIGIN_READ_TIMEOUT_MS", "10000"));
+    h.configureRefresh(Map.of("LEASE_SECONDS", "1", "ORIGIN_READ_TIMEOUT_MS", "20000"));
     h.seed(item(id, "{\"v\":1}", 1, now() + 600));
     // Slow enough that the second refresh takes the lapsed lease and writes first, even on a busy machine.
-    h.origin.then(ScriptedOrigin.delayed(5_000, ScriptedOrigin.json("{\"v\":\"slow\"}")));
+    h.origin.then(ScriptedOrigin.delayed(10_000, ScriptedOrigin.json("{\"v\":\"slow\"}")));
     h.origin.then(ScriptedOrigin.json("{\"v\":\"fast\"}"));
 
     Execution slow = h.start(WorkflowHarness.sample("force-refresh.json", id));
@@ -375,7 +375,8 @@ class RefreshWorkflowTest {
   void aCrashedLeaseHolderBlocksRefreshOnlyUntilTheLeaseDeadline() throws Exception {
     String id = "crashed";
     h.seed(item(id, "{\"old\":true}", 1, now() + 30));
-    long leaseUntil = System.currentTimeMillis() + 5_000;
+    // Long enough for the blocked run (a cold refresh instance included) to end before it on a busy CI box.
+    long leaseUntil = System.currentTimeMillis() + 12_000;
     h.dynamodb.client().updateItem(b -> b.tableName("warmcache").key(Map.of("id", AttributeValue.fromS(id)))
         .updateExpression("SET leaseOwner = :o, leaseUntil = :u")
         .expressionAttributeValues(Map.of(":o", AttributeValue.fromS("arn:crashed-execution"),
@@ -387,7 +388,7 @@ class RefreshWorkflowTest {
     assertTrue(h.origin.requests().isEmpty());
     assertTrue(System.currentTimeMillis() < leaseUntil, "inconclusive: the blocked run ended after the deadline");
 
-    waitUntil(() -> System.currentTimeMillis() > leaseUntil + 50, 10_000);
+    waitUntil(() -> System.currentTimeMillis() > leaseUntil + 50, 20_000);
     Execution after = h.run(WorkflowHarness.sample("force-refresh.json", id));
 
     assertEquals(ExecutionStatus.SUCCEEDED, after.status());
