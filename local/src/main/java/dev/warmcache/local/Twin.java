@@ -5,7 +5,7 @@ import dev.warmcache.local.console.Console;
 import dev.warmcache.local.console.PoolInstances;
 import dev.warmcache.local.deadletter.DeadLetterFile;
 import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
-import dev.warmcache.local.dynamodb.DynamoDbLocalServer;
+import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
 import dev.warmcache.local.dynamodb.DynamoDbProxy;
 import dev.warmcache.local.dynamodb.TableBootstrap;
 import dev.warmcache.local.edge.EdgeServer;

@@ -1,18 +1,13 @@
 package dev.warmcache.testing;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import dev.warmcache.aws.AwsClients;
+import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
 import dev.warmcache.item.ItemAttributes;
 import dev.warmcache.settings.Settings;
-import java.lang.reflect.Field;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -44,16 +39,15 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  * }
  * }</pre>
  *
- * <p>Consumers depend on the warmcache-core test-jar AND on {@code com.amazonaws:DynamoDBLocal}
- * in test scope (test-scoped dependencies are not transitive).
+ * <p>The server is {@link DynamoDbLocalServer}, the same host the twin uses. Consumers depend on
+ * the warmcache-core test-jar AND on {@code warmcache-dynamodb-local} in test scope (test-scoped
+ * dependencies are not transitive).
  */
 public final class DynamoDbLocalFixture implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
     public static final String TABLE = "warmcache";
-    private static final String LOOPBACK = "127.0.0.1";
 
-    private DynamoDBProxyServer server;
-    private int port;
+    private DynamoDbLocalServer server;
     private DynamoDbClient client;
 
     /** Starts the server now, for use outside JUnit's lifecycle (benchmarks, main methods). */
@@ -77,51 +71,22 @@ public final class DynamoDbLocalFixture implements BeforeAllCallback, AfterAllCa
         if (server != null) {
             return;
         }
-        // DynamoDB Local rejects port 0, so pick a free port and retry if another process wins the race for it.
-        Exception last = null;
-        for (int attempt = 0; attempt < 5 && server == null; attempt++) {
-            try {
-                int candidate = freeLoopbackPort();
-                DynamoDBProxyServer created = ServerRunner.createServerFromCommandLineArgs(
-                        new String[] {"-inMemory", "-port", Integer.toString(candidate), "-disableTelemetry"});
-                Server jetty = jetty(created);
-                // DynamoDB Local's Jetty listens on every interface; tests must only ever touch loopback.
-                for (Connector connector : jetty.getConnectors()) {
-                    ((ServerConnector) connector).setHost(LOOPBACK);
-                }
-                created.start();
-                this.port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
-                this.server = created;
-            } catch (Exception e) {
-                last = e;
-            }
-        }
-        if (server == null) {
-            throw new IllegalStateException("DynamoDB Local did not start", last);
+        try {
+            server = DynamoDbLocalServer.start(null);
+        } catch (Exception e) {
+            throw new IllegalStateException("DynamoDB Local did not start", e);
         }
         this.client = AwsClients.dynamoDb(Settings.from(env()));
         createTable(TABLE);
     }
 
-    private static int freeLoopbackPort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(LOOPBACK))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static Server jetty(DynamoDBProxyServer proxy) throws ReflectiveOperationException {
-        Field field = DynamoDBProxyServer.class.getDeclaredField("server");
-        field.setAccessible(true);
-        return (Server) field.get(proxy);
-    }
-
     public int port() {
-        requireStarted();
-        return port;
+        return endpoint().getPort();
     }
 
     public URI endpoint() {
-        return URI.create("http://" + LOOPBACK + ":" + port());
+        requireStarted();
+        return server.endpoint();
     }
 
     /** A client for arranging and inspecting table state; built once per fixture. */
@@ -133,8 +98,7 @@ public final class DynamoDbLocalFixture implements BeforeAllCallback, AfterAllCa
     /**
      * The environment a handler needs to use this server: endpoint, region, dummy static
      * credentials (so no credential chain is consulted) and the table name. Mutable copy.
-     * Keep the access key: DynamoDB Local keeps a separate database per access key and region,
-     * so a client with another key would not see the table.
+     * The server shares one database across access keys and regions, as the twin's does.
      */
     public Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
@@ -190,7 +154,7 @@ public final class DynamoDbLocalFixture implements BeforeAllCallback, AfterAllCa
         }
         client.close();
         try {
-            server.stop();
+            server.close();
         } catch (Exception e) {
             throw new IllegalStateException("DynamoDB Local did not stop", e);
         } finally {

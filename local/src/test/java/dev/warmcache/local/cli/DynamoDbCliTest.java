@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
-import dev.warmcache.local.dynamodb.DynamoDbLocalServer;
+import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
 import dev.warmcache.local.dynamodb.DynamoDbProxy;
 import dev.warmcache.local.dynamodb.TableBootstrap;
 import dev.warmcache.local.edge.EdgeServer;

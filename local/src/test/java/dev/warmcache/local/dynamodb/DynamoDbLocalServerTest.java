@@ -3,6 +3,7 @@ package dev.warmcache.local.dynamodb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warmcache.local.deadletter.DeadLetterFile;
 import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
-import dev.warmcache.local.dynamodb.DynamoDbLocalServer;
+import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
 import dev.warmcache.local.dynamodb.TableBootstrap;
 import java.nio.file.Files;
 import java.nio.file.Path;

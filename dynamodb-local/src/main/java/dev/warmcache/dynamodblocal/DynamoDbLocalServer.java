@@ -1,4 +1,4 @@
-package dev.warmcache.local.dynamodb;
+package dev.warmcache.dynamodblocal;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
