@@ -14,6 +14,8 @@ public enum FunctionSetting {
     MAX_STALE_SECONDS("maxStaleSeconds", Target.READER, Kind.NON_NEGATIVE_INT),
     MISS_WAIT_MS("missWaitMs", Target.READER, Kind.NON_NEGATIVE_INT),
     MISS_INTERVAL_SECONDS("missIntervalSeconds", Target.READER, Kind.POSITIVE_INT),
+    COHERENCE_INTERVAL_MS("coherenceIntervalMs", Target.READER, Kind.NON_NEGATIVE_INT, 60_000),
+    EARLY_REFRESH_BETA("earlyRefreshBeta", Target.READER, Kind.DECIMAL, 100),
     MAX_VALUE_BYTES("maxValueBytes", Target.REFRESH, Kind.POSITIVE_INT),
     TTL_SECONDS("ttlSeconds", Target.REFRESH, Kind.POSITIVE_INT),
     TTL_JITTER("ttlJitter", Target.REFRESH, Kind.FRACTION),
@@ -28,16 +30,22 @@ public enum FunctionSetting {
     /** Which function reads the setting; the other one never sees it, so changing it republishes one function. */
     public enum Target { READER, REFRESH }
 
-    enum Kind { POSITIVE_INT, NON_NEGATIVE_INT, FRACTION }
+    enum Kind { POSITIVE_INT, NON_NEGATIVE_INT, FRACTION, DECIMAL }
 
     private final String contextKey;
     private final Target target;
     private final Kind kind;
+    private final long max;
 
     FunctionSetting(String contextKey, Target target, Kind kind) {
+        this(contextKey, target, kind, Integer.MAX_VALUE);
+    }
+
+    FunctionSetting(String contextKey, Target target, Kind kind, long max) {
         this.contextKey = contextKey;
         this.target = target;
         this.kind = kind;
+        this.max = max;
     }
 
     public String contextKey() {
@@ -61,8 +69,9 @@ public enum FunctionSetting {
                 case NON_NEGATIVE_INT: {
                     long value = Long.parseLong(text);
                     long min = kind == Kind.POSITIVE_INT ? 1 : 0;
-                    if (value < min || value > Integer.MAX_VALUE) {
-                        throw new InvalidContextException(contextKey + " must be an integer >= " + min + ", got " + text);
+                    if (value < min || value > max) {
+                        throw new InvalidContextException(contextKey + " must be an integer from " + min + " to " + max
+                                + ", got " + text);
                     }
                     return Long.toString(value);
                 }
@@ -70,6 +79,13 @@ public enum FunctionSetting {
                     BigDecimal value = new BigDecimal(text);
                     if (value.signum() < 0 || value.compareTo(BigDecimal.ONE) >= 0) {
                         throw new InvalidContextException(contextKey + " must be a fraction in [0, 1), got " + text);
+                    }
+                    return value.stripTrailingZeros().toPlainString();
+                }
+                case DECIMAL: {
+                    BigDecimal value = new BigDecimal(text);
+                    if (value.signum() < 0 || value.compareTo(BigDecimal.valueOf(max)) > 0) {
+                        throw new InvalidContextException(contextKey + " must be a number from 0 to " + max + ", got " + text);
                     }
                     return value.stripTrailingZeros().toPlainString();
                 }

@@ -65,6 +65,8 @@ public final class WarmcacheStack extends Stack {
 
     /** The attributes the reader may name in UpdateItem: the key and the idle counter it resets, nothing else. */
     public static final List<String> READER_UPDATABLE_ATTRIBUTES = List.of("id", "idleRefreshes");
+    /** Keys of the change feed's records ({@code dev.warmcache.changes.ChangeFeed.KEY_PREFIX}; a test holds them equal). */
+    public static final String CHANGE_FEED_KEYS = "#changes#*";
 
     private final Table table;
     private final EventBus bus;
@@ -190,6 +192,13 @@ public final class WarmcacheStack extends Stack {
                 .sid("ReadItems")
                 .actions(List.of("dynamodb:GetItem"))
                 .resources(List.of(table.getTableArn()))
+                .build());
+        reader.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("ReadChangeFeedOnly")
+                .actions(List.of("dynamodb:BatchGetItem"))
+                .resources(List.of(table.getTableArn()))
+                // The coherence sync's one batched read, confined to the change records' keys.
+                .conditions(Map.of("ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of(CHANGE_FEED_KEYS))))
                 .build());
         reader.addToRolePolicy(PolicyStatement.Builder.create()
                 .sid("ResetIdleCounterOnly")

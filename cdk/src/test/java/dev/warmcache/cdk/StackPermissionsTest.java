@@ -133,9 +133,15 @@ class StackPermissionsTest {
     @Test
     void readerReadsResetsOnlyTheIdleCounterAndPublishesOnlyCacheMisses() {
         Map<String, List<JsonNode>> actions = byAction(statementsOf(roleOfFunction("Reader")));
-        assertEquals(new TreeSet<>(List.of("dynamodb:GetItem", "dynamodb:UpdateItem", "events:PutEvents",
-                "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTelemetryRecords", "xray:PutTraceSegments")), actions.keySet());
+        assertEquals(new TreeSet<>(List.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:UpdateItem",
+                "events:PutEvents", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTelemetryRecords",
+                "xray:PutTraceSegments")), actions.keySet());
         assertEquals(List.of(getAtt(table, "Arn")), resources(actions.get("dynamodb:GetItem").get(0)));
+        JsonNode feed = actions.get("dynamodb:BatchGetItem").get(0);
+        assertEquals(List.of(getAtt(table, "Arn")), resources(feed));
+        assertEquals("[\"" + dev.warmcache.changes.ChangeFeed.KEY_PREFIX + "*\"]",
+                feed.path("Condition").path("ForAllValues:StringLike").path("dynamodb:LeadingKeys").toString(),
+                "the batched read reaches change records only, never a cached value");
         JsonNode update = actions.get("dynamodb:UpdateItem").get(0);
         assertEquals(List.of(getAtt(table, "Arn")), resources(update));
         assertEquals(SynthesizedStack.JSON.valueToTree(WarmcacheStack.READER_UPDATABLE_ATTRIBUTES),

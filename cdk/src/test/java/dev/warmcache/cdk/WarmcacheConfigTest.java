@@ -72,7 +72,7 @@ class WarmcacheConfigTest {
 
     @Test
     void badValuesAreTypedErrorsThatNameTheKey() {
-        assertMessage("ttlSeconds must be an integer >= 1, got 0", "ttlSeconds", "0");
+        assertMessage("ttlSeconds must be an integer from 1 to 2147483647, got 0", "ttlSeconds", "0");
         assertMessage("primeFanout must be a number, got 'many'", "primeFanout", "many");
         assertMessage("ttlJitter must be a fraction in [0, 1), got 1.5", "ttlJitter", "1.5");
         assertMessage("removalPolicy must be 'retain' or 'destroy', got 'snapshot'", "removalPolicy", "snapshot");

@@ -5,7 +5,12 @@ public enum MissReason {
     /** DynamoDB has no item for the key. */
     ABSENT("absent"),
     /** DynamoDB has the item but its {@code expiresAt} has passed (TTL deletes lazily). */
-    EXPIRED("expired");
+    EXPIRED("expired"),
+    /**
+     * The item is still fresh but close to {@code expiresAt}: refresh ahead, so hot keys never
+     * expire (probabilistic early expiration, see docs/freshness.md).
+     */
+    EARLY("early");
 
     private final String wire;
 

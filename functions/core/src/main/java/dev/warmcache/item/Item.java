@@ -17,14 +17,19 @@ import java.util.Objects;
  * @param lastModified  origin validator for conditional GETs, or {@code null}
  * @param notFound      a negative entry: the origin answered 404
  * @param idleRefreshes refreshes since a reader last read the item from DynamoDB
+ * @param refreshMillis how long the refresh that wrote this item took, from the execution's start
+ *                      to the origin's answer (0 when unknown): the Δ of early refresh
  */
 public record Item(ItemId id, String value, String contentType, long version, long fetchedAt, long expiresAt,
-                   String etag, String lastModified, boolean notFound, int idleRefreshes) {
+                   String etag, String lastModified, boolean notFound, int idleRefreshes, long refreshMillis) {
 
     public Item {
         Objects.requireNonNull(id, "id");
         if (version < 0) {
             throw new IllegalArgumentException("version must not be negative, got " + version);
+        }
+        if (refreshMillis < 0) {
+            throw new IllegalArgumentException("refreshMillis must not be negative, got " + refreshMillis);
         }
         if (idleRefreshes < 0) {
             throw new IllegalArgumentException("idleRefreshes must not be negative, got " + idleRefreshes);
@@ -67,7 +72,7 @@ public record Item(ItemId id, String value, String contentType, long version, lo
     public Builder toBuilder() {
         return new Builder(id).value(value).contentType(contentType).version(version).fetchedAt(fetchedAt)
                 .expiresAt(expiresAt).etag(etag).lastModified(lastModified).notFound(notFound)
-                .idleRefreshes(idleRefreshes);
+                .idleRefreshes(idleRefreshes).refreshMillis(refreshMillis);
     }
 
     /** Builds an {@link Item}; unset fields are null, zero or false. */
@@ -82,6 +87,7 @@ public record Item(ItemId id, String value, String contentType, long version, lo
         private String lastModified;
         private boolean notFound;
         private int idleRefreshes;
+        private long refreshMillis;
 
         private Builder(ItemId id) {
             this.id = id;
@@ -96,10 +102,11 @@ public record Item(ItemId id, String value, String contentType, long version, lo
         public Builder lastModified(String lastModified) { this.lastModified = lastModified; return this; }
         public Builder notFound(boolean notFound) { this.notFound = notFound; return this; }
         public Builder idleRefreshes(int idleRefreshes) { this.idleRefreshes = idleRefreshes; return this; }
+        public Builder refreshMillis(long refreshMillis) { this.refreshMillis = refreshMillis; return this; }
 
         public Item build() {
             return new Item(id, value, contentType, version, fetchedAt, expiresAt, etag, lastModified, notFound,
-                    idleRefreshes);
+                    idleRefreshes, refreshMillis);
         }
     }
 }

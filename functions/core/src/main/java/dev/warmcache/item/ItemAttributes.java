@@ -15,6 +15,8 @@ public final class ItemAttributes {
     public static final String LAST_MODIFIED = "lastModified";
     public static final String NOT_FOUND = "notFound";
     public static final String IDLE_REFRESHES = "idleRefreshes";
+    /** Milliseconds the refresh that wrote the item took: the Δ of early refresh (XFetch). */
+    public static final String REFRESH_MILLIS = "refreshMillis";
     /** Who holds the refresh lease (an execution name or task id). */
     public static final String LEASE_OWNER = "leaseOwner";
     /** Epoch milliseconds after which the lease is void and anyone may take it. */

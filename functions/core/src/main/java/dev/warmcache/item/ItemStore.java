@@ -10,6 +10,7 @@ import static dev.warmcache.item.ItemAttributes.LAST_MODIFIED;
 import static dev.warmcache.item.ItemAttributes.LEASE_OWNER;
 import static dev.warmcache.item.ItemAttributes.LEASE_UNTIL;
 import static dev.warmcache.item.ItemAttributes.NOT_FOUND;
+import static dev.warmcache.item.ItemAttributes.REFRESH_MILLIS;
 import static dev.warmcache.item.ItemAttributes.VALUE;
 import static dev.warmcache.item.ItemAttributes.VERSION;
 
@@ -180,6 +181,9 @@ public final class ItemStore {
             m.put(NOT_FOUND, AttributeValue.fromBool(true));
         }
         m.put(IDLE_REFRESHES, number(item.idleRefreshes()));
+        if (item.refreshMillis() > 0) {
+            m.put(REFRESH_MILLIS, number(item.refreshMillis()));
+        }
         return m;
     }
 
@@ -216,7 +220,8 @@ public final class ItemStore {
                 string(m, ETAG),
                 string(m, LAST_MODIFIED),
                 notFound,
-                (int) Math.min(Integer.MAX_VALUE, Math.max(0, longNumber(m, id, IDLE_REFRESHES, 0)))));
+                (int) Math.min(Integer.MAX_VALUE, Math.max(0, longNumber(m, id, IDLE_REFRESHES, 0))),
+                Math.max(0, longNumber(m, id, REFRESH_MILLIS, 0))));
     }
 
     private static void putIfPresent(Map<String, AttributeValue> m, String name, String value) {

@@ -30,6 +30,8 @@ public final class Settings {
     private final Duration maxStale;
     private final Duration missWait;
     private final Duration missInterval;
+    private final Duration coherenceInterval;
+    private final double earlyRefreshBeta;
     private final int maxValueBytes;
     private final Duration ttl;
     private final double ttlJitter;
@@ -61,6 +63,8 @@ public final class Settings {
         this.maxStale = r.seconds("MAX_STALE_SECONDS", 300, 0, 86_400 * 7L);
         this.missWait = r.millis("MISS_WAIT_MS", 3_000, 0, 900_000);
         this.missInterval = r.seconds("MISS_INTERVAL_SECONDS", 10, 0, 86_400);
+        this.coherenceInterval = r.millis("COHERENCE_INTERVAL_MS", 1_000, 0, 60_000);
+        this.earlyRefreshBeta = r.decimal("EARLY_REFRESH_BETA", 4.0, 0.0, 100.0);
         this.maxValueBytes = (int) r.integer("MAX_VALUE_BYTES", 262_144, 1, 400 * 1024 - 4096);
         this.ttl = r.seconds("TTL_SECONDS", 300, 1, 86_400 * 365L);
         this.ttlJitter = r.fraction("TTL_JITTER", 0.10);
@@ -120,6 +124,10 @@ public final class Settings {
     public Duration missWait() { return missWait; }
     /** At most one CacheMiss per key per reader instance within this interval. */
     public Duration missInterval() { return missInterval; }
+    /** How often a reader reads the change feed, at most ({@code COHERENCE_INTERVAL_MS}, 1000; zero: never). */
+    public Duration coherenceInterval() { return coherenceInterval; }
+    /** XFetch's β for early refresh ({@code EARLY_REFRESH_BETA}, 4; zero: no early refresh). */
+    public double earlyRefreshBeta() { return earlyRefreshBeta; }
     public int maxValueBytes() { return maxValueBytes; }
     public Duration ttl() { return ttl; }
     /** Relative TTL jitter, 0 to 1 (0.10 means plus or minus 10%). */
@@ -197,6 +205,10 @@ public final class Settings {
         }
 
         double fraction(String name, double fallback) {
+            return decimal(name, fallback, 0.0, 1.0);
+        }
+
+        double decimal(String name, double fallback, double min, double max) {
             Optional<String> raw = optional(name);
             if (raw.isEmpty()) {
                 return fallback;
@@ -205,12 +217,18 @@ public final class Settings {
             try {
                 v = Double.parseDouble(raw.get());
             } catch (NumberFormatException e) {
-                throw new InvalidSettingException(name + " must be a number between 0 and 1, got \"" + clip(raw.get()) + "\"");
+                throw new InvalidSettingException(name + " must be a number between " + plain(min) + " and " + plain(max)
+                        + ", got \"" + clip(raw.get()) + "\"");
             }
-            if (!(v >= 0.0 && v <= 1.0)) {
-                throw new InvalidSettingException(name + " must be between 0 and 1, got " + raw.get());
+            if (!(v >= min && v <= max)) {
+                throw new InvalidSettingException(name + " must be between " + plain(min) + " and " + plain(max)
+                        + ", got " + raw.get());
             }
             return v;
+        }
+
+        private static String plain(double d) {
+            return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
         }
 
         Optional<URI> uri(String name) {

@@ -21,8 +21,15 @@ sealed interface Answer {
     record Pending(ItemId id, MissReason reason, long waitedMillis) implements Answer {
     }
 
-    /** The outcome of a prime notice. */
-    record Primed(ItemId id, boolean primed, OptionalLong version, String reason) implements Answer {
+    /**
+     * The outcome of a prime notice, naming the instance that answered, so the workflow can count
+     * how many primes reached an instance holding the key and how many started a new one.
+     */
+    record Primed(ItemId id, boolean primed, OptionalLong version, String reason, Instance instance) implements Answer {
+        /** True if this instance held the key when the prime arrived. */
+        boolean held() {
+            return !reason.equals("not-held");
+        }
     }
 
     /** Bad input, answered as a normal payload. */

@@ -28,9 +28,10 @@ final class MemoryTier {
      * {@code {"id":..,"value":..[,"contentType":..]} without the closing brace, {@code tail} is
      * {@code ,"version":..,"fetchedAt":..,"expiresAt":..}. Only {@code source} and {@code stale}
      * differ between answers for the same entry, so a memory hit copies bytes instead of
-     * re-encoding the value on every call.
+     * re-encoding the value on every call. {@code earlyFromMillis} is when the early-refresh
+     * window opens, worked out once so a hit before it pays one comparison.
      */
-    record Entry(Item item, byte[] head, byte[] tail) {
+    record Entry(Item item, byte[] head, byte[] tail, long earlyFromMillis) {
     }
 
     /** Rough JVM cost of an entry beyond its strings: node, record, boxed key, headers. */
@@ -79,11 +80,16 @@ final class MemoryTier {
 
     /** The entry if present, younger than the memory TTL and not past {@code expiresAt}. */
     Entry get(ItemId id) {
+        return get(id, clock.millis());
+    }
+
+    /** As {@link #get(ItemId)}, judged at {@code nowMillis} that the caller already read. */
+    Entry get(ItemId id, long nowMillis) {
         if (cache == null) {
             return null;
         }
         Entry e = cache.getIfPresent(id);
-        if (e != null && clock.millis() >= e.item().expiresAt() * 1000) {
+        if (e != null && nowMillis >= e.item().expiresAt() * 1000) {
             // Caffeine's timer and the wall clock can disagree by a tick; expiresAt is the contract.
             cache.asMap().remove(id, e);
             return null;
@@ -115,6 +121,33 @@ final class MemoryTier {
         }
     }
 
+    /**
+     * Drops {@code id} if this tier holds a version older than {@code version}.
+     *
+     * @return {@code true} if an entry was dropped
+     */
+    boolean dropOlderThan(ItemId id, long version) {
+        if (cache == null) {
+            return false;
+        }
+        boolean[] dropped = {false};
+        cache.asMap().computeIfPresent(id, (key, held) -> {
+            if (held.item().version() < version) {
+                dropped[0] = true;
+                return null;
+            }
+            return held;
+        });
+        return dropped[0];
+    }
+
+    /** Drops every entry: what they hold can no longer be vouched for. */
+    void clear() {
+        if (cache != null) {
+            cache.invalidateAll();
+        }
+    }
+
     long size() {
         if (cache == null) {
             return 0;
@@ -131,7 +164,8 @@ final class MemoryTier {
     }
 
     static Entry entryFor(Item item) {
-        return new Entry(item, ResponseWriter.head(item, embeddable(item)), ResponseWriter.tail(item));
+        return new Entry(item, ResponseWriter.head(item, embeddable(item)), ResponseWriter.tail(item),
+                EarlyRefresh.windowOpensAt(item));
     }
 
     /** The item's strings as UTF-16 plus the serialized answer bytes plus fixed overhead. */

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.warmcache.aws.AwsClients;
+import dev.warmcache.changes.ChangeFeed;
 import dev.warmcache.events.EventBridgePublisher;
 import dev.warmcache.events.EventPublisher;
 import dev.warmcache.id.ItemId;
@@ -56,6 +57,10 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
     private final RequestParser parser = new RequestParser();
     private final ResponseWriter writer = new ResponseWriter();
     private final ReaderMetrics metrics;
+    private final Coherence coherence;
+    /** Set by init and by a SnapStart restore; the first invocation after either clears it. */
+    private final java.util.concurrent.atomic.AtomicBoolean coldStart = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final String fallbackInstanceName = "instance-" + java.util.UUID.randomUUID();
 
     /** Used by the Lambda runtime: settings from the process environment. */
     public ReaderHandler() {
@@ -79,7 +84,10 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
         this.store = new ItemStore(dynamoDb, settings.tableName());
         Ticker ticker = clock.equals(Clock.systemUTC()) ? Ticker.systemTicker() : () -> clock.millis() * 1_000_000L;
         this.memory = new MemoryTier(settings, clock, ticker);
-        this.reader = new TieredReader(settings, store, events, clock, memory, new MissLimiter(settings.missInterval(), ticker));
+        this.coherence = new Coherence(new ChangeFeed(dynamoDb, settings.tableName()), memory, clock, ticker,
+                settings.coherenceInterval());
+        this.reader = new TieredReader(settings, store, events, clock, memory, new MissLimiter(settings.missInterval(), ticker),
+                coherence);
         this.metrics = new ReaderMetrics(settings);
         Core.getGlobalContext().register(this);
     }
@@ -91,11 +99,13 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
             PowertoolsLogging.initializeLogging(context);
         }
         Tally tally = new Tally();
+        boolean cold = coldStart.getAndSet(false);
         Answer answer;
         try {
             ReaderRequest request = parser.parse(input);
             if (request instanceof ReaderRequest.Prime prime) {
-                answer = reader.prime(prime.id(), prime.version(), tally);
+                Instance instance = new Instance(context == null ? fallbackInstanceName : context.getLogStreamName(), cold);
+                answer = reader.prime(prime.id(), prime.version(), instance, tally);
             } else {
                 answer = reader.read(request.id(), tally);
             }
@@ -116,13 +126,17 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
         }
         writer.write(answer, output);
         double latencyMillis = (System.nanoTime() - start) / 1_000_000.0;
-        if (LOG.isInfoEnabled()) {
-            logAnswer(answer, tally, latencyMillis);
+        // A memory hit is the common case and says nothing new: DEBUG, which Powertools' log
+        // sampling (POWERTOOLS_LOGGER_SAMPLE_RATE) turns on for a share of invocations.
+        boolean routine = answer instanceof Answer.Value v && v.source() == Source.MEMORY && tally.missEventsPublished == 0
+                && tally.syncFailures == 0 && !tally.memoryCleared;
+        if (routine ? LOG.isDebugEnabled() : LOG.isInfoEnabled()) {
+            logAnswer(answer, tally, latencyMillis, routine);
         }
         metrics.record(answer, tally, latencyMillis);
     }
 
-    private static void logAnswer(Answer answer, Tally tally, double latencyMillis) {
+    private static void logAnswer(Answer answer, Tally tally, double latencyMillis, boolean routine) {
         String tier;
         if (answer instanceof Answer.Value v) {
             tier = v.stale() ? "dynamodb-stale" : v.source().wire();
@@ -133,13 +147,22 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
         } else {
             tier = "rejected:" + ((Answer.Rejected) answer).error().name();
         }
-        LOG.info("answered",
+        Object[] fields = {
                 entry("key", answer.id() == null ? null : answer.id().value()),
                 entry("tier", tier),
                 entry("latencyMs", latencyMillis),
                 entry("dynamoDbReads", tally.dynamoDbReads),
                 entry("sharedRead", tally.sharedFlight),
-                entry("cacheMissEvents", tally.missEventsPublished));
+                entry("cacheMissEvents", tally.missEventsPublished),
+                entry("earlyRefreshes", tally.earlyRefreshes),
+                entry("changeFeedReads", tally.syncReads),
+                entry("changedKeysDropped", tally.changedKeysDropped),
+                entry("memoryCleared", tally.memoryCleared)};
+        if (routine) {
+            LOG.debug("answered", fields);
+        } else {
+            LOG.info("answered", fields);
+        }
     }
 
     /**
@@ -152,10 +175,15 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
         warmUp();
     }
 
+    /**
+     * A restored snapshot may wake days after its checkpoint: whatever the memory tier held then
+     * is unknown now (warmUp uses a scratch tier, but a snapshot of a warm instance is possible),
+     * so drop it and sync from now on; the next invocation counts as a cold start.
+     */
     @Override
     public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // Nothing to renew: clients hold no connections worth keeping across a restore and the
-        // memory tier is empty because warmUp uses its own scratch tier.
+        coherence.forgetEverything();
+        coldStart.set(true);
     }
 
     void warmUp() {
@@ -178,7 +206,8 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
         try {
             OutputStream discard = OutputStream.nullOutputStream();
             writer.write(new Answer.Value(entry, Source.MEMORY, false), discard);
-            writer.write(new Answer.Primed(WARM_UP_ID, false, java.util.OptionalLong.empty(), "not-held"), discard);
+            writer.write(new Answer.Primed(WARM_UP_ID, false, java.util.OptionalLong.empty(), "not-held",
+                    new Instance(fallbackInstanceName, true)), discard);
             writer.write(new Answer.Rejected(RequestError.InvalidId, "warm-up"), discard);
         } catch (IOException impossible) {
             throw new java.io.UncheckedIOException(impossible);

@@ -70,6 +70,21 @@ final class ReaderMetrics {
             if (tally.missEventsPublished > 0) {
                 metrics.addMetric("CacheMissEvents", tally.missEventsPublished, MetricUnit.COUNT);
             }
+            if (tally.earlyRefreshes > 0) {
+                metrics.addMetric("EarlyRefreshRequests", tally.earlyRefreshes, MetricUnit.COUNT);
+            }
+            if (tally.syncReads > 0) {
+                metrics.addMetric("ChangeFeedReads", tally.syncReads, MetricUnit.COUNT);
+            }
+            if (tally.syncFailures > 0) {
+                metrics.addMetric("ChangeFeedReadFailures", tally.syncFailures, MetricUnit.COUNT);
+            }
+            if (tally.changedKeysDropped > 0) {
+                metrics.addMetric("ChangedKeysDropped", tally.changedKeysDropped, MetricUnit.COUNT);
+            }
+            if (tally.memoryCleared) {
+                metrics.addMetric("MemoryTierDrops", 1, MetricUnit.COUNT);
+            }
             if (tally.missEventFailures > 0) {
                 metrics.addMetric("CacheMissEventFailures", tally.missEventFailures, MetricUnit.COUNT);
             }

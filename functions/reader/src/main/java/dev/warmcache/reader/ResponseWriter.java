@@ -101,7 +101,7 @@ final class ResponseWriter {
         g.writeStringField("reason", p.reason().wire());
         g.writeStringField("message", switch (p.reason()) {
             case ABSENT -> p.id().value() + " is not cached yet; a refresh was requested. Retry in a few seconds.";
-            case EXPIRED -> p.id().value() + " expired too long ago to be served stale; a refresh was requested."
+            case EXPIRED, EARLY -> p.id().value() + " expired too long ago to be served stale; a refresh was requested."
                     + " Retry in a few seconds.";
         });
         g.writeNumberField("waitedMs", p.waitedMillis());
@@ -119,6 +119,9 @@ final class ResponseWriter {
             g.writeNull();
         }
         g.writeStringField("reason", p.reason());
+        g.writeBooleanField("held", p.held());
+        g.writeStringField("instance", p.instance().name());
+        g.writeBooleanField("coldStart", p.instance().coldStart());
         g.writeEndObject();
     }
 

@@ -8,4 +8,9 @@ final class Tally {
     int missEventFailures;
     int idleResets;
     boolean sharedFlight;
+    int syncReads;
+    int syncFailures;
+    int changedKeysDropped;
+    boolean memoryCleared;
+    int earlyRefreshes;
 }

@@ -38,22 +38,31 @@ final class TieredReader {
     private final Clock clock;
     private final MemoryTier memory;
     private final MissLimiter missLimiter;
+    private final Coherence coherence;
+    private final EarlyRefresh early;
     /** In-flight DynamoDB reads per key: concurrent callers join the first one. */
     private final ConcurrentHashMap<ItemId, CompletableFuture<Answer>> inflight = new ConcurrentHashMap<>();
 
     TieredReader(Settings settings, ItemStore store, EventPublisher events, Clock clock, MemoryTier memory,
-                 MissLimiter missLimiter) {
+                 MissLimiter missLimiter, Coherence coherence) {
         this.settings = settings;
         this.store = store;
         this.events = events;
         this.clock = clock;
         this.memory = memory;
         this.missLimiter = missLimiter;
+        this.coherence = coherence;
+        this.early = new EarlyRefresh(settings.earlyRefreshBeta());
     }
 
     Answer read(ItemId id, Tally tally) {
-        MemoryTier.Entry hit = memory.get(id);
+        long now = clock.millis();
+        coherence.syncIfDue(now, tally);
+        MemoryTier.Entry hit = memory.get(id, now);
         if (hit != null) {
+            if (early.fires(hit, now)) {
+                requestRefresh(id, MissReason.EARLY, hit.item().version(), tally);
+            }
             return new Answer.Value(hit, Source.MEMORY, false);
         }
         CompletableFuture<Answer> mine = new CompletableFuture<>();
@@ -79,27 +88,30 @@ final class TieredReader {
      * A key this instance does not hold is not loaded: priming keeps warm entries current, it
      * does not pull cold keys into every instance.
      */
-    Answer prime(ItemId id, long version, Tally tally) {
+    Answer prime(ItemId id, long version, Instance instance, Tally tally) {
+        coherence.syncIfDue(clock.millis(), tally);
         OptionalLong held = memory.heldVersion(id);
         if (held.isEmpty()) {
-            return new Answer.Primed(id, false, OptionalLong.empty(), "not-held");
+            return new Answer.Primed(id, false, OptionalLong.empty(), "not-held", instance);
         }
         if (held.getAsLong() >= version) {
-            return new Answer.Primed(id, false, held, "up-to-date");
+            return new Answer.Primed(id, false, held, "up-to-date", instance);
         }
         Optional<Item> fresh = get(id, ReadConsistency.STRONG, tally);
         if (fresh.isEmpty()) {
             memory.invalidate(id);
-            return new Answer.Primed(id, false, OptionalLong.empty(), "gone");
+            return new Answer.Primed(id, false, OptionalLong.empty(), "gone", instance);
         }
         Item item = fresh.get();
+        coherence.observed(id, item.version());
         if (item.isExpiredAt(clock.instant())) {
             memory.invalidate(id);
-            return new Answer.Primed(id, false, OptionalLong.empty(), "expired");
+            return new Answer.Primed(id, false, OptionalLong.empty(), "expired", instance);
         }
         MemoryTier.Entry now = memory.offer(item);
         boolean newer = now.item().version() > held.getAsLong();
-        return new Answer.Primed(id, newer, OptionalLong.of(now.item().version()), newer ? "reloaded" : "no-newer-version");
+        return new Answer.Primed(id, newer, OptionalLong.of(now.item().version()), newer ? "reloaded" : "no-newer-version",
+                instance);
     }
 
     private Answer readThrough(ItemId id, Tally tally) {
@@ -108,18 +120,25 @@ final class TieredReader {
         if (hit != null) {
             return new Answer.Value(hit, Source.MEMORY, false);
         }
-        Optional<Item> found = get(id, ReadConsistency.EVENTUAL, tally);
+        // A key the change feed just dropped is read consistently until its new version shows.
+        long expected = coherence.expectedVersion(id);
+        Optional<Item> found = get(id, expected > 0 ? ReadConsistency.STRONG : ReadConsistency.EVENTUAL, tally);
         if (found.isEmpty()) {
-            requestRefresh(id, MissReason.ABSENT, tally);
+            requestRefresh(id, MissReason.ABSENT, -1, tally);
             return awaitLanding(id, -1, MissReason.ABSENT, tally);
         }
         Item item = found.get();
+        coherence.observed(id, item.version());
         resetIdle(item, tally);
         long nowMillis = clock.millis();
         if (nowMillis < item.expiresAt() * 1000) {
-            return new Answer.Value(memory.offer(item), Source.DYNAMODB, false);
+            MemoryTier.Entry entry = memory.offer(item);
+            if (early.fires(entry, nowMillis)) {
+                requestRefresh(id, MissReason.EARLY, item.version(), tally);
+            }
+            return new Answer.Value(entry, Source.DYNAMODB, false);
         }
-        requestRefresh(id, MissReason.EXPIRED, tally);
+        requestRefresh(id, MissReason.EXPIRED, item.version(), tally);
         if (nowMillis < (item.expiresAt() + settings.maxStale().toSeconds()) * 1000) {
             return new Answer.Value(MemoryTier.entryFor(item), Source.DYNAMODB, true);
         }
@@ -166,14 +185,18 @@ final class TieredReader {
         }
     }
 
-    private void requestRefresh(ItemId id, MissReason reason, Tally tally) {
+    /** Publishes a CacheMiss naming the version seen ({@code -1}: none), at most once per key per interval. */
+    private void requestRefresh(ItemId id, MissReason reason, long seenVersion, Tally tally) {
         if (!missLimiter.tryAcquire(id)) {
             tally.missEventsSuppressed++;
             return;
         }
         try {
-            events.publish(CacheEvent.cacheMiss(id, reason));
+            events.publish(seenVersion < 0 ? CacheEvent.cacheMiss(id, reason) : CacheEvent.cacheMiss(id, reason, seenVersion));
             tally.missEventsPublished++;
+            if (reason == MissReason.EARLY) {
+                tally.earlyRefreshes++;
+            }
         } catch (EventPublishException e) {
             // Still answer (stale or pending); forget the attempt so the next request retries it.
             missLimiter.release(id);

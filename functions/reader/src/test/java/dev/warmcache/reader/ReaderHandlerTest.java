@@ -173,7 +173,7 @@ class ReaderHandlerTest {
         assertTrue(answer.get("stale").asBoolean());
         assertEquals(4, answer.get("version").asLong());
         assertEquals(1, misses().size());
-        assertEquals("{\"id\":\"15\",\"reason\":\"expired\"}", misses().get(0).detail());
+        assertEquals("{\"id\":\"15\",\"reason\":\"expired\",\"version\":4}", misses().get(0).detail());
 
         JsonNode again = h.call("{\"id\":\"15\"}");
         assertTrue(again.get("stale").asBoolean(), "stale values are not promoted to the memory tier");
@@ -188,7 +188,7 @@ class ReaderHandlerTest {
         assertTrue(answer.get("pending").asBoolean());
         assertEquals("expired", answer.get("reason").asText());
         assertFalse(answer.has("value"));
-        assertEquals("{\"id\":\"15\",\"reason\":\"expired\"}", misses().get(0).detail());
+        assertEquals("{\"id\":\"15\",\"reason\":\"expired\",\"version\":4}", misses().get(0).detail());
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warmcache.changes.ChangeFeed;
 import dev.warmcache.id.ItemId;
 import dev.warmcache.item.Item;
 import dev.warmcache.item.ItemStore;
@@ -21,6 +22,8 @@ import dev.warmcache.refresh.errors.OriginUnavailableException;
 import dev.warmcache.settings.Settings;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -50,7 +53,7 @@ final class RefreshTasks {
     }
     ObjectNode doc = ((ObjectNode) refresh).deepCopy();
     return switch (task) {
-      case "lease" -> lease(doc, request.path("owner").asText(""));
+      case "lease" -> lease(doc, request.path("owner").asText(""), request.path("startedAt").asText(""));
       case "decide" -> decide(doc);
       case "fetch" -> fetch(doc);
       case "grace" -> grace(doc);
@@ -58,8 +61,12 @@ final class RefreshTasks {
     };
   }
 
-  /** Validates the id and stamps the lease: owner, now and deadline, in epoch milliseconds. */
-  ObjectNode lease(ObjectNode doc, String owner) {
+  /**
+   * Validates the id and stamps the lease: owner, now and deadline, in epoch milliseconds. Also
+   * notes when the execution started (to measure the refresh, Δ of early refresh) and, for a
+   * CacheMiss, the reason and the version the reader saw.
+   */
+  ObjectNode lease(ObjectNode doc, String owner, String executionStartTime) {
     ItemId id = id(doc);
     if (owner.isEmpty()) {
       throw new MalformedTaskInputException("the lease task needs an owner (the execution ARN)");
@@ -69,6 +76,17 @@ final class RefreshTasks {
     doc.put("owner", owner);
     doc.put("now", Long.toString(now));
     doc.put("leaseUntil", Long.toString(now + settings.lease().toMillis()));
+    doc.put("startedAt", Long.toString(startedAt(executionStartTime, now)));
+    JsonNode detail = doc.remove("detail");
+    if (detail != null && detail.isObject()) {
+      // The CacheMiss detail is untrusted input: only a known reason and a plain non-negative
+      // version are taken; anything else reads as a plain miss that saw no version.
+      doc.put("missReason", detail.path("reason").asText("").equals("early") ? "early" : "miss");
+      JsonNode seen = detail.path("version");
+      if (seen.canConvertToExactIntegral() && seen.canConvertToLong() && seen.asLong() >= 0) {
+        doc.put("seenVersion", seen.asLong());
+      }
+    }
     if (!doc.has("expired") || !doc.get("expired").isObject()) {
       doc.putObject("expired");
     }
@@ -93,7 +111,14 @@ final class RefreshTasks {
     long nowSeconds = clock.instant().getEpochSecond();
     String action;
     String reason;
-    if (!trigger.equals("force") && current.isPresent() && !current.get().isExpiredAt(clock.instant())) {
+    boolean early = trigger.equals("miss") && doc.path("missReason").asText().equals("early");
+    boolean fresh = current.isPresent() && !current.get().isExpiredAt(clock.instant());
+    long seen = doc.path("seenVersion").asLong(-1);
+    if (fresh && doc.has("seenVersion") && current.get().version() > seen) {
+      // The reader saw an older version: someone already refreshed what it asked about.
+      action = "fresh";
+      reason = "version " + current.get().version() + " is stored, newer than the " + seen + " the reader saw";
+    } else if (fresh && !trigger.equals("force") && !early) {
       action = "fresh";
       reason = "the stored value is fresh until " + current.get().expiresAt() + " (now " + nowSeconds + ")";
     } else if (trigger.equals("expiry") && current.isEmpty() && expired.isPresent()
@@ -103,7 +128,8 @@ final class RefreshTasks {
           + settings.maxIdleRefreshes() + ")";
     } else {
       action = "fetch";
-      reason = trigger.equals("force") ? "forced" : current.isPresent() ? "the stored value expired" : "no stored value";
+      reason = trigger.equals("force") ? "forced" : early ? "early refresh of a value close to its expiry"
+          : current.isPresent() ? "the stored value expired" : "no stored value";
     }
     doc.set("current", summary(current));
     doc.put("action", action);
@@ -138,6 +164,9 @@ final class RefreshTasks {
     }
     long fetchedAt = clock.millis();
     long nowSeconds = fetchedAt / 1000;
+    // Δ of early refresh: what this refresh took from the execution's start to the origin's answer.
+    long refreshMillis = Math.max(1, Math.min(settings.lease().toMillis(),
+        fetchedAt - doc.path("startedAt").asLong(fetchedAt)));
     ObjectNode write = NODES.objectNode();
     long version;
     long expiresAt;
@@ -152,7 +181,7 @@ final class RefreshTasks {
       version = baseVersion + 1;
       expiresAt = nowSeconds + jittered(settings.negativeTtl());
       Item item = Item.builder(id).notFound(true).version(version).fetchedAt(fetchedAt).expiresAt(expiresAt)
-          .idleRefreshes(idle).build();
+          .idleRefreshes(idle).refreshMillis(refreshMillis).build();
       write.put("outcome", "notFound");
       write.set("item", AttributeJson.write(ItemStore.toAttributes(item)));
     } else {
@@ -161,7 +190,7 @@ final class RefreshTasks {
       expiresAt = nowSeconds + jittered(settings.ttl());
       Item item = Item.builder(id).value(fetched.body()).contentType(fetched.contentType()).version(version)
           .fetchedAt(fetchedAt).expiresAt(expiresAt).etag(fetched.etag()).lastModified(fetched.lastModified())
-          .idleRefreshes(idle).build();
+          .idleRefreshes(idle).refreshMillis(refreshMillis).build();
       write.put("outcome", "updated");
       write.set("item", AttributeJson.write(ItemStore.toAttributes(item)));
     }
@@ -173,6 +202,15 @@ final class RefreshTasks {
     for (int i = 0; i < settings.primeFanout(); i++) {
       primes.addObject().put("id", id.value()).put("version", version);
     }
+    // Where the write is recorded for warm readers; the clock picks the bucket here, not in ASL.
+    long bucket = ChangeFeed.bucket(fetchedAt);
+    ObjectNode change = write.putObject("change");
+    change.put("key", ChangeFeed.key(bucket));
+    change.putArray("entries").add(ChangeFeed.entry(id, version));
+    change.put("expiresAt", Long.toString(ChangeFeed.expiresAt(bucket)));
+    change.put("max", Integer.toString(ChangeFeed.MAX_CHANGES_PER_BUCKET));
+    // Primes that fail or are skipped leave this empty list in the output and the event.
+    doc.putArray("primed");
     ObjectNode event = write.putObject("event");
     event.put("id", id.value());
     event.put("version", version);
@@ -220,6 +258,16 @@ final class RefreshTasks {
     doc.set("grace", grace);
     doc.putObject("expired");
     return doc;
+  }
+
+  /** Epoch ms of the execution's start ($$.Execution.StartTime), never before the lease could start nor after now. */
+  private long startedAt(String executionStartTime, long now) {
+    try {
+      long started = Instant.parse(executionStartTime).toEpochMilli();
+      return Math.max(now - settings.lease().toMillis(), Math.min(now, started));
+    } catch (DateTimeParseException e) {
+      return now;
+    }
   }
 
   private OriginClient origin() {

@@ -53,7 +53,12 @@ final class Items {
         request.set("ExclusiveStartKey", startKey);
       }
       JsonNode page = edge.dynamoDb("Scan", request);
-      page.path("Items").forEach(found::add);
+      // The change feed shares the table; its records are bookkeeping, not cached items.
+      page.path("Items").forEach(item -> {
+        if (!dev.warmcache.changes.ChangeFeed.isChangeRecordKey(item.path("id").path("S").asText(null))) {
+          found.add(item);
+        }
+      });
       startKey = page.hasNonNull("LastEvaluatedKey") ? page.get("LastEvaluatedKey") : null;
     } while (startKey != null && found.size() < max);
     long nowMs = clock.millis();

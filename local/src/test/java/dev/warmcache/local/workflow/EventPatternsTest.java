@@ -54,4 +54,15 @@ class EventPatternsTest {
     assertEquals(List.of(), FILTER.rulesForJSONEvent(streamsApiShape),
         "the filter is written for the Pipes record shape; the twin converts GetRecords records first");
   }
+
+  @Test
+  void theTtlDeletionOfAChangeRecordStartsNoRefresh() throws Exception {
+    JsonNode changeRecord = JSON.readTree(sample("ttl-expiry-change-record.json")).get(0);
+    assertEquals(List.of(), FILTER.rulesForJSONEvent(changeRecord.toString()),
+        "change records have no version, and the filter passes only items that had one");
+    JsonNode negativeEntry = JSON.readTree(sample("ttl-expiry.json")).get(0);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) negativeEntry.path("dynamodb").path("OldImage")).remove("value");
+    assertEquals(List.of("ttl-expiry"), FILTER.rulesForJSONEvent(negativeEntry.toString()),
+        "a negative entry has a version and still expires into a refresh");
+  }
 }

@@ -101,6 +101,76 @@ class RefreshWorkflowTest {
     assertEquals(WorkflowHarness.PRIME_FANOUT, instances.size(), "each prime reached its own reader instance");
     assertTrue(primes.stream().noneMatch(WorkflowHarness.Invocation::failed));
     assertTrue(primes.stream().allMatch(p -> p.request().contains("\"version\":" + (previousVersion + 1))));
+
+    // Each prime answer names its instance; on an empty pool every one started cold and held nothing.
+    JsonNode primed = detail.get("primes");
+    assertEquals(WorkflowHarness.PRIME_FANOUT, primed.size(), detail::toString);
+    Set<String> named = new java.util.HashSet<>();
+    primed.forEach(p -> {
+      named.add(p.get("instance").asText());
+      assertTrue(p.get("coldStart").asBoolean(), p::toString);
+      assertFalse(p.get("held").asBoolean(), p::toString);
+    });
+    assertEquals(instances.stream().map(i -> "local/" + i).collect(Collectors.toSet()), named);
+
+    // The write is on the change feed, for every warm reader the primes did not reach.
+    assertTrue(changeFeedEntries().contains(id + "#" + (previousVersion + 1)), () -> changeFeedEntries().toString());
+    assertTrue(h.statesEntered(done).contains("Record the change for warm readers"));
+    assertTrue(Long.parseLong(stored.get("refreshMillis").n()) >= 1, "Δ of early refresh is recorded on the item");
+  }
+
+  /** Every entry on the change feed's records. */
+  private static Set<String> changeFeedEntries() {
+    Set<String> entries = new java.util.TreeSet<>();
+    h.dynamodb.client().scanPaginator(b -> b.tableName(dev.warmcache.testing.DynamoDbLocalFixture.TABLE)).items().stream()
+        .filter(i -> dev.warmcache.changes.ChangeFeed.isChangeRecordKey(i.get("id").s()) && i.containsKey("changes"))
+        .forEach(i -> entries.addAll(i.get("changes").ss()));
+    return entries;
+  }
+
+  @Test
+  void aFullChangeBucketIsMarkedOverflowedAndTheRefreshStillPrimesAndAnnounces() throws Exception {
+    String id = "overflow";
+    long bucket = dev.warmcache.changes.ChangeFeed.bucket(System.currentTimeMillis());
+    List<String> full = new ArrayList<>();
+    for (int i = 0; i < dev.warmcache.changes.ChangeFeed.MAX_CHANGES_PER_BUCKET; i++) {
+      full.add("k" + i + "#1");
+    }
+    // Every bucket the refresh could land in during the next minute is already full.
+    for (long b = bucket; b < bucket + 60; b++) {
+      String key = dev.warmcache.changes.ChangeFeed.key(b);
+      h.dynamodb.client().putItem(r -> r.tableName(dev.warmcache.testing.DynamoDbLocalFixture.TABLE).item(Map.of(
+          "id", AttributeValue.fromS(key),
+          "changes", AttributeValue.fromSs(full))));
+    }
+
+    Execution done = h.run(WorkflowHarness.sample("force-refresh.json", id));
+
+    assertEquals(ExecutionStatus.SUCCEEDED, done.status(), () -> h.statesEntered(done).toString());
+    assertTrue(h.statesEntered(done).contains("Mark the change bucket as overflowed"), () -> h.statesEntered(done).toString());
+    long overflowed = h.dynamodb.client().scanPaginator(b -> b.tableName(dev.warmcache.testing.DynamoDbLocalFixture.TABLE))
+        .items().stream().filter(i -> i.containsKey("overflow") && i.get("overflow").bool()).count();
+    assertEquals(1, overflowed);
+    assertEquals(1, h.bus.ofType("CacheRefreshed").size());
+  }
+
+  @Test
+  void anEarlyRefreshFetchesAFreshValueButNotOneAlreadyNewerThanTheReaderSaw() throws Exception {
+    String id = "early";
+    h.seed(item(id, "{\"v\":4}", 4, now() + 600));
+    String early = WorkflowHarness.sample("cache-miss.json", id).replace("\"reason\": \"absent\"", "\"reason\": \"early\", \"version\": 4");
+    assertTrue(early.contains("\"early\""), early);
+
+    Execution fetched = h.run(early);
+    assertEquals(List.of("/items/" + id), h.origin.requests().stream().map(ScriptedOrigin.Request::rawPath).toList(),
+        () -> h.statesEntered(fetched).toString());
+    assertEquals("5", h.rawItem(id).get("version").n());
+
+    // A second instance fires late for the version that was just replaced: no origin fetch.
+    Execution late = h.run(early);
+    assertEquals(ExecutionStatus.SUCCEEDED, late.status());
+    assertEquals("Leave the fresh value alone", last(h.statesEntered(late)));
+    assertEquals(1, h.origin.requests().size());
   }
 
   @Test
