@@ -88,6 +88,52 @@ public final class LambdaPool implements AutoCloseable {
     return result;
   }
 
+  /**
+   * Invokes one given warm instance. Lambda itself cannot be aimed at an execution environment;
+   * this exists so that tests and benchmarks can ask every instance what it serves.
+   *
+   * @throws IllegalStateException the instance is busy or gone
+   */
+  public InvocationResult invokeOn(String nameOrArn, String instanceId, byte[] payload) {
+    Slot slot = functions.get(nameOf(nameOrArn));
+    if (slot == null) {
+      throw new FunctionNotFoundException(nameOrArn);
+    }
+    InvocationResult result = slot.invokeOn(instanceId, payload);
+    for (InvocationListener listener : listeners) {
+      listener.invoked(slot.config.name(), payload, result);
+    }
+    return result;
+  }
+
+  /**
+   * Initializes instances, in parallel, until the function has {@code count} (Lambda's
+   * provisioned concurrency): each cold-starts as usual and then waits idle.
+   *
+   * @return how many instances the function has now
+   */
+  public int provision(String nameOrArn, int count) {
+    Slot slot = functions.get(nameOf(nameOrArn));
+    if (slot == null) {
+      throw new FunctionNotFoundException(nameOrArn);
+    }
+    return slot.provision(count);
+  }
+
+  /**
+   * Sends {@code payload} to every idle instance of a function at once and answers the results
+   * in no particular order. Like {@link #invokeOn}, for tests and benchmarks that measure what
+   * each instance serves.
+   */
+  public List<InvocationResult> invokeEach(String nameOrArn, byte[] payload) {
+    List<java.util.concurrent.CompletableFuture<InvocationResult>> calls = new ArrayList<>();
+    for (InstanceInfo instance : instances(nameOrArn)) {
+      calls.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> invokeOn(nameOrArn, instance.instanceId(), payload),
+          runnable -> daemon("invoke-each", runnable).start()));
+    }
+    return calls.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+  }
+
   public List<InstanceInfo> instances(String nameOrArn) {
     Slot slot = functions.get(nameOf(nameOrArn));
     return slot == null ? List.of() : slot.snapshot();
@@ -128,6 +174,12 @@ public final class LambdaPool implements AutoCloseable {
   public int reclaimAll(String nameOrArn) {
     Slot slot = functions.get(nameOf(nameOrArn));
     return slot == null ? 0 : slot.reclaim(Duration.ZERO);
+  }
+
+  private static Thread daemon(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    return t;
   }
 
   static String nameOf(String nameOrArn) {
@@ -174,6 +226,62 @@ public final class LambdaPool implements AutoCloseable {
         }
         instance.busy(true);
       }
+      return run(instance, cold, payload);
+    }
+
+    int provision(int count) {
+      List<FunctionInstance> fresh = new ArrayList<>();
+      synchronized (this) {
+        while (all.size() < Math.min(count, config.concurrencyLimit())) {
+          FunctionInstance instance = new FunctionInstance(Long.toString(instanceCounter.incrementAndGet(), 36) + "-"
+              + UUID.randomUUID().toString().substring(0, 8), config);
+          all.add(instance);
+          instance.busy(true);
+          fresh.add(instance);
+        }
+      }
+      List<Thread> starting = new ArrayList<>();
+      for (FunctionInstance instance : fresh) {
+        Thread starter = daemon("provision-" + instance.id(), () -> {
+          boolean started = false;
+          try {
+            instance.init();
+            started = true;
+          } catch (Throwable initError) {
+            System.err.println("[" + config.name() + " " + instance.id() + "] init failed: " + initError);
+          } finally {
+            release(instance, started);
+          }
+        });
+        starter.start();
+        starting.add(starter);
+      }
+      for (Thread t : starting) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      synchronized (this) {
+        return all.size();
+      }
+    }
+
+    InvocationResult invokeOn(String instanceId, byte[] payload) {
+      FunctionInstance instance;
+      synchronized (this) {
+        instance = idle.stream().filter(i -> i.id().equals(instanceId)).findFirst()
+            .orElseThrow(() -> new IllegalStateException("instance " + instanceId + " of " + config.name()
+                + " is busy or gone"));
+        idle.remove(instance);
+        instance.busy(true);
+      }
+      return run(instance, false, payload);
+    }
+
+    private InvocationResult run(FunctionInstance instance, boolean cold, byte[] payload) {
       String requestId = UUID.randomUUID().toString();
       boolean keep = true;
       try {
