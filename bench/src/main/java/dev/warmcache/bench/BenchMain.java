@@ -100,6 +100,8 @@ public final class BenchMain {
         b.append('\n');
         ratio(b, s, "memoryHitThroughHandler", "caffeineGetIfPresent",
                 "memory hit, full handler call (parse + lookup + response bytes) vs bare Caffeine getIfPresent");
+        ratio(b, s, "memoryHitThroughHandler", "memoryHitThroughHandlerWithoutCoherence",
+                "memory hit with the change feed on (COHERENCE_INTERVAL_MS=1000) / off (target <= 1.05)");
         ratio(b, s, "memoryHitThroughHandlerWithTelemetry", "memoryHitThroughHandler",
                 "memory hit with the JSON log line and EMF document per call vs without");
         ratio(b, s, "dynamoDbReadThroughHandler", "rawGetItem",

@@ -99,6 +99,22 @@ public class ReaderBenchmarks {
         }
     }
 
+    /** As {@link QuietMemoryReader} with the change feed off: what the coherence check costs a memory hit. */
+    @State(Scope.Benchmark)
+    public static class QuietMemoryReaderWithoutCoherence extends HandlerState {
+        @Setup
+        public void setUp() throws IOException {
+            Map<String, String> env = env(endpoint());
+            env.put("MEMORY_TTL_SECONDS", "86400");
+            env.put("POWERTOOLS_METRICS_DISABLED", "true");
+            env.put("COHERENCE_INTERVAL_MS", "0");
+            handler = new ReaderHandler(env);
+            Configurator.setLevel("dev.warmcache", Level.WARN);
+            invoke();
+            requireSource("memory");
+        }
+    }
+
     /** Memory tier on with the production telemetry: one JSON log line and one EMF document per call. */
     @State(Scope.Benchmark)
     public static class TelemetryMemoryReader extends HandlerState {
@@ -182,6 +198,11 @@ public class ReaderBenchmarks {
 
     @Benchmark
     public int memoryHitThroughHandler(QuietMemoryReader reader) throws IOException {
+        return reader.invoke();
+    }
+
+    @Benchmark
+    public int memoryHitThroughHandlerWithoutCoherence(QuietMemoryReaderWithoutCoherence reader) throws IOException {
         return reader.invoke();
     }
 
