@@ -87,11 +87,17 @@ public class ReaderBenchmarks {
     /** Memory tier on; request log line at WARN (off) and EMF off: the read path and its JSON. */
     @State(Scope.Benchmark)
     public static class QuietMemoryReader extends HandlerState {
+        /** Settings a variant adds to the quiet reader's. */
+        Map<String, String> variant() {
+            return Map.of();
+        }
+
         @Setup
         public void setUp() throws IOException {
             Map<String, String> env = env(endpoint());
             env.put("MEMORY_TTL_SECONDS", "86400");
             env.put("POWERTOOLS_METRICS_DISABLED", "true");
+            env.putAll(variant());
             handler = new ReaderHandler(env);
             Configurator.setLevel("dev.warmcache", Level.WARN);
             invoke();
@@ -101,17 +107,10 @@ public class ReaderBenchmarks {
 
     /** As {@link QuietMemoryReader} with the change feed off: what the coherence check costs a memory hit. */
     @State(Scope.Benchmark)
-    public static class QuietMemoryReaderWithoutCoherence extends HandlerState {
-        @Setup
-        public void setUp() throws IOException {
-            Map<String, String> env = env(endpoint());
-            env.put("MEMORY_TTL_SECONDS", "86400");
-            env.put("POWERTOOLS_METRICS_DISABLED", "true");
-            env.put("COHERENCE_INTERVAL_MS", "0");
-            handler = new ReaderHandler(env);
-            Configurator.setLevel("dev.warmcache", Level.WARN);
-            invoke();
-            requireSource("memory");
+    public static class QuietMemoryReaderWithoutCoherence extends QuietMemoryReader {
+        @Override
+        Map<String, String> variant() {
+            return Map.of("COHERENCE_INTERVAL_MS", "0");
         }
     }
 
