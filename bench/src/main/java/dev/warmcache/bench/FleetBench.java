@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Fleet benchmarks on the local twin, printed and written to a file (first argument, default
- * bench/target/fleet-results.txt). Not timed tests: figures for docs/freshness.md.
+ * bench/target/fleet-results.txt; a second argument {@code coherence} or {@code freshness} runs
+ * one of the two). Not timed tests: figures for docs/freshness.md.
  *
  * <ul>
  *   <li><b>Coherence</b>: N warm reader instances hold a key; a ForceRefresh lands; the share of
@@ -47,23 +48,20 @@ public final class FleetBench {
     private static final int TTL_SECONDS = 20;
     private static final Duration LOAD = Duration.ofMinutes(2);
     private static final int CLIENTS = 8;
-    private static final long CLIENT_PAUSE_MS = 20;
+    private static final long CLIENT_PAUSE_MS = 5;
 
     private FleetBench() {
     }
 
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args.length > 0 ? args[0] : "bench/target/fleet-results.txt");
+        String only = args.length > 1 ? args[1] : "all";
         StringBuilder report = new StringBuilder();
-        report.append("Coherence: share of N warm instances serving the new version t after the write (PRIME_FANOUT 4)\n");
-        report.append(String.format(Locale.ROOT, "%-10s %4s %8s %8s %8s %8s%n", "feed", "N", "0.25 s", "0.5 s", "1 s", "2 s"));
-        for (boolean feed : new boolean[] {true, false}) {
-            coherence(feed, report);
+        if (!only.equals("freshness")) {
+            coherence(report);
         }
-        report.append("\nFreshness under load: Zipf s=").append(ZIPF_S).append(" over ").append(KEYS).append(" keys, TTL_SECONDS=")
-                .append(TTL_SECONDS).append(", ").append(LOAD.toSeconds()).append(" s of reads after a warm-up period\n");
-        for (boolean early : new boolean[] {true, false}) {
-            freshness(early, report);
+        if (!only.equals("coherence")) {
+            freshness(report);
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, report.toString(), StandardCharsets.UTF_8);
@@ -71,6 +69,23 @@ public final class FleetBench {
         System.out.println(report);
         System.out.println("written to " + file.toAbsolutePath());
         System.exit(0);
+    }
+
+    private static void coherence(StringBuilder report) throws Exception {
+        report.append("Coherence: share of N warm instances serving the new version t after the write (PRIME_FANOUT 4)\n");
+        report.append(String.format(Locale.ROOT, "%-10s %4s %8s %8s %8s %8s%n", "feed", "N", "0.25 s", "0.5 s", "1 s", "2 s"));
+        for (boolean feed : new boolean[] {true, false}) {
+            coherence(feed, report);
+        }
+    }
+
+    private static void freshness(StringBuilder report) throws Exception {
+        report.append("\nFreshness under load: Zipf s=").append(ZIPF_S).append(" over ").append(KEYS).append(" keys, TTL_SECONDS=")
+                .append(TTL_SECONDS).append(", ").append(LOAD.toSeconds()).append(" s of reads after a warm-up period, ")
+                .append(CLIENTS).append(" clients pausing ").append(CLIENT_PAUSE_MS).append(" ms between reads\n");
+        for (boolean early : new boolean[] {true, false}) {
+            freshness(early, report);
+        }
     }
 
     private static void coherence(boolean feed, StringBuilder report) throws Exception {
@@ -192,10 +207,10 @@ public final class FleetBench {
             }
             String label = early ? "early refresh on " : "early refresh off";
             String line = String.format(Locale.ROOT,
-                    "%s: %d reads; keys read >= once per TTL period: %d keys, %d reads, not fresh %.3f%% "
+                    "%s: %d reads (%.0f/s); keys read >= once per TTL period: %d keys, %d reads, not fresh %.3f%% "
                             + "(stale %d, pending %d, waited for origin %d, failed %d), %.3f origin fetches per key per period; "
                             + "colder keys: %d keys, %d reads, not fresh %.3f%%; all keys: %.3f fetches per key per period",
-                    label, hot[0] + cold[0], hotKeys, hot[0], pct(hot), hot[1], hot[2], hot[3], hot[4],
+                    label, hot[0] + cold[0], (hot[0] + cold[0]) / (double) LOAD.toSeconds(), hotKeys, hot[0], pct(hot), hot[1], hot[2], hot[3], hot[4],
                     hotKeys == 0 ? 0.0 : hotFetches / (hotKeys * periods),
                     perKey.size() - hotKeys, cold[0], pct(cold), perKey.isEmpty() ? 0.0 : allFetches / (perKey.size() * periods));
             report.append(line).append('\n');

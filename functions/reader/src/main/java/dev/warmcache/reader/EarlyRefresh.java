@@ -4,23 +4,29 @@ import dev.warmcache.item.Item;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Probabilistic early expiration (Vattani, Chierichetti and Lowenstein, "Optimal Probabilistic
- * Cache Stampede Prevention", VLDB 2015): a read of a fresh item asks for a refresh when
- * {@code now - Δ·β·ln(U) ≥ expiresAt}, U uniform in (0, 1]. The chance rises as expiry nears,
- * and the more reads a key gets, the earlier one of them fires, so hot keys are refreshed
- * before they expire while a key read once in a while is left to expire and retire.
+ * Early refresh: probabilistic early expiration (Vattani, Chierichetti and Lowenstein, "Optimal
+ * Probabilistic Cache Stampede Prevention", VLDB 2015, "XFetch"), with the read gap added to Δ.
+ * A read of a fresh item asks for a refresh when
+ *
+ * <pre>{@code now - (Δ·β + gap) · ln(U) ≥ expiresAt,   U uniform in (0, 1]}</pre>
  *
  * <ul>
  *   <li>Δ is the item's {@code refreshMillis}: what the refresh that wrote it took, from the
- *       execution's start to the origin's answer. An item without one counts as
- *       {@link #UNKNOWN_DELTA_MILLIS}.</li>
- *   <li>β is {@code EARLY_REFRESH_BETA} (4 by default; 0 turns early refresh off). The paper's
- *       β = 1 assumes Δ is the whole cost of a recompute; ours leaves out the event's delivery,
- *       the write and the readers' sync, and the freshness benchmark chose 4.</li>
+ *       execution's start to the origin's answer ({@link #UNKNOWN_DELTA_MILLIS} if not recorded).
+ *       β is {@code EARLY_REFRESH_BETA} (4 by default; 0 turns early refresh off): Δ leaves out
+ *       the event's delivery, the write and the readers' sync.</li>
+ *   <li>{@code gap} is the time since this instance last read the key (0 on its first read).
+ *       XFetch assumes a key is read far more often than it takes to recompute; a key read every
+ *       few seconds would otherwise rarely have a read inside Δ·β and expire. With the gap, a
+ *       read fires with about the chance that it is this instance's last read before expiry
+ *       (reads spaced {@code gap} apart, Poisson), so sparse keys are refreshed on their last read
+ *       and hot keys (gap near 0) behave as plain XFetch.</li>
  *   <li>The window: no read fires earlier than {@link #WINDOW_FRACTION} of the item's lifetime
- *       before {@code expiresAt}, whatever Δ and β say, which caps the cost at about
- *       1 / (1 - 0.1) origin fetches per TTL period for the hottest key.</li>
+ *       before {@code expiresAt}, which caps the cost at about 1 / 0.9 origin fetches per TTL
+ *       period for any key; the lease and the seen-version skip keep it to one fetch fleet-wide.</li>
  * </ul>
+ *
+ * <p>β, the gap term and the window were chosen with the freshness benchmark (docs/freshness.md).
  */
 final class EarlyRefresh {
 
@@ -43,8 +49,13 @@ final class EarlyRefresh {
         return expiresAtMillis - (long) (lifetime * WINDOW_FRACTION);
     }
 
-    /** Whether a read of {@code entry} at {@code nowMillis} should ask for an early refresh. */
-    boolean fires(MemoryTier.Entry entry, long nowMillis) {
+    /**
+     * Records a read of {@code entry} at {@code nowMillis} and answers whether it should ask for
+     * an early refresh. Before the window opens this is one store and one comparison.
+     */
+    boolean onRead(MemoryTier.Entry entry, long nowMillis) {
+        long previous = entry.lastReadMillis;
+        entry.lastReadMillis = nowMillis;
         if (nowMillis < entry.earlyFromMillis() || beta <= 0) {
             return false;
         }
@@ -54,7 +65,8 @@ final class EarlyRefresh {
             return false;
         }
         double delta = item.refreshMillis() > 0 ? item.refreshMillis() : UNKNOWN_DELTA_MILLIS;
+        long gap = previous > 0 ? Math.max(0, nowMillis - previous) : 0;
         double u = 1.0 - ThreadLocalRandom.current().nextDouble();
-        return left <= -delta * beta * Math.log(u);
+        return left <= -(delta * beta + gap) * Math.log(u);
     }
 }

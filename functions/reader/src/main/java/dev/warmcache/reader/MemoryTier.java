@@ -29,9 +29,39 @@ final class MemoryTier {
      * {@code ,"version":..,"fetchedAt":..,"expiresAt":..}. Only {@code source} and {@code stale}
      * differ between answers for the same entry, so a memory hit copies bytes instead of
      * re-encoding the value on every call. {@code earlyFromMillis} is when the early-refresh
-     * window opens, worked out once so a hit before it pays one comparison.
+     * window opens, worked out once so a hit before it pays one comparison; {@code lastReadMillis}
+     * is when this instance last read the key, for the early-refresh policy.
      */
-    record Entry(Item item, byte[] head, byte[] tail, long earlyFromMillis) {
+    static final class Entry {
+        private final Item item;
+        private final byte[] head;
+        private final byte[] tail;
+        private final long earlyFromMillis;
+        /** Plain, not volatile: Lambda runs one request at a time per instance, and a lost update only blurs a gap. */
+        long lastReadMillis;
+
+        Entry(Item item, byte[] head, byte[] tail, long earlyFromMillis) {
+            this.item = item;
+            this.head = head;
+            this.tail = tail;
+            this.earlyFromMillis = earlyFromMillis;
+        }
+
+        Item item() {
+            return item;
+        }
+
+        byte[] head() {
+            return head;
+        }
+
+        byte[] tail() {
+            return tail;
+        }
+
+        long earlyFromMillis() {
+            return earlyFromMillis;
+        }
     }
 
     /** Rough JVM cost of an entry beyond its strings: node, record, boxed key, headers. */

@@ -60,7 +60,7 @@ final class TieredReader {
         coherence.syncIfDue(now, tally);
         MemoryTier.Entry hit = memory.get(id, now);
         if (hit != null) {
-            if (early.fires(hit, now)) {
+            if (early.onRead(hit, now)) {
                 requestRefresh(id, MissReason.EARLY, hit.item().version(), tally);
             }
             return new Answer.Value(hit, Source.MEMORY, false);
@@ -133,7 +133,7 @@ final class TieredReader {
         long nowMillis = clock.millis();
         if (nowMillis < item.expiresAt() * 1000) {
             MemoryTier.Entry entry = memory.offer(item);
-            if (early.fires(entry, nowMillis)) {
+            if (early.onRead(entry, nowMillis)) {
                 requestRefresh(id, MissReason.EARLY, item.version(), tally);
             }
             return new Answer.Value(entry, Source.DYNAMODB, false);

@@ -214,6 +214,33 @@ class CoherenceTest {
     }
 
     @Test
+    void aKeyReadEveryFewSecondsIsRefreshedOnItsLastReadsBeforeExpiry() {
+        // Δ·β = 40 ms: plain XFetch would almost never fire 3 to 9 s before expiry. With the
+        // read gap (3 s) added, each of those reads fires with about the chance that it is the
+        // last before expiry, so most of 50 such keys ask ahead, and none before the window.
+        Harness h = reader(Map.of("MISS_INTERVAL_SECONDS", "0"));
+        long now = clock.millis();
+        List<ItemId> keys = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            ItemId id = ItemId.of("sparse-" + i);
+            keys.add(id);
+            store.put(Item.builder(id).value("1").version(1).fetchedAt(now).expiresAt(now / 1000 + 100).refreshMillis(10)
+                    .build());
+            h.call("{\"id\":\"" + id.value() + "\"}");
+        }
+        clock.advance(Duration.ofSeconds(88));
+        keys.forEach(id -> h.call("{\"id\":\"" + id.value() + "\"}"));
+        assertEquals(List.of(), misses(), "12 s before expiry the window (10 % of 100 s) is not open");
+        for (int round = 0; round < 3; round++) {
+            clock.advance(Duration.ofSeconds(3));
+            keys.forEach(id -> h.call("{\"id\":\"" + id.value() + "\"}"));
+        }
+        long asked = misses().stream().map(CacheEvent::detail).distinct().count();
+        assertTrue(asked >= 10, "keys asked ahead: " + asked + " of 50 (about 25 expected)");
+        assertTrue(misses().stream().allMatch(e -> e.detail().contains("\"reason\":\"early\"")));
+    }
+
+    @Test
     void betaZeroTurnsEarlyRefreshOff() {
         Harness h = reader(Map.of("MISS_INTERVAL_SECONDS", "0", "EARLY_REFRESH_BETA", "0"));
         long now = clock.millis();
