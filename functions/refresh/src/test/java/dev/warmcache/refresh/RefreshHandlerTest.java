@@ -51,6 +51,50 @@ class RefreshHandlerTest {
     assertEquals(Long.toString(NOW.toEpochMilli() + 20_000), out.get("leaseUntil").asText());
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "early with a version | {\"reason\":\"early\",\"version\":4} | early | 4",
+      "expired | {\"reason\":\"expired\",\"version\":4} | miss | 4",
+      "unknown reason | {\"reason\":\"EARLY\",\"version\":4} | miss | 4",
+      "version as text | {\"reason\":\"early\",\"version\":\"4\"} | early | ",
+      "negative version | {\"reason\":\"early\",\"version\":-1} | early | ",
+      "fractional version | {\"reason\":\"early\",\"version\":4.5} | early | ",
+      "huge version | {\"reason\":\"early\",\"version\":99999999999999999999} | early | ",
+      "detail not an object | \"early\" | | "})
+  void leaseTakesOnlyAKnownReasonAndAPlainVersionFromTheUntrustedMissDetail(String name, String detail, String reason,
+      Long seen) throws Exception {
+    JsonNode out = run("{\"task\":\"lease\",\"owner\":\"arn:x\",\"startedAt\":\"2026-11-21T23:59:59.5Z\","
+        + "\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"detail\":" + detail + ",\"expired\":{}}}");
+    assertFalse(out.has("detail"), "the raw detail does not travel on");
+    assertEquals(reason, out.has("missReason") ? out.get("missReason").asText() : null);
+    assertEquals(seen, out.has("seenVersion") ? out.get("seenVersion").asLong() : null);
+    assertEquals(Long.toString(NOW.toEpochMilli() - 500), out.get("startedAt").asText());
+  }
+
+  @Test
+  void aForgedExecutionStartTimeCannotStretchTheMeasuredRefresh() throws Exception {
+    JsonNode out = run("{\"task\":\"lease\",\"owner\":\"arn:x\",\"startedAt\":\"1970-01-01T00:00:00Z\","
+        + "\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{}}}");
+    assertEquals(Long.toString(NOW.toEpochMilli() - 20_000), out.get("startedAt").asText(), "clamped to one lease");
+    JsonNode garbage = run("{\"task\":\"lease\",\"owner\":\"arn:x\",\"startedAt\":\"soon\","
+        + "\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{}}}");
+    assertEquals(Long.toString(NOW.toEpochMilli()), garbage.get("startedAt").asText());
+  }
+
+  @Test
+  void anEarlyMissFetchesAFreshValueUnlessANewerVersionIsStored() throws Exception {
+    String fresh = item(5, NOW_S + 100, 0);
+    JsonNode early = run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"missReason\":\"early\",\"seenVersion\":5,"
+        + "\"id\":\"15\",\"expired\":{},\"current\":{\"item\":" + fresh + "}}}");
+    assertEquals("fetch", early.get("action").asText());
+    JsonNode late = run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"missReason\":\"early\",\"seenVersion\":4,"
+        + "\"id\":\"15\",\"expired\":{},\"current\":{\"item\":" + fresh + "}}}");
+    assertEquals("fresh", late.get("action").asText(), late.toString());
+    JsonNode plain = run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"missReason\":\"miss\","
+        + "\"id\":\"15\",\"expired\":{},\"current\":{\"item\":" + fresh + "}}}");
+    assertEquals("fresh", plain.get("action").asText());
+  }
+
   @Test
   void badIdsAndBadTaskInputAreTypedErrors() {
     InvalidIdException invalid = assertThrows(InvalidIdException.class,

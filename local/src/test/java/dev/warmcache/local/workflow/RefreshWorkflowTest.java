@@ -414,7 +414,9 @@ class RefreshWorkflowTest {
       "object id | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{\"id\":{\"S\":\"1\"}}} | Warmcache.InvalidId",
       "unknown shape | {\"hello\":\"world\"} | Warmcache.UnrecognisedTrigger",
       "empty batch | [] | Warmcache.UnrecognisedTrigger",
-      "record without keys | [{\"eventName\":\"REMOVE\"}] | Warmcache.UnrecognisedTrigger"})
+      "record without keys | [{\"eventName\":\"REMOVE\"}] | Warmcache.UnrecognisedTrigger",
+      "forged change-record expiry | [{\"eventName\":\"REMOVE\",\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"#changes#1\"}},\"OldImage\":{\"id\":{\"S\":\"#changes#1\"}}}}] | Warmcache.InvalidId",
+      "forged change-feed miss | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{\"id\":\"#changes#1\",\"reason\":\"early\"}} | Warmcache.InvalidId"})
   void badTriggersFailFastWithANameAndNeverReachTheOrigin(String name, String input, String error) throws Exception {
     Execution done = h.run(input);
 
