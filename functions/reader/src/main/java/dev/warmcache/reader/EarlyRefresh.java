@@ -22,15 +22,16 @@ import java.util.concurrent.ThreadLocalRandom;
  *       (reads spaced {@code gap} apart, Poisson), so sparse keys are refreshed on their last read
  *       and hot keys (gap near 0) behave as plain XFetch.</li>
  *   <li>The window: no read fires earlier than {@link #WINDOW_FRACTION} of the item's lifetime
- *       before {@code expiresAt}, which caps the cost at about 1 / 0.9 origin fetches per TTL
- *       period for any key; the lease and the seen-version skip keep it to one fetch fleet-wide.</li>
+ *       before {@code expiresAt}, which caps the cost at 1 / 0.92 origin fetches per TTL period for
+ *       any key; the lease and the seen-version skip keep it to one fetch fleet-wide.</li>
  * </ul>
  *
- * <p>β, the gap term and the window were chosen with the freshness benchmark (docs/freshness.md).
+ * <p>β, the gap term and the window were chosen with {@code EarlyRefreshSimulator} (bench/), which
+ * runs this class in simulated time; figures in docs/freshness.md.
  */
 final class EarlyRefresh {
 
-    static final double WINDOW_FRACTION = 0.10;
+    static final double WINDOW_FRACTION = 0.08;
     static final long UNKNOWN_DELTA_MILLIS = 1_000;
 
     private final double beta;

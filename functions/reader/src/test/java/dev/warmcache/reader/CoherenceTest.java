@@ -230,7 +230,7 @@ class CoherenceTest {
         }
         clock.advance(Duration.ofSeconds(88));
         keys.forEach(id -> h.call("{\"id\":\"" + id.value() + "\"}"));
-        assertEquals(List.of(), misses(), "12 s before expiry the window (10 % of 100 s) is not open");
+        assertEquals(List.of(), misses(), "12 s before expiry the window (8 % of 100 s) is not open");
         for (int round = 0; round < 3; round++) {
             clock.advance(Duration.ofSeconds(3));
             keys.forEach(id -> h.call("{\"id\":\"" + id.value() + "\"}"));
