@@ -10,15 +10,12 @@ import dev.warmcache.events.CacheEvent;
 import dev.warmcache.events.EventNames;
 import dev.warmcache.id.ItemId;
 import dev.warmcache.item.Item;
-import dev.warmcache.item.ItemStore;
 import dev.warmcache.testing.DynamoDbLocalFixture;
 import dev.warmcache.testing.RecordingEventPublisher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -36,26 +33,14 @@ class CoherenceTest {
     private static final ItemId ID = ItemId.of("15");
     private static final ItemId OTHER = ItemId.of("16");
 
+    @RegisterExtension
+    final ReaderScope scope = new ReaderScope(DYNAMODB);
+
     private final RecordingEventPublisher events = new RecordingEventPublisher();
     private final MutableClock clock = new MutableClock();
-    private final List<Harness> harnesses = new ArrayList<>();
-    private ItemStore store;
-
-    @BeforeEach
-    void clean() {
-        DYNAMODB.clear();
-        store = new ItemStore(DYNAMODB.client(), DynamoDbLocalFixture.TABLE);
-    }
-
-    @AfterEach
-    void close() {
-        harnesses.forEach(h -> h.dynamoDb.close());
-    }
 
     private Harness reader(Map<String, String> env) {
-        Harness h = new Harness(DYNAMODB, env, events, clock);
-        harnesses.add(h);
-        return h;
+        return scope.open(env, events, clock);
     }
 
     private Item item(ItemId id, long version) {
@@ -79,7 +64,7 @@ class CoherenceTest {
     }
 
     private void write(ItemId id, long version) {
-        assertTrue(store.put(item(id, version)));
+        assertTrue(scope.store().put(item(id, version)));
         recordChange(id, version);
     }
 
@@ -90,8 +75,8 @@ class CoherenceTest {
     @Test
     void aWarmInstanceServesTheNewVersionOnceTheIntervalHasPassed() {
         Harness h = reader(Map.of("COHERENCE_INTERVAL_MS", "1000"));
-        store.put(item(ID, 1));
-        store.put(item(OTHER, 1));
+        scope.store().put(item(ID, 1));
+        scope.store().put(item(OTHER, 1));
         assertEquals("dynamodb", h.call("{\"id\":\"15\"}").path("source").asText());
         h.call("{\"id\":\"16\"}");
 
@@ -114,7 +99,7 @@ class CoherenceTest {
     @Test
     void withTheFeedOffAWarmInstanceKeepsTheOldVersion() {
         Harness h = reader(Map.of("COHERENCE_INTERVAL_MS", "0"));
-        store.put(item(ID, 1));
+        scope.store().put(item(ID, 1));
         h.call("{\"id\":\"15\"}");
         write(ID, 2);
         clock.advance(Duration.ofSeconds(5));
@@ -125,8 +110,8 @@ class CoherenceTest {
     @Test
     void anOverflowedBucketDropsTheWholeMemoryTier() {
         Harness h = reader(Map.of());
-        store.put(item(ID, 1));
-        store.put(item(OTHER, 1));
+        scope.store().put(item(ID, 1));
+        scope.store().put(item(OTHER, 1));
         h.call("{\"id\":\"15\"}");
         h.call("{\"id\":\"16\"}");
         assertEquals(2, h.handler.memoryEntries());
@@ -143,7 +128,7 @@ class CoherenceTest {
     @Test
     void aGapLongerThanTheFeedKeepsDropsTheWholeMemoryTierWithoutReadingIt() {
         Harness h = reader(Map.of());
-        store.put(item(ID, 1));
+        scope.store().put(item(ID, 1));
         h.call("{\"id\":\"15\"}");
         clock.advance(Duration.ofSeconds(ChangeFeed.WINDOW_BUCKETS + 5));
         h.operations.reset();
@@ -154,7 +139,7 @@ class CoherenceTest {
     @Test
     void aFailingSyncNeverFailsARead() {
         Harness h = reader(Map.of());
-        store.put(item(ID, 1));
+        scope.store().put(item(ID, 1));
         h.call("{\"id\":\"15\"}");
         h.operations.fail("BatchGetItem");
         clock.advance(Duration.ofMillis(1100));
@@ -169,7 +154,7 @@ class CoherenceTest {
     @Test
     void aRestoredSnapshotForgetsWhatItsMemoryHeld() {
         Harness h = reader(Map.of());
-        store.put(item(ID, 1));
+        scope.store().put(item(ID, 1));
         h.call("{\"id\":\"15\"}");
         assertEquals(1, h.handler.memoryEntries());
         h.handler.afterRestore(null);
@@ -180,7 +165,7 @@ class CoherenceTest {
     @Test
     void aPrimeAnswerNamesItsInstanceAndWhetherItHeldTheKeyOrStartedCold() {
         Harness h = reader(Map.of());
-        store.put(item(ID, 1));
+        scope.store().put(item(ID, 1));
         JsonNode first = h.call("{\"prime\":{\"id\":\"15\",\"version\":1}}");
         assertTrue(first.path("coldStart").asBoolean(), first.toString());
         assertFalse(first.path("held").asBoolean());
@@ -197,7 +182,7 @@ class CoherenceTest {
     void readsLateInAKeysLifeAskForAnEarlyRefreshNamingTheVersionTheySaw() {
         Harness h = reader(Map.of("MISS_INTERVAL_SECONDS", "0"));
         long now = clock.millis();
-        store.put(Item.builder(ID).value("1").version(3).fetchedAt(now).expiresAt(now / 1000 + 100).refreshMillis(2_000)
+        scope.store().put(Item.builder(ID).value("1").version(3).fetchedAt(now).expiresAt(now / 1000 + 100).refreshMillis(2_000)
                 .build());
         h.call("{\"id\":\"15\"}");
         for (int i = 0; i < 200; i++) {
@@ -224,7 +209,7 @@ class CoherenceTest {
         for (int i = 0; i < 50; i++) {
             ItemId id = ItemId.of("sparse-" + i);
             keys.add(id);
-            store.put(Item.builder(id).value("1").version(1).fetchedAt(now).expiresAt(now / 1000 + 100).refreshMillis(10)
+            scope.store().put(Item.builder(id).value("1").version(1).fetchedAt(now).expiresAt(now / 1000 + 100).refreshMillis(10)
                     .build());
             h.call("{\"id\":\"" + id.value() + "\"}");
         }
@@ -244,7 +229,7 @@ class CoherenceTest {
     void betaZeroTurnsEarlyRefreshOff() {
         Harness h = reader(Map.of("MISS_INTERVAL_SECONDS", "0", "EARLY_REFRESH_BETA", "0"));
         long now = clock.millis();
-        store.put(Item.builder(ID).value("1").version(3).fetchedAt(now).expiresAt(now / 1000 + 100).refreshMillis(2_000)
+        scope.store().put(Item.builder(ID).value("1").version(3).fetchedAt(now).expiresAt(now / 1000 + 100).refreshMillis(2_000)
                 .build());
         h.call("{\"id\":\"15\"}");
         clock.advance(Duration.ofSeconds(99));

@@ -12,7 +12,6 @@ import dev.warmcache.events.EventPublishException;
 import dev.warmcache.events.EventPublisher;
 import dev.warmcache.id.ItemId;
 import dev.warmcache.item.Item;
-import dev.warmcache.item.ItemStore;
 import dev.warmcache.item.ReadConsistency;
 import dev.warmcache.testing.DynamoDbLocalFixture;
 import dev.warmcache.testing.RecordingEventPublisher;
@@ -27,8 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,29 +37,17 @@ class ReaderHandlerTest {
 
     private static final ItemId ID = ItemId.of("15");
 
+    @RegisterExtension
+    final ReaderScope scope = new ReaderScope(DYNAMODB);
+
     private final RecordingEventPublisher events = new RecordingEventPublisher();
-    private ItemStore store;
-    private final List<Harness> harnesses = new ArrayList<>();
-
-    @BeforeEach
-    void clean() {
-        DYNAMODB.clear();
-        store = new ItemStore(DYNAMODB.client(), DynamoDbLocalFixture.TABLE);
-    }
-
-    @AfterEach
-    void close() {
-        harnesses.forEach(h -> h.dynamoDb.close());
-    }
 
     private Harness harness(Map<String, String> env) {
         return harness(env, events, Clock.systemUTC());
     }
 
     private Harness harness(Map<String, String> env, EventPublisher publisher, Clock clock) {
-        Harness h = new Harness(DYNAMODB, env, publisher, clock);
-        harnesses.add(h);
-        return h;
+        return scope.open(env, publisher, clock);
     }
 
     private static long nowSeconds() {
@@ -81,7 +66,7 @@ class ReaderHandlerTest {
 
     @Test
     void freshDynamoDbHitThenMemoryHit() {
-        store.put(item(ID, 1, nowSeconds() + 300));
+        scope.store().put(item(ID, 1, nowSeconds() + 300));
         Harness h = harness(Map.of());
 
         JsonNode first = h.call("{\"id\":\"15\"}");
@@ -101,13 +86,13 @@ class ReaderHandlerTest {
 
     @Test
     void valueAnswersHaveExactlyTheContractFields() throws Exception {
-        store.put(Item.builder(ID).value("{\"a\":[1,2]}").contentType("application/json").version(7)
+        scope.store().put(Item.builder(ID).value("{\"a\":[1,2]}").contentType("application/json").version(7)
                 .fetchedAt(1_763_769_600_123L).expiresAt(nowSeconds() + 300).build());
-        store.put(Item.builder(ItemId.of("gone")).notFound(true).version(2).fetchedAt(5).expiresAt(nowSeconds() + 60).build());
-        store.put(Item.builder(ItemId.of("quote")).value("say \"hi\"\n\u00e9").version(1).fetchedAt(6)
+        scope.store().put(Item.builder(ItemId.of("gone")).notFound(true).version(2).fetchedAt(5).expiresAt(nowSeconds() + 60).build());
+        scope.store().put(Item.builder(ItemId.of("quote")).value("say \"hi\"\n\u00e9").version(1).fetchedAt(6)
                 .expiresAt(nowSeconds() - 5).build());
         Harness h = harness(Map.of());
-        long expires = store.get(ID, ReadConsistency.STRONG).orElseThrow().expiresAt();
+        long expires = scope.store().get(ID, ReadConsistency.STRONG).orElseThrow().expiresAt();
         JsonNode expected = dev.warmcache.json.Json.MAPPER.readTree("{\"id\":\"15\",\"value\":{\"a\":[1,2]},"
                 + "\"contentType\":\"application/json\",\"source\":\"dynamodb\",\"version\":7,"
                 + "\"fetchedAt\":1763769600123,\"expiresAt\":" + expires + ",\"stale\":false}");
@@ -128,9 +113,9 @@ class ReaderHandlerTest {
 
     @Test
     void nonJsonValuesComeBackAsStrings() {
-        store.put(Item.builder(ID).value("plain <text>").contentType("text/plain").version(1)
+        scope.store().put(Item.builder(ID).value("plain <text>").contentType("text/plain").version(1)
                 .fetchedAt(1).expiresAt(nowSeconds() + 300).build());
-        store.put(Item.builder(ItemId.of("broken")).value("{not json").contentType("application/json").version(1)
+        scope.store().put(Item.builder(ItemId.of("broken")).value("{not json").contentType("application/json").version(1)
                 .fetchedAt(1).expiresAt(nowSeconds() + 300).build());
         Harness h = harness(Map.of());
         assertEquals("plain <text>", h.call("{\"id\":\"15\"}").get("value").textValue());
@@ -141,7 +126,7 @@ class ReaderHandlerTest {
     @Test
     void memoryEntryAgesOutAfterMemoryTtl() {
         MutableClock clock = new MutableClock();
-        store.put(item(ID, 1, clock.millis() / 1000 + 600));
+        scope.store().put(item(ID, 1, clock.millis() / 1000 + 600));
         Harness h = harness(Map.of("MEMORY_TTL_SECONDS", "5"), events, clock);
         assertEquals("dynamodb", h.call("{\"id\":\"15\"}").get("source").asText());
         clock.advance(Duration.ofSeconds(4));
@@ -154,7 +139,7 @@ class ReaderHandlerTest {
     @Test
     void memoryEntryNeverOutlivesExpiresAt() {
         MutableClock clock = new MutableClock();
-        store.put(item(ID, 1, clock.millis() / 1000 + 3));
+        scope.store().put(item(ID, 1, clock.millis() / 1000 + 3));
         Harness h = harness(Map.of("MEMORY_TTL_SECONDS", "600"), events, clock);
         assertEquals("dynamodb", h.call("{\"id\":\"15\"}").get("source").asText());
         assertEquals("memory", h.call("{\"id\":\"15\"}").get("source").asText());
@@ -166,7 +151,7 @@ class ReaderHandlerTest {
 
     @Test
     void expiredWithinStaleWindowIsServedStaleAndRequestsARefresh() {
-        store.put(item(ID, 4, nowSeconds() - 30));
+        scope.store().put(item(ID, 4, nowSeconds() - 30));
         Harness h = harness(Map.of("MAX_STALE_SECONDS", "300"));
         JsonNode answer = h.call("{\"id\":\"15\"}");
         assertEquals("dynamodb", answer.get("source").asText());
@@ -182,7 +167,7 @@ class ReaderHandlerTest {
 
     @Test
     void expiredBeyondStaleWindowIsNotServed() {
-        store.put(item(ID, 4, nowSeconds() - 120));
+        scope.store().put(item(ID, 4, nowSeconds() - 120));
         Harness h = harness(Map.of("MAX_STALE_SECONDS", "60", "MISS_WAIT_MS", "150"));
         JsonNode answer = h.call("{\"id\":\"15\"}");
         assertTrue(answer.get("pending").asBoolean());
@@ -193,7 +178,7 @@ class ReaderHandlerTest {
 
     @Test
     void expiredBeyondStaleWindowWaitsForTheNewVersion() {
-        store.put(item(ID, 4, nowSeconds() - 120));
+        scope.store().put(item(ID, 4, nowSeconds() - 120));
         EventPublisher workflow = landOnMiss(item(ID, 5, nowSeconds() + 300));
         Harness h = harness(Map.of("MAX_STALE_SECONDS", "60", "MISS_WAIT_MS", "10000"), workflow, Clock.systemUTC());
         JsonNode answer = h.call("{\"id\":\"15\"}");
@@ -203,7 +188,7 @@ class ReaderHandlerTest {
 
     @Test
     void negativeEntryIsAnsweredAndCached() {
-        store.put(Item.builder(ID).notFound(true).version(2).fetchedAt(1).expiresAt(nowSeconds() + 60).build());
+        scope.store().put(Item.builder(ID).notFound(true).version(2).fetchedAt(1).expiresAt(nowSeconds() + 60).build());
         Harness h = harness(Map.of());
         JsonNode answer = h.call("{\"id\":\"15\"}");
         assertTrue(answer.get("notFound").asBoolean());
@@ -223,7 +208,7 @@ class ReaderHandlerTest {
                 } catch (InterruptedException e) {
                     return;
                 }
-                store.put(landing);
+                scope.store().put(landing);
             });
             writer.start();
         };
@@ -273,7 +258,7 @@ class ReaderHandlerTest {
 
     @Test
     void aFailedPublishIsRetriedByTheNextRequest() {
-        store.put(item(ID, 1, nowSeconds() - 10));
+        scope.store().put(item(ID, 1, nowSeconds() - 10));
         AtomicInteger attempts = new AtomicInteger();
         EventPublisher failingOnce = event -> {
             if (attempts.incrementAndGet() == 1) {
@@ -290,10 +275,10 @@ class ReaderHandlerTest {
 
     @Test
     void readingFromDynamoDbResetsIdleRefreshes() {
-        store.put(item(ID, 1, nowSeconds() + 300).toBuilder().idleRefreshes(2).build());
+        scope.store().put(item(ID, 1, nowSeconds() + 300).toBuilder().idleRefreshes(2).build());
         Harness h = harness(Map.of());
         h.call("{\"id\":\"15\"}");
-        assertEquals(0, store.get(ID, ReadConsistency.STRONG).orElseThrow().idleRefreshes());
+        assertEquals(0, scope.store().get(ID, ReadConsistency.STRONG).orElseThrow().idleRefreshes());
         assertEquals(1, h.operations.count("UpdateItem"));
         h.call("{\"id\":\"15\"}");
         assertEquals(1, h.operations.count("UpdateItem"), "memory hits and zero counters cost no write");
@@ -301,10 +286,10 @@ class ReaderHandlerTest {
 
     @Test
     void primeReloadsAnOlderHeldVersionWithAConsistentRead() {
-        store.put(item(ID, 1, nowSeconds() + 300));
+        scope.store().put(item(ID, 1, nowSeconds() + 300));
         Harness h = harness(Map.of());
         h.call("{\"id\":\"15\"}");
-        store.put(item(ID, 2, nowSeconds() + 300).toBuilder().idleRefreshes(1).build());
+        scope.store().put(item(ID, 2, nowSeconds() + 300).toBuilder().idleRefreshes(1).build());
 
         JsonNode primed = h.call("{\"prime\":{\"id\":\"15\",\"version\":2}}");
         assertTrue(primed.get("primed").asBoolean());
@@ -313,13 +298,13 @@ class ReaderHandlerTest {
         JsonNode read = h.call("{\"id\":\"15\"}");
         assertEquals("memory", read.get("source").asText());
         assertEquals(2, read.get("version").asLong());
-        assertEquals(1, store.get(ID, ReadConsistency.STRONG).orElseThrow().idleRefreshes(),
+        assertEquals(1, scope.store().get(ID, ReadConsistency.STRONG).orElseThrow().idleRefreshes(),
                 "a prime is not a user read: idle keys must still retire");
     }
 
     @Test
     void primeWithAnOlderOrEqualVersionDoesNothing() {
-        store.put(item(ID, 3, nowSeconds() + 300));
+        scope.store().put(item(ID, 3, nowSeconds() + 300));
         Harness h = harness(Map.of());
         h.call("{\"id\":\"15\"}");
         JsonNode primed = h.call("{\"prime\":{\"id\":\"15\",\"version\":2}}");
@@ -332,7 +317,7 @@ class ReaderHandlerTest {
 
     @Test
     void primeForAKeyThisInstanceDoesNotHoldLoadsNothing() {
-        store.put(item(ID, 3, nowSeconds() + 300));
+        scope.store().put(item(ID, 3, nowSeconds() + 300));
         Harness h = harness(Map.of());
         JsonNode primed = h.call("{\"prime\":{\"id\":\"15\",\"version\":3}}");
         assertFalse(primed.get("primed").asBoolean());
@@ -344,7 +329,7 @@ class ReaderHandlerTest {
 
     @Test
     void primeForAKeyGoneFromTheTableDropsIt() {
-        store.put(item(ID, 1, nowSeconds() + 300));
+        scope.store().put(item(ID, 1, nowSeconds() + 300));
         Harness h = harness(Map.of());
         h.call("{\"id\":\"15\"}");
         DYNAMODB.clear();
@@ -356,7 +341,7 @@ class ReaderHandlerTest {
 
     @Test
     void hundredConcurrentCallersShareOneGetItem() throws Exception {
-        store.put(item(ID, 1, nowSeconds() + 300));
+        scope.store().put(item(ID, 1, nowSeconds() + 300));
         Harness h = harness(Map.of());
         List<JsonNode> answers = concurrently(100, () -> h.call("{\"id\":\"15\"}"));
         assertEquals(1, h.getItems());
@@ -375,7 +360,7 @@ class ReaderHandlerTest {
 
     @Test
     void hundredConcurrentCallersOfAStaleKeySendAtMostOneCacheMiss() throws Exception {
-        store.put(item(ID, 1, nowSeconds() - 5));
+        scope.store().put(item(ID, 1, nowSeconds() - 5));
         Harness h = harness(Map.of());
         List<JsonNode> answers = concurrently(100, () -> h.call("{\"id\":\"15\"}"));
         assertEquals(1, misses().size());
@@ -410,7 +395,7 @@ class ReaderHandlerTest {
     @Test
     void memoryTierIsBoundedByEntries() {
         for (int i = 0; i < 10; i++) {
-            store.put(item(ItemId.of("k" + i), 1, nowSeconds() + 300));
+            scope.store().put(item(ItemId.of("k" + i), 1, nowSeconds() + 300));
         }
         Harness h = harness(Map.of("MEMORY_MAX_ENTRIES", "3"));
         for (int i = 0; i < 10; i++) {
@@ -424,7 +409,7 @@ class ReaderHandlerTest {
     void memoryTierIsBoundedByWeight() {
         String big = "x".repeat(10_000);
         for (int i = 0; i < 10; i++) {
-            store.put(Item.builder(ItemId.of("k" + i)).value(big).contentType("text/plain").version(1).fetchedAt(1)
+            scope.store().put(Item.builder(ItemId.of("k" + i)).value(big).contentType("text/plain").version(1).fetchedAt(1)
                     .expiresAt(nowSeconds() + 300).build());
         }
         // each entry weighs about 30 kB (the value as UTF-16 plus its serialized answer), so 50 kB holds at most two
@@ -437,7 +422,7 @@ class ReaderHandlerTest {
 
     @Test
     void disabledMemoryTierAlwaysReadsDynamoDb() {
-        store.put(item(ID, 1, nowSeconds() + 300));
+        scope.store().put(item(ID, 1, nowSeconds() + 300));
         Harness h = harness(Map.of("MEMORY_TTL_SECONDS", "0"));
         h.call("{\"id\":\"15\"}");
         assertEquals("dynamodb", h.call("{\"id\":\"15\"}").get("source").asText());
@@ -476,7 +461,7 @@ class ReaderHandlerTest {
 
     @Test
     void warmUpReadsButWritesNothing() {
-        store.put(item(ID, 1, nowSeconds() + 300).toBuilder().idleRefreshes(3).build());
+        scope.store().put(item(ID, 1, nowSeconds() + 300).toBuilder().idleRefreshes(3).build());
         Harness h = harness(Map.of());
         h.handler.beforeCheckpoint(null);
         assertEquals(1, h.getItems(), "the DynamoDB path was exercised");
@@ -484,6 +469,6 @@ class ReaderHandlerTest {
         assertEquals(List.of(), events.events());
         assertEquals(0, h.handler.memoryEntries());
         assertEquals(1, DYNAMODB.client().scan(b -> b.tableName("warmcache")).count());
-        assertEquals(3, store.get(ID, ReadConsistency.STRONG).orElseThrow().idleRefreshes());
+        assertEquals(3, scope.store().get(ID, ReadConsistency.STRONG).orElseThrow().idleRefreshes());
     }
 }
