@@ -22,6 +22,11 @@ class ItemStoreTest {
     static final DynamoDbLocalFixture DYNAMODB = new DynamoDbLocalFixture();
 
     private static final ItemId ID = ItemId.of("15");
+    /**
+     * 2100-01-01. An expiresAt in the past lets DynamoDB Local's TTL sweep (every few seconds)
+     * delete an item in the middle of a test, which made version and lease assertions flaky.
+     */
+    private static final long FAR_FUTURE = 4_102_444_800L;
     private ItemStore store;
 
     @BeforeEach
@@ -32,7 +37,7 @@ class ItemStoreTest {
 
     private static Item item(long version) {
         return Item.builder(ID).value("{\"n\":" + version + "}").contentType("application/json")
-                .version(version).fetchedAt(1_700_000_000_000L + version).expiresAt(1_700_000_300L)
+                .version(version).fetchedAt(1_700_000_000_000L + version).expiresAt(FAR_FUTURE)
                 .etag("\"e" + version + "\"").lastModified("Tue, 14 Nov 2023 22:13:20 GMT").idleRefreshes(2).build();
     }
 
@@ -51,7 +56,7 @@ class ItemStoreTest {
 
     @Test
     void negativeEntryRoundTrips() {
-        Item negative = Item.builder(ID).notFound(true).version(1).fetchedAt(5).expiresAt(60).build();
+        Item negative = Item.builder(ID).notFound(true).version(1).fetchedAt(5).expiresAt(FAR_FUTURE).build();
         assertTrue(store.put(negative));
         Item read = store.get(ID, ReadConsistency.STRONG).orElseThrow();
         assertTrue(read.notFound());
@@ -124,7 +129,22 @@ class ItemStoreTest {
     @Test
     void expiryIsJudgedByTheReaderNotByPresence() {
         Item it = item(1);
-        assertFalse(it.isExpiredAt(Instant.ofEpochSecond(1_700_000_299L)));
-        assertTrue(it.isExpiredAt(Instant.ofEpochSecond(1_700_000_300L)));
+        assertFalse(it.isExpiredAt(Instant.ofEpochSecond(FAR_FUTURE - 1)));
+        assertTrue(it.isExpiredAt(Instant.ofEpochSecond(FAR_FUTURE)));
+    }
+
+    @Test
+    void aRefreshClaimIsWonOncePerIntervalAndNeverCreatesAnItem() {
+        java.time.Duration interval = java.time.Duration.ofSeconds(10);
+        assertFalse(store.claimRefresh(ID, 1_000_000, interval), "an absent key cannot be claimed");
+        assertFalse(DYNAMODB.client().getItem(b -> b.tableName("warmcache").key(ItemStore.key(ID)).consistentRead(true))
+                .hasItem(), "and stays absent");
+        store.put(item(1));
+        assertTrue(store.claimRefresh(ID, 1_000_000, interval));
+        assertFalse(store.claimRefresh(ID, 1_005_000, interval), "claimed 5 s ago");
+        assertTrue(store.claimRefresh(ID, 1_010_000, interval), "the interval has passed");
+        assertEquals(1, store.get(ID, ReadConsistency.STRONG).orElseThrow().version(), "the value is untouched");
+        store.put(item(2));
+        assertTrue(store.claimRefresh(ID, 1_011_000, interval), "a new version clears the claim");
     }
 }
