@@ -64,7 +64,7 @@ public final class WarmcacheStack extends Stack {
     public static final String READER_SOURCE = "warmcache.reader";
 
     /** The attributes the reader may name in UpdateItem: the key and the idle counter it resets, nothing else. */
-    public static final List<String> READER_UPDATABLE_ATTRIBUTES = List.of("id", "idleRefreshes");
+    public static final List<String> READER_UPDATABLE_ATTRIBUTES = List.of("id", "idleRefreshes", "refreshRequestedAt");
     /** Keys of the change feed's records ({@code dev.warmcache.changes.ChangeFeed.KEY_PREFIX}; a test holds them equal). */
     public static final String CHANGE_FEED_KEYS = "#changes#*";
 

@@ -17,6 +17,11 @@ public final class ItemAttributes {
     public static final String IDLE_REFRESHES = "idleRefreshes";
     /** Milliseconds the refresh that wrote the item took: the Δ of early refresh (XFetch). */
     public static final String REFRESH_MILLIS = "refreshMillis";
+    /**
+     * Epoch ms at which a reader last claimed the right to ask for this key's refresh; one
+     * claim per interval fleet-wide, so one expired key starts one execution.
+     */
+    public static final String REFRESH_REQUESTED_AT = "refreshRequestedAt";
     /** Who holds the refresh lease (an execution name or task id). */
     public static final String LEASE_OWNER = "leaseOwner";
     /** Epoch milliseconds after which the lease is void and anyone may take it. */

@@ -11,6 +11,7 @@ import static dev.warmcache.item.ItemAttributes.LEASE_OWNER;
 import static dev.warmcache.item.ItemAttributes.LEASE_UNTIL;
 import static dev.warmcache.item.ItemAttributes.NOT_FOUND;
 import static dev.warmcache.item.ItemAttributes.REFRESH_MILLIS;
+import static dev.warmcache.item.ItemAttributes.REFRESH_REQUESTED_AT;
 import static dev.warmcache.item.ItemAttributes.VALUE;
 import static dev.warmcache.item.ItemAttributes.VERSION;
 
@@ -111,6 +112,52 @@ public final class ItemStore {
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
+        }
+    }
+
+    /**
+     * Claims the right to ask for a refresh of a stored item: sets {@code refreshRequestedAt} to
+     * {@code nowMillis} unless another reader claimed it within {@code interval}. Only the winner
+     * publishes a CacheMiss, so however many warm instances see an expired key, one execution
+     * starts. The condition names only {@code idleRefreshes} (every stored item has it) and the
+     * claim itself, so it never creates an item for an absent key, and IAM can confine the reader
+     * to these two attributes. A successful refresh replaces the item and so clears the claim.
+     *
+     * @return {@code true} if this caller holds the claim now
+     */
+    public boolean claimRefresh(ItemId id, long nowMillis, Duration interval) {
+        try {
+            dynamoDb.updateItem(b -> b
+                    .tableName(tableName)
+                    .key(key(id))
+                    .updateExpression("SET #claim = :now")
+                    .conditionExpression("attribute_exists(#idle) AND (attribute_not_exists(#claim) OR #claim <= :cutoff)")
+                    .expressionAttributeNames(Map.of("#claim", REFRESH_REQUESTED_AT, "#idle", IDLE_REFRESHES))
+                    .expressionAttributeValues(Map.of(
+                            ":now", number(nowMillis),
+                            ":cutoff", number(nowMillis - interval.toMillis()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Hands back a claim taken at {@code claimedAtMillis} whose CacheMiss could not be published,
+     * so the next read (of any instance) can claim and ask again. A no-op if someone else's
+     * claim has replaced it.
+     */
+    public void releaseRefreshClaim(ItemId id, long claimedAtMillis) {
+        try {
+            dynamoDb.updateItem(b -> b
+                    .tableName(tableName)
+                    .key(key(id))
+                    .updateExpression("REMOVE #claim")
+                    .conditionExpression("#claim = :mine")
+                    .expressionAttributeNames(Map.of("#claim", REFRESH_REQUESTED_AT))
+                    .expressionAttributeValues(Map.of(":mine", number(claimedAtMillis))));
+        } catch (ConditionalCheckFailedException e) {
+            // Someone claimed since: theirs stands.
         }
     }
 

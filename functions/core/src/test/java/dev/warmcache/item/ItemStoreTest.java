@@ -144,7 +144,11 @@ class ItemStoreTest {
         assertFalse(store.claimRefresh(ID, 1_005_000, interval), "claimed 5 s ago");
         assertTrue(store.claimRefresh(ID, 1_010_000, interval), "the interval has passed");
         assertEquals(1, store.get(ID, ReadConsistency.STRONG).orElseThrow().version(), "the value is untouched");
+        store.releaseRefreshClaim(ID, 1_000_000);
+        assertFalse(store.claimRefresh(ID, 1_011_000, interval), "someone else's claim is not released");
+        store.releaseRefreshClaim(ID, 1_010_000);
+        assertTrue(store.claimRefresh(ID, 1_011_000, interval), "a released claim can be taken again at once");
         store.put(item(2));
-        assertTrue(store.claimRefresh(ID, 1_011_000, interval), "a new version clears the claim");
+        assertTrue(store.claimRefresh(ID, 1_012_000, interval), "a new version clears the claim");
     }
 }

@@ -73,6 +73,9 @@ final class ReaderMetrics {
             if (tally.earlyRefreshes > 0) {
                 metrics.addMetric("EarlyRefreshRequests", tally.earlyRefreshes, MetricUnit.COUNT);
             }
+            if (tally.claimsLost > 0) {
+                metrics.addMetric("RefreshClaimsLost", tally.claimsLost, MetricUnit.COUNT);
+            }
             if (tally.syncReads > 0) {
                 metrics.addMetric("ChangeFeedReads", tally.syncReads, MetricUnit.COUNT);
             }

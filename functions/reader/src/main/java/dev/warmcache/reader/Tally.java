@@ -13,4 +13,5 @@ final class Tally {
     int changedKeysDropped;
     boolean memoryCleared;
     int earlyRefreshes;
+    int claimsLost;
 }

@@ -185,11 +185,29 @@ final class TieredReader {
         }
     }
 
-    /** Publishes a CacheMiss naming the version seen ({@code -1}: none), at most once per key per interval. */
+    /**
+     * Publishes a CacheMiss naming the version seen ({@code -1}: none), at most once per key per
+     * interval from this instance and, for a stored item, only if this instance wins the claim on
+     * it (one per interval fleet-wide). A claim that fails for any other reason than losing
+     * publishes anyway, so no refresh is lost to a throttled or unreachable table.
+     */
     private void requestRefresh(ItemId id, MissReason reason, long seenVersion, Tally tally) {
         if (!missLimiter.tryAcquire(id)) {
             tally.missEventsSuppressed++;
             return;
+        }
+        long claimedAt = -1;
+        if (seenVersion >= 0) {
+            long now = clock.millis();
+            try {
+                if (!store.claimRefresh(id, now, settings.missInterval())) {
+                    tally.claimsLost++;
+                    return;
+                }
+                claimedAt = now;
+            } catch (SdkException e) {
+                LOG.warn("refresh claim for {} failed, publishing anyway: {}", id, e.getMessage());
+            }
         }
         try {
             events.publish(seenVersion < 0 ? CacheEvent.cacheMiss(id, reason) : CacheEvent.cacheMiss(id, reason, seenVersion));
@@ -200,8 +218,21 @@ final class TieredReader {
         } catch (EventPublishException e) {
             // Still answer (stale or pending); forget the attempt so the next request retries it.
             missLimiter.release(id);
+            releaseClaim(id, claimedAt);
             tally.missEventFailures++;
             LOG.warn("CacheMiss for {} not published: {}", id, e.getMessage());
+        }
+    }
+
+    private void releaseClaim(ItemId id, long claimedAt) {
+        if (claimedAt < 0) {
+            return;
+        }
+        try {
+            store.releaseRefreshClaim(id, claimedAt);
+        } catch (SdkException e) {
+            // The claim lapses after MISS_INTERVAL_SECONDS anyway.
+            LOG.warn("refresh claim for {} not released: {}", id, e.getMessage());
         }
     }
 

@@ -12,6 +12,7 @@ import dev.warmcache.events.EventPublishException;
 import dev.warmcache.events.EventPublisher;
 import dev.warmcache.id.ItemId;
 import dev.warmcache.item.Item;
+import dev.warmcache.item.ItemStore;
 import dev.warmcache.item.ReadConsistency;
 import dev.warmcache.testing.DynamoDbLocalFixture;
 import dev.warmcache.testing.RecordingEventPublisher;
@@ -365,6 +366,38 @@ class ReaderHandlerTest {
         List<JsonNode> answers = concurrently(100, () -> h.call("{\"id\":\"15\"}"));
         assertEquals(1, misses().size());
         assertTrue(answers.stream().allMatch(a -> a.get("stale").asBoolean()));
+    }
+
+    @Test
+    void thirtyTwoInstancesSeeingOneExpiredKeySendOneCacheMissFleetWide() throws Exception {
+        scope.store().put(item(ID, 1, nowSeconds() - 5));
+        List<Harness> fleet = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            fleet.add(harness(Map.of()));
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        List<JsonNode> answers = concurrently(32, () -> fleet.get(next.getAndIncrement()).call("{\"id\":\"15\"}"));
+        assertTrue(answers.stream().allMatch(a -> a.get("stale").asBoolean()), answers::toString);
+        assertEquals(1, misses().size(), "one claim wins the refresh request");
+        assertEquals(1, scope.store().get(ID, ReadConsistency.STRONG).orElseThrow().version(), "a claim touches no value");
+    }
+
+    @Test
+    void aClaimNeverMakesAnAbsentKeyPresentAndAbsentKeysStillAsk() {
+        harness(Map.of("MISS_WAIT_MS", "0")).call("{\"id\":\"15\"}");
+        harness(Map.of("MISS_WAIT_MS", "0")).call("{\"id\":\"15\"}");
+        assertEquals(2, misses().size(), "absent keys are not claimed: each instance asks (the lease de-duplicates)");
+        assertFalse(DYNAMODB.client().getItem(b -> b.tableName(DynamoDbLocalFixture.TABLE).key(ItemStore.key(ID))
+                .consistentRead(true)).hasItem(), "nothing was written for the absent key");
+    }
+
+    @Test
+    void aClaimThatCannotReachTheTableStillPublishes() {
+        scope.store().put(item(ID, 1, nowSeconds() - 5));
+        Harness h = harness(Map.of());
+        h.operations.fail("UpdateItem");
+        assertTrue(h.call("{\"id\":\"15\"}").get("stale").asBoolean());
+        assertEquals(1, misses().size(), "no refresh is lost to a failed claim");
     }
 
     private static List<JsonNode> concurrently(int callers, java.util.concurrent.Callable<JsonNode> call) throws Exception {

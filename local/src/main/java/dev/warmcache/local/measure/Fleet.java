@@ -69,6 +69,18 @@ public final class Fleet implements AutoCloseable {
     return twin.lambda().provision(Twin.READER, count);
   }
 
+  /** Writes {@code item} as the refresh workflow would (version forward only). */
+  public void seed(Item item) {
+    if (!store.put(item)) {
+      throw new IllegalStateException("a newer version of " + item.id() + " is already stored");
+    }
+  }
+
+  /** Executions of the refresh workflow so far (the engine keeps the newest 2000). */
+  public int executionsStarted() {
+    return twin.stepFunctions().listExecutions(twin.stateMachine().stateMachineArn(), null).size();
+  }
+
   /** The version stored for {@code id} (strongly consistent), 0 if none. */
   public long storedVersion(String id) {
     return store.get(ItemId.of(id), ReadConsistency.STRONG).map(Item::version).orElse(0L);
