@@ -198,6 +198,35 @@ class StackPermissionsTest {
         }
     }
 
+    /**
+     * Starting an execution is write access to the cache (a forged trigger is ordinary input), so
+     * no role but the rules' and the Pipe's may do it, whatever the action is spelled.
+     */
+    @Test
+    void onlyTheRuleRolesAndThePipeRoleMayStartExecutions() {
+        Set<String> starters = new TreeSet<>();
+        s.resources("AWS::Events::Rule").values().forEach(rule -> rule.path("Properties").path("Targets")
+                .forEach(t -> starters.add(t.path("RoleArn").path("Fn::GetAtt").path(0).asText())));
+        starters.add(s.resources("AWS::Pipes::Pipe").values().iterator().next().path("Properties").path("RoleArn")
+                .path("Fn::GetAtt").path(0).asText());
+        Set<String> holders = new TreeSet<>();
+        s.resources("AWS::IAM::Policy").values().forEach(policy -> {
+            for (JsonNode st : policy.path("Properties").path("PolicyDocument").path("Statement")) {
+                boolean starts = list(st.path("Action")).stream().anyMatch(a -> a.equals("*")
+                        || a.equalsIgnoreCase("states:*") || a.equalsIgnoreCase("states:StartExecution")
+                        || a.equalsIgnoreCase("states:StartSyncExecution"));
+                if (starts) {
+                    policy.path("Properties").path("Roles").forEach(r -> holders.add(r.path("Ref").asText()));
+                }
+            }
+        });
+        assertEquals(starters, holders);
+        s.resources("AWS::IAM::Role").values().forEach(role -> assertFalse(
+                role.path("Properties").path("Policies").toString().contains("states:")
+                        || role.path("Properties").path("ManagedPolicyArns").toString().contains("StepFunctions"),
+                "no inline or managed policy grants Step Functions: " + role));
+    }
+
     @Test
     void ruleTargetsAndThePipeMayOnlyStartThisWorkflow() {
         for (JsonNode rule : s.resources("AWS::Events::Rule").values()) {

@@ -23,10 +23,17 @@ import java.util.Objects;
 public record Item(ItemId id, String value, String contentType, long version, long fetchedAt, long expiresAt,
                    String etag, String lastModified, boolean notFound, int idleRefreshes, long refreshMillis) {
 
+    /**
+     * The highest version an item may carry: 2^53 − 1. Versions travel as JSON numbers through
+     * Step Functions and JavaScript, which hold integers exactly only up to there, and a refresh
+     * writes {@code version + 1}, so this bound is what keeps that arithmetic from overflowing.
+     */
+    public static final long MAX_VERSION = (1L << 53) - 1;
+
     public Item {
         Objects.requireNonNull(id, "id");
-        if (version < 0) {
-            throw new IllegalArgumentException("version must not be negative, got " + version);
+        if (version < 0 || version > MAX_VERSION) {
+            throw new IllegalArgumentException("version must be between 0 and " + MAX_VERSION + ", got " + version);
         }
         if (refreshMillis < 0) {
             throw new IllegalArgumentException("refreshMillis must not be negative, got " + refreshMillis);

@@ -1,5 +1,7 @@
 package dev.warmcache.item;
 
+import java.util.Set;
+
 /**
  * Attribute names of the table, for code (ASL parameters, stream filters, the twin's console)
  * that must name them without going through {@link ItemStore}.
@@ -26,6 +28,11 @@ public final class ItemAttributes {
     public static final String LEASE_OWNER = "leaseOwner";
     /** Epoch milliseconds after which the lease is void and anyone may take it. */
     public static final String LEASE_UNTIL = "leaseUntil";
+
+    /** Every attribute an item record may hold; anything else marks a record as not warmcache's. */
+    public static final Set<String> ALL = Set.of(ID, VALUE, CONTENT_TYPE, VERSION, FETCHED_AT,
+            EXPIRES_AT, ETAG, LAST_MODIFIED, NOT_FOUND, IDLE_REFRESHES, REFRESH_MILLIS, REFRESH_REQUESTED_AT,
+            LEASE_OWNER, LEASE_UNTIL);
 
     private ItemAttributes() {
     }

@@ -257,11 +257,15 @@ public final class ItemStore {
         if (!notFound && value == null) {
             throw new MalformedItemException("item " + id + " has neither a value nor notFound");
         }
+        long version = longNumber(m, id, VERSION, 0);
+        if (version < 0 || version > Item.MAX_VERSION) {
+            throw new MalformedItemException("item " + id + " has version " + version + ", outside 0.." + Item.MAX_VERSION);
+        }
         return Optional.of(new Item(
                 id,
                 notFound ? null : value,
                 string(m, CONTENT_TYPE),
-                longNumber(m, id, VERSION, 0),
+                version,
                 longNumber(m, id, FETCHED_AT, 0),
                 longNumber(m, id, EXPIRES_AT, 0),
                 string(m, ETAG),

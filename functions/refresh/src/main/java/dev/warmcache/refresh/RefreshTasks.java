@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warmcache.changes.ChangeFeed;
 import dev.warmcache.id.ItemId;
 import dev.warmcache.item.Item;
+import dev.warmcache.item.ItemAttributes;
 import dev.warmcache.item.ItemStore;
 import dev.warmcache.item.MalformedItemException;
 import dev.warmcache.json.Json;
@@ -15,6 +16,7 @@ import dev.warmcache.origin.OriginException;
 import dev.warmcache.origin.OriginResponse;
 import dev.warmcache.origin.Validators;
 import dev.warmcache.refresh.errors.InvalidIdException;
+import dev.warmcache.refresh.errors.MalformedStoredItemException;
 import dev.warmcache.refresh.errors.MalformedTaskInputException;
 import dev.warmcache.refresh.errors.OriginBodyTooLargeException;
 import dev.warmcache.refresh.errors.OriginRejectedException;
@@ -87,18 +89,19 @@ final class RefreshTasks {
         doc.put("seenVersion", seen.asLong());
       }
     }
-    if (!doc.has("expired") || !doc.get("expired").isObject()) {
-      doc.putObject("expired");
-    }
+    // Only the expiry trigger carries an image (the other Pass states write {}); of it, only a
+    // checked summary travels on: never its value, never its lease unchecked.
+    ObjectNode expired = doc.path("trigger").asText().equals("expiry")
+        ? ExpiredImage.check(doc.path("expired"), id, owner, now, settings.lease().toMillis()) : NODES.objectNode();
     // TTL may delete an expired item while a refresh of it holds the lease; that lease is then
     // only in the REMOVE record, and the workflow hands it back instead of fetching a second time.
-    JsonNode expired = doc.get("expired");
-    String heldBy = expired.path("leaseOwner").path("S").asText(null);
-    long heldUntil = expired.path("leaseUntil").path("N").asLong(0);
-    if (heldBy != null && !heldBy.equals(owner) && heldUntil > now) {
-      doc.put("heldBy", heldBy);
-      doc.put("heldUntil", Long.toString(heldUntil));
+    JsonNode heldBy = expired.remove("heldBy");
+    JsonNode heldUntil = expired.remove("heldUntil");
+    if (heldBy != null) {
+      doc.set("heldBy", heldBy);
+      doc.set("heldUntil", heldUntil);
     }
+    doc.set("expired", expired);
     return doc;
   }
 
@@ -106,8 +109,23 @@ final class RefreshTasks {
   ObjectNode decide(ObjectNode doc) {
     ItemId id = id(doc);
     String trigger = doc.path("trigger").asText();
-    Optional<Item> current = item(doc.path("current").path("item"));
-    Optional<Item> expired = item(doc.path("expired"));
+    JsonNode stored = doc.path("current").path("item");
+    Optional<Item> current;
+    ObjectNode summary;
+    try {
+      current = item(stored);
+      summary = summary(current);
+    } catch (MalformedItemException e) {
+      // A stored record that is not a valid item: a fetch repairs it with a higher version if its
+      // version can be read; otherwise no write could ever replace it, and that is named.
+      current = Optional.empty();
+      summary = repairable(id, stored, e);
+    }
+    if (current.isPresent() && current.get().version() >= Item.MAX_VERSION) {
+      throw new MalformedStoredItemException("version " + current.get().version() + " of " + id
+          + " is the maximum, so no refresh can write a higher one");
+    }
+    JsonNode expired = doc.path("expired");
     long nowSeconds = clock.instant().getEpochSecond();
     String action;
     String reason;
@@ -121,17 +139,19 @@ final class RefreshTasks {
     } else if (fresh && !trigger.equals("force") && !early) {
       action = "fresh";
       reason = "the stored value is fresh until " + current.get().expiresAt() + " (now " + nowSeconds + ")";
-    } else if (trigger.equals("expiry") && current.isEmpty() && expired.isPresent()
-        && expired.get().idleRefreshes() >= settings.maxIdleRefreshes()) {
+    } else if (trigger.equals("expiry") && !summary.path("exists").asBoolean() && expired.has("version")
+        && expired.path("idleRefreshes").asLong() >= settings.maxIdleRefreshes()) {
       action = "retire";
-      reason = "no reader read " + id + " in " + expired.get().idleRefreshes() + " refreshes (MAX_IDLE_REFRESHES="
-          + settings.maxIdleRefreshes() + ")";
+      reason = "no reader read " + id + " in " + expired.path("idleRefreshes").asLong()
+          + " refreshes (MAX_IDLE_REFRESHES=" + settings.maxIdleRefreshes() + ")";
     } else {
       action = "fetch";
-      reason = trigger.equals("force") ? "forced" : early ? "early refresh of a value close to its expiry"
+      reason = summary.has("malformed") ? "the stored item is malformed (" + summary.get("malformed").asText()
+          + "); a fetch replaces it" : trigger.equals("force") ? "forced"
+          : early ? "early refresh of a value close to its expiry"
           : current.isPresent() ? "the stored value expired" : "no stored value";
     }
-    doc.set("current", summary(current));
+    doc.set("current", summary);
     doc.put("action", action);
     doc.put("reason", reason);
     return doc;
@@ -142,11 +162,15 @@ final class RefreshTasks {
     ItemId id = id(doc);
     String trigger = doc.path("trigger").asText();
     JsonNode current = doc.path("current");
-    Optional<Item> expired = item(doc.path("expired"));
-    boolean hasValue = current.path("exists").asBoolean(false) && !current.path("notFound").asBoolean(false);
-    long baseVersion = Math.max(current.path("version").asLong(0), expired.map(Item::version).orElse(0L));
-    int baseIdle = current.path("exists").asBoolean(false)
-        ? current.path("idleRefreshes").asInt(0) : expired.map(Item::idleRefreshes).orElse(0);
+    JsonNode expired = doc.path("expired");
+    boolean hasValue = current.path("exists").asBoolean(false) && !current.path("notFound").asBoolean(false)
+        && !current.has("malformed");
+    long baseVersion = Math.max(current.path("version").asLong(0), expired.path("version").asLong(0));
+    if (baseVersion >= Item.MAX_VERSION) {
+      throw new MalformedStoredItemException("version " + baseVersion + " of " + id + " leaves no higher version to write");
+    }
+    int baseIdle = (int) Math.min(Integer.MAX_VALUE - 1, current.path("exists").asBoolean(false)
+        ? current.path("idleRefreshes").asLong(0) : expired.path("idleRefreshes").asLong(0));
     // A reader asked for this key, so it is not idle; expiries and forced refreshes count as idle.
     int idle = trigger.equals("miss") ? 0 : baseIdle + 1;
     Validators validators = hasValue
@@ -220,26 +244,23 @@ final class RefreshTasks {
     event.put("expiresAt", expiresAt);
     event.put("executionArn", doc.path("owner").asText());
     doc.set("write", write);
-    // The expired image was only needed for its version and idle count; drop its value.
-    doc.putObject("expired");
     return doc;
   }
 
-  /** After a failed fetch: how long the old value stays readable, and which old value that is. */
+  /**
+   * After a failed fetch: how long the stored value stays readable. A value TTL already deleted is
+   * not put back: the only copy is the stream record, which is execution input and may be forged
+   * (see docs/workflow.md, "Untrusted input").
+   */
   ObjectNode grace(ObjectNode doc) {
     ItemId id = id(doc);
     JsonNode current = doc.path("current");
-    Optional<Item> expired = item(doc.path("expired"));
     long nowSeconds = clock.instant().getEpochSecond();
     long graceUntil = nowSeconds + settings.graceTtl().toSeconds();
     ObjectNode grace = NODES.objectNode();
     if (current.path("exists").asBoolean(false)) {
       grace.put("action", "extend");
       graceUntil = Math.max(graceUntil, current.path("expiresAt").asLong(0));
-    } else if (expired.isPresent()) {
-      grace.put("action", "restore");
-      Item restored = expired.get().toBuilder().expiresAt(graceUntil).build();
-      grace.set("item", AttributeJson.write(ItemStore.toAttributes(restored)));
     } else {
       grace.put("action", "release");
     }
@@ -256,7 +277,6 @@ final class RefreshTasks {
     }
     event.put("executionArn", doc.path("owner").asText());
     doc.set("grace", grace);
-    doc.putObject("expired");
     return doc;
   }
 
@@ -301,11 +321,26 @@ final class RefreshTasks {
     if (!attributes.isObject() || attributes.isEmpty()) {
       return Optional.empty();
     }
+    return ItemStore.fromAttributes(AttributeJson.read(attributes));
+  }
+
+  /** The summary of a malformed stored item whose version can still be raised, or the named failure. */
+  private static ObjectNode repairable(ItemId id, JsonNode stored, MalformedItemException why) {
+    String text = stored.path(ItemAttributes.VERSION).path("N").asText("");
+    long version;
     try {
-      return ItemStore.fromAttributes(AttributeJson.read(attributes));
-    } catch (MalformedItemException e) {
-      return Optional.empty();
+      version = text.length() > 20 ? -1 : Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      version = -1;
     }
+    if (version < 0 || version >= Item.MAX_VERSION) {
+      throw new MalformedStoredItemException(why.getMessage() + "; its version cannot be raised, so no refresh can replace it");
+    }
+    ObjectNode s = NODES.objectNode();
+    s.put("exists", true);
+    s.put("version", version);
+    s.put("malformed", why.getMessage());
+    return s;
   }
 
   private static ObjectNode summary(Optional<Item> item) {

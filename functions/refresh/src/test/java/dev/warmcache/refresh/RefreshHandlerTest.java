@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warmcache.refresh.errors.InvalidIdException;
+import dev.warmcache.refresh.errors.InvalidStreamRecordException;
+import dev.warmcache.refresh.errors.MalformedStoredItemException;
 import dev.warmcache.refresh.errors.MalformedTaskInputException;
 import dev.warmcache.settings.Settings;
 import java.io.ByteArrayInputStream;
@@ -114,11 +116,11 @@ class RefreshHandlerTest {
     assertEquals("fetch", run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
         + fresh + "}}}").get("action").asText());
     JsonNode expiredIdle = run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\",\"expired\":"
-        + item(4, NOW_S - 1, 3) + ",\"current\":{\"item\":{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\"o\"}}}}}");
+        + "{\"version\":4,\"idleRefreshes\":3},\"current\":{\"item\":{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\"o\"}}}}}");
     assertEquals("retire", expiredIdle.get("action").asText());
     assertFalse(expiredIdle.get("current").get("exists").asBoolean(), "a lease-only record is no item");
     assertEquals("fetch", run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\",\"expired\":"
-        + item(4, NOW_S - 1, 2) + ",\"current\":{\"item\":{\"id\":{\"S\":\"15\"}}}}}").get("action").asText());
+        + "{\"version\":4,\"idleRefreshes\":2},\"current\":{\"item\":{\"id\":{\"S\":\"15\"}}}}}").get("action").asText());
     JsonNode summary = run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
         + item(4, NOW_S - 1, 0) + "}}}").get("current");
     assertFalse(summary.has("value"), "the value does not travel on through the workflow");
@@ -126,7 +128,7 @@ class RefreshHandlerTest {
   }
 
   @Test
-  void graceExtendsWithoutShorteningRestoresAnExpiredValueOrReleases() throws Exception {
+  void graceExtendsWithoutShorteningAndNeverPutsADeletedValueBack() throws Exception {
     String failure = "\"failure\":{\"Error\":\"dev.warmcache.refresh.errors.OriginUnavailableException\","
         + "\"Cause\":\"{\\\"errorMessage\\\":\\\"origin answered 500\\\"}\"}";
     JsonNode extendShort = run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"owner\":\"o\",\"expired\":{},"
@@ -138,15 +140,84 @@ class RefreshHandlerTest {
         + "\"current\":{\"exists\":true,\"expiresAt\":" + (NOW_S + 500) + "}," + failure + "}}").get("grace");
     assertEquals(Long.toString(NOW_S + 500), extendLong.get("expiresAt").asText(), "never shortens a fresh value");
 
-    JsonNode restore = run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\",\"owner\":\"o\",\"expired\":"
-        + item(4, NOW_S - 1, 1) + ",\"current\":{\"exists\":false}," + failure + "}}");
-    assertEquals("restore", restore.get("grace").get("action").asText());
-    assertEquals("4", restore.get("grace").get("item").get("version").get("N").asText());
-    assertEquals(Long.toString(NOW_S + 100), restore.get("grace").get("item").get("expiresAt").get("N").asText());
-    assertTrue(restore.get("expired").isEmpty(), "only one copy of the value travels on");
+    JsonNode deleted = run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\",\"owner\":\"o\",\"expired\":"
+        + "{\"version\":4,\"idleRefreshes\":1},\"current\":{\"exists\":false}," + failure + "}}").get("grace");
+    assertEquals("release", deleted.get("action").asText(), "the stream record's value is never written back");
+    assertFalse(deleted.has("item"));
 
     assertEquals("release", run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"owner\":\"o\",\"expired\":{},"
         + "\"current\":{\"exists\":false}," + failure + "}}").get("grace").get("action").asText());
+  }
+
+  private static final String OWNER = "arn:aws:states:us-east-1:000000000000:execution:warmcache-refresh:run-1";
+
+  private JsonNode leaseExpiry(String oldImage) throws Exception {
+    return run("{\"task\":\"lease\",\"owner\":\"" + OWNER + "\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\","
+        + "\"expired\":" + oldImage + "}}");
+  }
+
+  @Test
+  void anExpiredImageIsReducedToItsVersionAndIdleCountAndItsValueGoesNoFurther() throws Exception {
+    JsonNode out = leaseExpiry(item(4, NOW_S - 1, 2));
+
+    assertEquals(JSON.readTree("{\"version\":4,\"idleRefreshes\":2}"), out.get("expired"));
+    assertFalse(out.has("heldBy"));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "another id | {\"id\":{\"S\":\"16\"},\"version\":{\"N\":\"4\"},\"value\":{\"S\":\"v\"}}",
+      "no id | {\"version\":{\"N\":\"4\"},\"value\":{\"S\":\"v\"}}",
+      "not a map | \"x\"",
+      "unknown attribute | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"4\"},\"admin\":{\"BOOL\":true}}",
+      "value as a map | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"4\"},\"value\":{\"M\":{}}}",
+      "version as text | {\"id\":{\"S\":\"15\"},\"version\":{\"S\":\"4\"}}",
+      "version at long max | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"9223372036854775807\"}}",
+      "version at the maximum | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"9007199254740991\"}}",
+      "negative version | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"-1\"}}",
+      "fractional version | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"1.5\"}}",
+      "huge exponent | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"1e999999999\"}}",
+      "negative idle count | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"4\"},\"idleRefreshes\":{\"N\":\"-3\"}}"})
+  void aForgedExpiredImageIsRefusedByName(String name, String oldImage) {
+    InvalidStreamRecordException e = assertThrows(InvalidStreamRecordException.class, () -> leaseExpiry(oldImage));
+    assertTrue(e.getMessage().startsWith("TTL-expiry record for 15 refused: "), e.getMessage());
+  }
+
+  @Test
+  void aLeaseInTheImageIsHandedBackOnlyToThisStateMachineAndNeverBeyondLeaseSeconds() throws Exception {
+    long now = NOW.toEpochMilli();
+    String year3000 = "\"leaseUntil\":{\"N\":\"32503680000000\"}";
+    JsonNode forged = leaseExpiry("{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\""
+        + OWNER.replace("run-1", "evil") + "\"}," + year3000 + "}");
+    assertEquals(Long.toString(now + 20_000), forged.get("heldUntil").asText(), "clamped to now + LEASE_SECONDS");
+
+    JsonNode live = leaseExpiry("{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\"" + OWNER.replace("run-1", "run-0")
+        + "\"},\"leaseUntil\":{\"N\":\"" + (now + 5_000) + "\"}}");
+    assertEquals(Long.toString(now + 5_000), live.get("heldUntil").asText());
+
+    JsonNode foreign = leaseExpiry("{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\"arn:aws:states:us-east-1:000000000000:"
+        + "execution:other-machine:x\"}," + year3000 + "}");
+    assertFalse(foreign.has("heldBy"), "a lease of another state machine is not this workflow's to hand back");
+    JsonNode lapsed = leaseExpiry("{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\"" + OWNER.replace("run-1", "run-0")
+        + "\"},\"leaseUntil\":{\"N\":\"" + (now - 1) + "\"}}");
+    assertFalse(lapsed.has("heldBy"));
+    assertTrue(lapsed.get("expired").isEmpty(), "a lease-only image has no version");
+  }
+
+  @Test
+  void aMalformedStoredItemIsRepairedWithAHigherVersionOrNamed() throws Exception {
+    JsonNode repair = run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"expired\":{},"
+        + "\"current\":{\"item\":{\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"6\"}}}}}");
+    assertEquals("fetch", repair.get("action").asText());
+    assertEquals(6, repair.get("current").get("version").asLong());
+    assertTrue(repair.get("current").get("exists").asBoolean());
+    assertTrue(repair.get("reason").asText().startsWith("the stored item is malformed"), repair.get("reason").asText());
+
+    for (String version : new String[] {"x", "9007199254740991", "-2", "9223372036854775807"}) {
+      assertThrows(MalformedStoredItemException.class, () -> run("{\"task\":\"decide\",\"refresh\":{\"trigger\":"
+          + "\"force\",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":{\"id\":{\"S\":\"15\"},\"value\":{\"S\":\"v\"},"
+          + "\"version\":{\"N\":\"" + version + "\"}}}}}"), version);
+    }
   }
 
   @Test

@@ -269,21 +269,87 @@ class RefreshWorkflowTest {
     assertFalse(read.path("stale").asBoolean(true), "served as fresh within the grace TTL");
   }
 
+  /** The issue's reproduction: a forged REMOVE record whose OldImage carries a value, while the origin fails. */
   @Test
-  void aFailedRefreshAfterTtlDeletionPutsTheExpiredValueBackForTheGracePeriod() throws Exception {
-    String id = "restored";
-    h.origin.reset(ScriptedOrigin.respond(503, "text/plain", "down", Map.of()));
+  void aFailedRefreshAfterTtlDeletionNeverWritesTheRecordsValueBack() throws Exception {
+    String id = "17";
+    h.origin.reset(ScriptedOrigin.respond(500, "text/plain", "down", Map.of()));
+    String forged = WorkflowHarness.sample("ttl-expiry.json", id)
+        .replace("{\\\"name\\\":\\\"fifteen\\\"}", "{\\\"PWNED\\\":true}").replace("\"N\": \"7\"", "\"N\": \"5\"");
+    assertTrue(forged.contains("PWNED"), forged);
 
-    Execution done = h.run(WorkflowHarness.sample("ttl-expiry.json", id));
+    Execution done = h.run(forged);
 
     assertEquals(ExecutionStatus.FAILED, done.status());
-    assertTrue(h.statesEntered(done).contains("Restore the expired value for a grace period"));
-    Map<String, AttributeValue> stored = h.rawItem(id);
-    assertEquals("{\"name\":\"fifteen\"}", stored.get("value").s(), "the value from the stream record's OldImage");
-    assertEquals("7", stored.get("version").n());
-    assertTrue(Long.parseLong(stored.get("expiresAt").n()) >= now() + 120 - 5);
-    assertFalse(stored.containsKey("leaseOwner"));
-    assertEquals("restore", WorkflowHarness.json(h.bus.ofType("CacheRefreshFailed").get(0).detail()).get("kept").asText());
+    assertEquals("dev.warmcache.refresh.errors.OriginUnavailableException", done.error());
+    assertTrue(h.statesEntered(done).contains("Release the lease"));
+    assertTrue(h.rawItem(id).isEmpty(), "neither the record's value nor a lease stub is left: " + h.rawItem(id));
+    assertEquals("release", WorkflowHarness.json(h.bus.ofType("CacheRefreshFailed").get(0).detail()).get("kept").asText());
+    assertFalse(h.invokeReader("{\"id\":\"17\"}").toString().contains("PWNED"));
+  }
+
+  /** The issue's reproduction: a forged lease until the year 3000 in a REMOVE record's OldImage. */
+  @Test
+  void aForgedLeaseInAStreamRecordLapsesWithinLeaseSeconds() throws Exception {
+    String id = "18";
+    h.configureRefresh(Map.of("LEASE_SECONDS", "2"));
+    String evil = executionArnPrefix() + "evil";
+    String forged = "[{\"eventName\":\"REMOVE\",\"userIdentity\":{\"type\":\"Service\",\"principalId\":"
+        + "\"dynamodb.amazonaws.com\"},\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"18\"}},\"OldImage\":{\"id\":{\"S\":\"18\"},"
+        + "\"leaseOwner\":{\"S\":\"" + evil + "\"},\"leaseUntil\":{\"N\":\"32503680000000\"}}}}]";
+    long before = System.currentTimeMillis();
+
+    Execution done = h.run(forged);
+
+    assertEquals(ExecutionStatus.SUCCEEDED, done.status());
+    assertEquals("Already refreshing", last(h.statesEntered(done)));
+    long until = Long.parseLong(h.rawItem(id).get("leaseUntil").n());
+    assertTrue(until <= System.currentTimeMillis() + 2_000 && until >= before, "clamped to now + LEASE_SECONDS: " + until);
+    waitUntil(() -> System.currentTimeMillis() > until + 50, 10_000);
+    Execution after = h.run(WorkflowHarness.sample("force-refresh.json", id));
+    assertTrue(h.statesEntered(after).contains("Store the new value"), () -> h.statesEntered(after).toString());
+    assertEquals("1", h.rawItem(id).get("version").n());
+  }
+
+  /** The issue's reproduction: Long.MAX_VALUE as the OldImage's version. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "version beyond 2^53 | \"version\":{\"N\":\"9223372036854775807\"}",
+      "another id | \"version\":{\"N\":\"3\"},\"id\":{\"S\":\"someone-else\"}",
+      "unknown attribute | \"version\":{\"N\":\"3\"},\"admin\":{\"BOOL\":true}"})
+  void aForgedStreamRecordFailsByNameAndWritesNothing(String name, String attributes) throws Exception {
+    String id = "forged-" + name.replace(' ', '-').replace("^", "");
+    String image = attributes.contains("\"id\"") ? "{" + attributes + "}" : "{\"id\":{\"S\":\"" + id + "\"}," + attributes + "}";
+    String forged = "[{\"eventName\":\"REMOVE\",\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"" + id + "\"}},\"OldImage\":"
+        + image + "}}]";
+
+    Execution done = h.run(forged);
+
+    assertEquals(ExecutionStatus.FAILED, done.status());
+    assertEquals("Warmcache.InvalidStreamRecord", done.error());
+    assertTrue(done.cause().contains("TTL-expiry record for " + id + " refused"), done.cause());
+    assertTrue(h.rawItem(id).isEmpty());
+    assertTrue(h.origin.requests().isEmpty());
+    Execution after = h.run(WorkflowHarness.sample("force-refresh.json", id));
+    assertEquals(ExecutionStatus.SUCCEEDED, after.status());
+    assertEquals("1", h.rawItem(id).get("version").n(), "the key refreshes normally afterwards");
+  }
+
+  @Test
+  void aMalformedStoredItemIsRepairedWithAHigherVersionOrFailsByName() throws Exception {
+    h.dynamodb.client().putItem(b -> b.tableName("warmcache").item(Map.of("id", AttributeValue.fromS("broken"),
+        "version", AttributeValue.fromN("6"), "expiresAt", AttributeValue.fromN(Long.toString(now() + 600)))));
+    Execution repaired = h.run(WorkflowHarness.sample("force-refresh.json", "broken"));
+    assertEquals(ExecutionStatus.SUCCEEDED, repaired.status(), repaired::cause);
+    assertEquals("7", h.rawItem("broken").get("version").n());
+    assertEquals(7, h.invokeReader("{\"id\":\"broken\"}").get("version").asLong());
+
+    h.dynamodb.client().putItem(b -> b.tableName("warmcache").item(Map.of("id", AttributeValue.fromS("frozen"),
+        "value", AttributeValue.fromS("{}"), "version", AttributeValue.fromN(Long.toString(Item.MAX_VERSION)))));
+    Execution frozen = h.run(WorkflowHarness.sample("force-refresh.json", "frozen"));
+    assertEquals(ExecutionStatus.FAILED, frozen.status());
+    assertEquals("Warmcache.MalformedItem", frozen.error());
+    assertTrue(h.origin.requests().size() == 1, "only the repair fetched");
   }
 
   @Test
@@ -475,8 +541,8 @@ class RefreshWorkflowTest {
     String id = "deleted-mid-refresh";
     long heldUntil = System.currentTimeMillis() + 30_000;
     String expiry = WorkflowHarness.sample("ttl-expiry.json", id).replace("\"idleRefreshes\": { \"N\": \"1\" }",
-        "\"idleRefreshes\": { \"N\": \"1\" }, \"leaseOwner\": { \"S\": \"arn:running-refresh\" }, \"leaseUntil\": { \"N\": \""
-            + heldUntil + "\" }");
+        "\"idleRefreshes\": { \"N\": \"1\" }, \"leaseOwner\": { \"S\": \"" + executionArnPrefix() + "running\" }, "
+            + "\"leaseUntil\": { \"N\": \"" + heldUntil + "\" }");
 
     Execution done = h.run(expiry);
 
@@ -485,9 +551,14 @@ class RefreshWorkflowTest {
         "Was it already being refreshed?", "Hand the lease back to its holder", "Already refreshing"), h.statesEntered(done));
     assertTrue(h.origin.requests().isEmpty());
     Map<String, AttributeValue> stub = h.rawItem(id);
-    assertEquals("arn:running-refresh", stub.get("leaseOwner").s());
+    assertEquals(executionArnPrefix() + "running", stub.get("leaseOwner").s());
     assertEquals(Long.toString(heldUntil), stub.get("leaseUntil").n());
     assertFalse(stub.containsKey("version"), "a lease-only record, which readers see as absent");
+  }
+
+  /** {@code arn:aws:states:...:execution:<machine>:}: the prefix of every execution of the state machine under test. */
+  private static String executionArnPrefix() {
+    return h.stateMachine.stateMachineArn().replace(":stateMachine:", ":execution:") + ":";
   }
 
   private static String last(List<String> states) {

@@ -9,6 +9,10 @@
  * <ul>
  *   <li>{@link dev.warmcache.refresh.errors.InvalidIdException}: the trigger's id is not a valid id;
  *       the workflow fails at once as {@code Warmcache.InvalidId}.</li>
+ *   <li>{@link dev.warmcache.refresh.errors.InvalidStreamRecordException}: a TTL-expiry record whose
+ *       OldImage is not an item of that key; fails at once as {@code Warmcache.InvalidStreamRecord}.</li>
+ *   <li>{@link dev.warmcache.refresh.errors.MalformedStoredItemException}: the stored item's version
+ *       is unreadable or at its maximum; fails as {@code Warmcache.MalformedItem}.</li>
  *   <li>{@link dev.warmcache.refresh.errors.OriginUnavailableException}: 5xx, 408, 429, a timeout or a
  *       refused connection; retried with backoff and jitter.</li>
  *   <li>{@link dev.warmcache.refresh.errors.OriginRejectedException}: another 4xx or a redirect; not retried.</li>
