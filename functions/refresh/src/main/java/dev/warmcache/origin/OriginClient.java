@@ -3,8 +3,6 @@ package dev.warmcache.origin;
 import dev.warmcache.id.ItemId;
 import dev.warmcache.settings.InvalidSettingException;
 import dev.warmcache.settings.Settings;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -20,6 +18,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * GETs one item from the origin. Thread-safe; build one per function instance and reuse it.
@@ -30,6 +32,7 @@ public final class OriginClient {
 
   private final String prefix;
   private final String suffix;
+  private final Duration connectTimeout;
   private final Duration readTimeout;
   private final int maxBodyBytes;
   private final HttpClient http;
@@ -43,6 +46,7 @@ public final class OriginClient {
     int at = urlTemplate.indexOf(PLACEHOLDER);
     this.prefix = urlTemplate.substring(0, at);
     this.suffix = urlTemplate.substring(at + PLACEHOLDER.length());
+    this.connectTimeout = connectTimeout;
     this.readTimeout = readTimeout;
     this.maxBodyBytes = maxBodyBytes;
     this.http = HttpClient.newBuilder()
@@ -107,6 +111,12 @@ public final class OriginClient {
     return out.toString();
   }
 
+  /**
+   * GETs {@code id}. The connection must open within the connect timeout and then the whole
+   * response, headers and body, must arrive within the read timeout: an origin that sends its
+   * headers and then drips the body fails as {@link OriginException.Kind#UNAVAILABLE} instead of
+   * holding the function until Lambda's own timeout.
+   */
   public OriginResponse get(ItemId id, Validators validators) throws OriginException {
     URI url = urlFor(id);
     HttpRequest.Builder request = HttpRequest.newBuilder(url).GET().timeout(readTimeout)
@@ -117,62 +127,65 @@ public final class OriginClient {
     if (validators.lastModified() != null) {
       request.header("If-Modified-Since", validators.lastModified());
     }
-    HttpResponse<InputStream> response;
+    CompletableFuture<HttpResponse<BoundedBody.Bytes>> exchange =
+        http.sendAsync(request.build(), info -> BoundedBody.of(info, maxBodyBytes));
+    HttpResponse<BoundedBody.Bytes> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpConnectTimeoutException e) {
-      throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin connect timed out for " + url);
-    } catch (HttpTimeoutException e) {
-      throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin did not answer within " + readTimeout.toMillis() + " ms for " + url);
-    } catch (ConnectException e) {
-      throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin refused the connection for " + url);
-    } catch (IOException e) {
-      throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin I/O failed for " + url + ": " + e.getClass().getSimpleName());
+      response = exchange.get(connectTimeout.plus(readTimeout).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      throw new OriginException(OriginException.Kind.UNAVAILABLE,
+          "origin did not send its whole response within " + readTimeout.toMillis() + " ms for " + url);
+    } catch (ExecutionException e) {
+      throw failure(e.getCause(), url);
     } catch (InterruptedException e) {
+      exchange.cancel(true);
       Thread.currentThread().interrupt();
       throw new OriginException(OriginException.Kind.UNAVAILABLE, "interrupted while fetching " + url);
     }
     int status = response.statusCode();
-    try (InputStream body = response.body()) {
-      if (status == 200) {
-        return fetched(response, body, url);
-      }
-      if (status == 304) {
-        return new OriginResponse.NotModified();
-      }
-      if (status == 404 || status == 410) {
-        return new OriginResponse.NotFound(status);
-      }
-      if (status >= 500 || status == 408 || status == 429) {
-        throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin answered " + status + " for " + url);
-      }
-      if (status >= 300 && status < 400) {
-        throw new OriginException(OriginException.Kind.REJECTED, "origin answered " + status + " (redirects are not followed) for " + url);
-      }
-      throw new OriginException(OriginException.Kind.REJECTED, "origin answered " + status + " for " + url);
-    } catch (IOException e) {
-      throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin body could not be read for " + url);
+    if (status == 200) {
+      return fetched(response, url);
     }
+    if (status == 304) {
+      return new OriginResponse.NotModified();
+    }
+    if (status == 404 || status == 410) {
+      return new OriginResponse.NotFound(status);
+    }
+    if (status >= 500 || status == 408 || status == 429) {
+      throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin answered " + status + " for " + url);
+    }
+    if (status >= 300 && status < 400) {
+      throw new OriginException(OriginException.Kind.REJECTED, "origin answered " + status + " (redirects are not followed) for " + url);
+    }
+    throw new OriginException(OriginException.Kind.REJECTED, "origin answered " + status + " for " + url);
   }
 
-  private OriginResponse fetched(HttpResponse<InputStream> response, InputStream body, URI url) throws OriginException, IOException {
-    long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-    if (declared > maxBodyBytes) {
-      throw new OriginException(OriginException.Kind.TOO_LARGE,
-          "origin body of " + declared + " bytes exceeds MAX_VALUE_BYTES=" + maxBodyBytes + " for " + url);
+  private OriginException failure(Throwable cause, URI url) {
+    if (cause instanceof HttpConnectTimeoutException) {
+      return new OriginException(OriginException.Kind.UNAVAILABLE, "origin connect timed out for " + url);
     }
-    byte[] bytes;
-    try {
-      bytes = body.readNBytes(maxBodyBytes + 1);
-    } catch (HttpTimeoutException e) {
-      throw new OriginException(OriginException.Kind.UNAVAILABLE, "origin body timed out for " + url);
+    if (cause instanceof HttpTimeoutException) {
+      return new OriginException(OriginException.Kind.UNAVAILABLE,
+          "origin did not answer within " + readTimeout.toMillis() + " ms for " + url);
     }
-    if (bytes.length > maxBodyBytes) {
-      throw new OriginException(OriginException.Kind.TOO_LARGE,
-          "origin body exceeds MAX_VALUE_BYTES=" + maxBodyBytes + " for " + url);
+    if (cause instanceof ConnectException) {
+      return new OriginException(OriginException.Kind.UNAVAILABLE, "origin refused the connection for " + url);
+    }
+    return new OriginException(OriginException.Kind.UNAVAILABLE, "origin I/O failed for " + url + ": "
+        + (cause == null ? "unknown" : cause.getClass().getSimpleName()));
+  }
+
+  private OriginResponse fetched(HttpResponse<BoundedBody.Bytes> response, URI url) throws OriginException {
+    BoundedBody.Bytes body = response.body();
+    if (body.truncated()) {
+      long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+      throw new OriginException(OriginException.Kind.TOO_LARGE, "origin body " + (declared > 0 ? "of " + declared + " bytes " : "")
+          + "exceeds MAX_VALUE_BYTES=" + maxBodyBytes + " for " + url);
     }
     String contentType = response.headers().firstValue("Content-Type").orElse(null);
-    return new OriginResponse.Fetched(decode(bytes, contentType, url), contentType,
+    return new OriginResponse.Fetched(decode(body.bytes(), contentType, url), contentType,
         response.headers().firstValue("ETag").orElse(null), response.headers().firstValue("Last-Modified").orElse(null));
   }
 

@@ -3,6 +3,7 @@ package dev.warmcache.origin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.warmcache.id.ItemId;
@@ -124,5 +125,57 @@ class OriginClientTest {
       "https://{id}.example.com/items", "/items/{id}", "https://api.example.com/{id}/{id}"})
   void templatesThatLetTheIdEscapeThePathAreRefused(String template) {
     assertThrows(InvalidSettingException.class, () -> new OriginClient(template, Duration.ofSeconds(1), Duration.ofSeconds(1), 10));
+  }
+
+  /** Headers at once, then one byte every 200 ms: the read timeout must cover the body too. */
+  @Test
+  void aSlowDripBodyFailsWithinTheReadTimeoutNotTheFunctionTimeout() throws Exception {
+    server.createContext("/drip/", exchange -> {
+      try (exchange) {
+        exchange.getResponseHeaders().add("Content-Type", "text/plain");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        for (int i = 0; i < 100; i++) {
+          out.write('x');
+          out.flush();
+          Thread.sleep(200);
+        }
+      } catch (InterruptedException | IOException e) {
+        // The client hung up, which is what the test wants.
+      }
+    });
+    OriginClient origin = new OriginClient("http://127.0.0.1:" + server.getAddress().getPort() + "/drip/{id}",
+        Duration.ofMillis(500), Duration.ofMillis(1000), 1024);
+    long start = System.nanoTime();
+
+    OriginException e = assertThrows(OriginException.class, () -> origin.get(ItemId.of("15"), Validators.NONE));
+
+    long tookMillis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(OriginException.Kind.UNAVAILABLE, e.kind());
+    assertTrue(e.getMessage().contains("whole response"), e.getMessage());
+    assertTrue(tookMillis < 5_000, "gave up after " + tookMillis + " ms, not after the 20 s the drip takes");
+  }
+
+  /** An endless body with no Content-Length is cut at the limit, not read to the end. */
+  @Test
+  void anEndlessBodyIsCutAtTheLimit() throws Exception {
+    server.createContext("/endless/", exchange -> {
+      try (exchange) {
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        byte[] block = new byte[8192];
+        for (int i = 0; i < 100_000; i++) {
+          out.write(block);
+        }
+      } catch (IOException e) {
+        // The client hung up after the limit.
+      }
+    });
+    OriginClient origin = new OriginClient("http://127.0.0.1:" + server.getAddress().getPort() + "/endless/{id}",
+        Duration.ofMillis(500), Duration.ofMillis(5000), 1024);
+
+    OriginException e = assertThrows(OriginException.class, () -> origin.get(ItemId.of("15"), Validators.NONE));
+
+    assertEquals(OriginException.Kind.TOO_LARGE, e.kind());
   }
 }
