@@ -1,10 +1,11 @@
 package dev.warmcache.cdk;
 
 import software.amazon.awscdk.RemovalPolicy;
+import dev.warmcache.settings.InvalidSettingException;
+import dev.warmcache.settings.Setting;
+import dev.warmcache.settings.Settings;
 import software.amazon.awscdk.services.logs.RetentionDays;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -32,10 +33,13 @@ public final class WarmcacheConfig {
     public static final String REFRESH_MEMORY_MB = "refreshMemoryMb";
     public static final String ALARM_EMAIL = "alarmEmail";
 
-    /** A physical-name prefix must stay valid for every service it names (Lambda, SQS, Step Functions, DynamoDB). */
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,29}");
+    /**
+     * A physical-name prefix must stay valid for every service it names (Lambda, SQS, Step
+     * Functions, DynamoDB): DynamoDB table names need at least 3 characters, and the longest
+     * derived name must stay within Lambda's 64.
+     */
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{2,29}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-    private static final String ID_PLACEHOLDER = "{id}";
 
     /** The retention periods CloudWatch Logs accepts, so a typo fails at synth, not at deploy. */
     private static final Map<Integer, RetentionDays> RETENTIONS = Map.ofEntries(
@@ -46,22 +50,23 @@ public final class WarmcacheConfig {
             Map.entry(180, RetentionDays.SIX_MONTHS), Map.entry(365, RetentionDays.ONE_YEAR));
 
     private final String namePrefix;
-    private final String originUrlTemplate;
     private final RemovalPolicy removalPolicy;
     private final RetentionDays logRetention;
     private final int readerMemoryMb;
     private final int refreshMemoryMb;
     private final Optional<String> alarmEmail;
-    private final Map<FunctionSetting, String> functionSettings;
+    private final Map<Setting, String> functionSettings;
+    private final Settings settings;
 
     private WarmcacheConfig(Function<String, Object> context) {
         this.namePrefix = string(context, NAME_PREFIX).orElse("warmcache");
         if (!NAME.matcher(namePrefix).matches()) {
             throw new InvalidContextException(NAME_PREFIX + " must match " + NAME.pattern() + ", got '" + namePrefix + "'");
         }
-        this.originUrlTemplate = originUrlTemplate(string(context, ORIGIN_URL_TEMPLATE).orElseThrow(() ->
-                new InvalidContextException(ORIGIN_URL_TEMPLATE + " is required, e.g. -c "
-                        + ORIGIN_URL_TEMPLATE + "=https://api.example.com/items/{id}")));
+        if (string(context, ORIGIN_URL_TEMPLATE).isEmpty()) {
+            throw new InvalidContextException(ORIGIN_URL_TEMPLATE + " is required, e.g. -c "
+                    + ORIGIN_URL_TEMPLATE + "=https://api.example.com/items/{id}");
+        }
         this.removalPolicy = removalPolicy(string(context, REMOVAL_POLICY).orElse("retain"));
         int days = integer(context, LOG_RETENTION_DAYS, 30, 1, 3653);
         this.logRetention = Optional.ofNullable(RETENTIONS.get(days)).orElseThrow(() -> new InvalidContextException(
@@ -74,14 +79,28 @@ public final class WarmcacheConfig {
         alarmEmail.filter(email -> !EMAIL.matcher(email).matches()).ifPresent(email -> {
             throw new InvalidContextException(ALARM_EMAIL + " is not an e-mail address: '" + email + "'");
         });
-        Map<FunctionSetting, String> settings = new EnumMap<>(FunctionSetting.class);
-        for (FunctionSetting setting : FunctionSetting.values()) {
-            Object raw = context.apply(setting.contextKey());
-            if (raw != null) {
-                settings.put(setting, setting.normalize(raw));
+        Map<Setting, String> chosen = new EnumMap<>(Setting.class);
+        Map<String, String> env = new TreeMap<>();
+        for (Setting setting : Setting.values()) {
+            Optional<String> raw = string(context, setting.contextKey());
+            if (raw.isPresent()) {
+                try {
+                    chosen.put(setting, setting.normalize(raw.get(), setting.contextKey()));
+                } catch (InvalidSettingException e) {
+                    throw new InvalidContextException(e.getMessage());
+                }
+                env.put(setting.name(), chosen.get(setting));
             }
         }
-        this.functionSettings = Collections.unmodifiableMap(settings);
+        this.functionSettings = Collections.unmodifiableMap(chosen);
+        // The functions' own parser, so the rules that span settings (the origin timeouts' sum)
+        // fail the synth too, and the derived Lambda timeouts are the ones the twin uses.
+        try {
+            this.settings = Settings.from(env);
+        } catch (InvalidSettingException e) {
+            throw new InvalidContextException(e.getMessage() + " (context keys are the camelCase names, e.g. "
+                    + Setting.ORIGIN_READ_TIMEOUT_MS.contextKey() + ")");
+        }
     }
 
     /** Reads and validates the context; {@code context} returns null for an unset key. */
@@ -94,7 +113,12 @@ public final class WarmcacheConfig {
     }
 
     public String originUrlTemplate() {
-        return originUrlTemplate;
+        return functionSettings.get(Setting.ORIGIN_URL_TEMPLATE);
+    }
+
+    /** The functions' settings as the functions will read them, for what the stack derives from them (timeouts). */
+    public Settings settings() {
+        return settings;
     }
 
     public RemovalPolicy removalPolicy() {
@@ -118,19 +142,14 @@ public final class WarmcacheConfig {
     }
 
     /** The settings set in context for one function, as environment variables. */
-    public Map<String, String> environmentOf(FunctionSetting.Target target) {
+    public Map<String, String> environmentOf(Setting.Target target) {
         Map<String, String> env = new TreeMap<>();
         functionSettings.forEach((setting, value) -> {
             if (setting.target() == target) {
-                env.put(setting.envVar(), value);
+                env.put(setting.name(), value);
             }
         });
         return env;
-    }
-
-    /** A setting's value when set in context. */
-    public Optional<Integer> intSetting(FunctionSetting setting) {
-        return Optional.ofNullable(functionSettings.get(setting)).map(Integer::valueOf);
     }
 
     private static Optional<String> string(Function<String, Object> context, String key) {
@@ -167,34 +186,5 @@ public final class WarmcacheConfig {
             default:
                 throw new InvalidContextException(REMOVAL_POLICY + " must be 'retain' or 'destroy', got '" + text + "'");
         }
-    }
-
-    /**
-     * The refresh function percent-encodes the id into the {id} slot, so the slot must sit in the
-     * path or query of a fixed http(s) origin: an id can then never change scheme or host.
-     */
-    static String originUrlTemplate(String template) {
-        int slot = template.indexOf(ID_PLACEHOLDER);
-        if (slot < 0 || template.indexOf(ID_PLACEHOLDER, slot + 1) >= 0) {
-            throw new InvalidContextException(ORIGIN_URL_TEMPLATE + " must contain {id} exactly once, got '" + template + "'");
-        }
-        URI uri;
-        try {
-            uri = new URI(template.replace(ID_PLACEHOLDER, "id"));
-        } catch (URISyntaxException e) {
-            throw new InvalidContextException(ORIGIN_URL_TEMPLATE + " is not a URL: " + e.getMessage());
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new InvalidContextException(ORIGIN_URL_TEMPLATE + " must be an http(s) URL, got '" + template + "'");
-        }
-        if (uri.getHost() == null || uri.getUserInfo() != null || uri.getFragment() != null) {
-            throw new InvalidContextException(ORIGIN_URL_TEMPLATE + " needs a host and no user info or fragment, got '" + template + "'");
-        }
-        int authorityEnd = template.indexOf('/', scheme.length() + 3);
-        if (authorityEnd < 0 || slot < authorityEnd) {
-            throw new InvalidContextException(ORIGIN_URL_TEMPLATE + " must put {id} in the path or query, not the host, got '" + template + "'");
-        }
-        return template;
     }
 }

@@ -5,6 +5,7 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
+import dev.warmcache.settings.Setting;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
@@ -98,24 +99,18 @@ public final class WarmcacheStack extends Stack {
 
         this.bus = EventBus.Builder.create(this, "Bus").eventBusName(prefix).build();
 
-        // Reader: answers within MISS_WAIT_MS (3 s by default) plus one DynamoDB read; 10 s
-        // leaves room for a slow restore without letting a stuck call hold a slot for long.
-        int missWaitSeconds = (config.intSetting(FunctionSetting.MISS_WAIT_MS).orElse(3000) + 999) / 1000;
+        // Both timeouts come from Settings, as in the twin: the reader's grows with MISS_WAIT_MS,
+        // the refresh function's with one origin fetch and stays below the ASL tasks' 30 s
+        // TimeoutSeconds, so a stuck call surfaces as a Lambda error the workflow's Retry and
+        // Catch understand, not as States.Timeout.
         this.reader = function("Reader", prefix + "-reader", files.require(ProjectFiles.READER_JAR), READER_HANDLER,
-                config.readerMemoryMb(), Duration.seconds(Math.max(10, missWaitSeconds + 7)), config,
-                FunctionSetting.Target.READER, "warmcache reader: answers reads from memory, then DynamoDB");
+                config.readerMemoryMb(), Duration.seconds(config.settings().readerFunctionTimeout().toSeconds()), config,
+                Setting.Target.READER, "warmcache reader: answers reads from memory, then DynamoDB");
         this.readerAlias = Alias.Builder.create(this, "ReaderLive").aliasName(ALIAS).version(reader.getCurrentVersion()).build();
 
-        // Refresh: one task call does at most one origin fetch (connect + read timeouts, 1 s + 3 s
-        // by default); retries belong to the workflow, not the function. The timeout stays below
-        // the ASL's 30 s TimeoutSeconds so a stuck call surfaces as a Lambda error the
-        // workflow's Retry and Catch understand, not as States.Timeout.
-        int originSeconds = (config.intSetting(FunctionSetting.ORIGIN_CONNECT_TIMEOUT_MS).orElse(1000)
-                + config.intSetting(FunctionSetting.ORIGIN_READ_TIMEOUT_MS).orElse(3000) + 999) / 1000;
         this.refresh = function("Refresh", prefix + "-refresh", files.require(ProjectFiles.REFRESH_JAR), REFRESH_HANDLER,
-                config.refreshMemoryMb(), Duration.seconds(Math.max(20, originSeconds + 10)), config,
-                FunctionSetting.Target.REFRESH, "warmcache refresh tasks: origin fetch, lease, TTL arithmetic");
-        refresh.addEnvironment("ORIGIN_URL_TEMPLATE", config.originUrlTemplate());
+                config.refreshMemoryMb(), Duration.seconds(config.settings().refreshFunctionTimeout().toSeconds()), config,
+                Setting.Target.REFRESH, "warmcache refresh tasks: origin fetch, lease, TTL arithmetic");
         this.refreshAlias = Alias.Builder.create(this, "RefreshLive").aliasName(ALIAS).version(refresh.getCurrentVersion()).build();
 
         grantReader();
@@ -145,7 +140,7 @@ public final class WarmcacheStack extends Stack {
     }
 
     private Function function(String id, String name, java.nio.file.Path jar, String handler, int memoryMb,
-                              Duration timeout, WarmcacheConfig config, FunctionSetting.Target target, String description) {
+                              Duration timeout, WarmcacheConfig config, Setting.Target target, String description) {
         LogGroup logs = LogGroup.Builder.create(this, id + "Logs")
                 .logGroupName("/aws/lambda/" + name)
                 .retention(config.logRetention())

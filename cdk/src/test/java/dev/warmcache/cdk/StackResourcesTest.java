@@ -127,6 +127,8 @@ class StackResourcesTest {
         assertFalse(taskTimeouts.isEmpty(), "the workflow calls the refresh function");
         for (int taskTimeout : taskTimeouts) {
             assertTrue(timeout < taskTimeout, "Lambda timeout " + timeout + " s must be below the task's " + taskTimeout + " s");
+            // Settings derives the largest refresh timeout from this constant; the ASL must agree.
+            assertEquals(dev.warmcache.settings.Settings.WORKFLOW_TASK_TIMEOUT_SECONDS, taskTimeout);
         }
     }
 

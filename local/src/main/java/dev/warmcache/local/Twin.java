@@ -14,6 +14,7 @@ import dev.warmcache.local.eventbridge.EventBridgeService;
 import dev.warmcache.local.eventbridge.EventBus;
 import dev.warmcache.local.eventbridge.PutEntry;
 import dev.warmcache.local.lambda.FunctionConfig;
+import dev.warmcache.settings.Settings;
 import dev.warmcache.local.lambda.LambdaPool;
 import dev.warmcache.local.lambdaapi.LambdaService;
 import dev.warmcache.local.origin.DemoOrigin;
@@ -203,7 +204,10 @@ public final class Twin implements AutoCloseable {
     env.put("POWERTOOLS_SERVICE_NAME", name);
     env.put("POWERTOOLS_METRICS_NAMESPACE", "warmcache");
     env.putAll(options.settings());
-    return FunctionConfig.builder(name).handler(handler).classpath(List.of(jar)).environment(env).build();
+    // The timeouts the CDK gives the functions, derived from the same settings.
+    Settings settings = Settings.from(env);
+    Duration timeout = name.equals(READER) ? settings.readerFunctionTimeout() : settings.refreshFunctionTimeout();
+    return FunctionConfig.builder(name).handler(handler).classpath(List.of(jar)).environment(env).timeout(timeout).build();
   }
 
   private <T extends AutoCloseable> T track(T component) {

@@ -1,5 +1,10 @@
 package dev.warmcache.local;
 
+import dev.warmcache.settings.Setting;
+import dev.warmcache.settings.Settings;
+import java.util.Arrays;
+import java.util.stream.Stream;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,12 +27,12 @@ import java.util.Map;
 public record TwinOptions(int port, Path dataDir, Path projectDir, Map<String, String> settings, boolean seed) {
 
   public static final int DEFAULT_PORT = 4566;
-  /** Settings read from the twin's own environment and handed to the functions. */
-  static final List<String> SETTINGS = List.of("MEMORY_TTL_SECONDS", "MEMORY_MAX_ENTRIES", "MEMORY_MAX_BYTES",
-      "MAX_STALE_SECONDS", "MISS_WAIT_MS", "MISS_INTERVAL_SECONDS", "COHERENCE_INTERVAL_MS", "EARLY_REFRESH_BETA", "MAX_VALUE_BYTES", "TTL_SECONDS", "TTL_JITTER",
-      "NEGATIVE_TTL_SECONDS", "GRACE_TTL_SECONDS", "LEASE_SECONDS", "MAX_IDLE_REFRESHES", "PRIME_FANOUT",
-      "ORIGIN_URL_TEMPLATE", "ORIGIN_CONNECT_TIMEOUT_MS", "ORIGIN_READ_TIMEOUT_MS", "POWERTOOLS_LOG_LEVEL",
-      "POWERTOOLS_METRICS_DISABLED");
+  /**
+   * Settings read from the twin's own environment and handed to the functions: every tunable of
+   * {@link Setting}, plus two of Powertools' own.
+   */
+  static final List<String> SETTINGS = Stream.concat(Arrays.stream(Setting.values()).map(Setting::name),
+      Stream.of("POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_DISABLED")).toList();
 
   public TwinOptions {
     settings = Map.copyOf(settings);
@@ -56,6 +61,9 @@ public record TwinOptions(int port, Path dataDir, Path projectDir, Map<String, S
         settings.put(name, env.get(name));
       }
     }
+    // The functions' own parser: a bad value stops the twin at once with the variable's name,
+    // instead of failing every function init later.
+    Settings.from(settings);
     builder.settings(settings);
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];

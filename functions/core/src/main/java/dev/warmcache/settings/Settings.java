@@ -22,6 +22,16 @@ import java.util.Optional;
  */
 public final class Settings {
 
+    /**
+     * {@code TimeoutSeconds} of the workflow's Lambda tasks in {@code statemachine/refresh.asl.json}
+     * (a CDK test holds them equal). The refresh function's own timeout stays below it, so a stuck
+     * call ends as a Lambda error the ASL handles, never as {@code States.Timeout}.
+     */
+    public static final int WORKFLOW_TASK_TIMEOUT_SECONDS = 30;
+
+    /** Connect plus read timeouts of one fetch, at most: the refresh timeout adds 5 s and stays below 30. */
+    static final long MAX_ORIGIN_MILLIS = 24_000;
+
     private final String tableName;
     private final String eventBusName;
     private final Duration memoryTtl;
@@ -48,7 +58,6 @@ public final class Settings {
     private final String region;
     private final Optional<URI> dynamoDbEndpoint;
     private final Optional<URI> eventBridgeEndpoint;
-    private final Optional<URI> lambdaEndpoint;
     private final Optional<StaticCredentials> credentials;
     private final Map<String, String> env;
 
@@ -57,32 +66,37 @@ public final class Settings {
         this.env = Map.copyOf(env);
         this.tableName = r.name("TABLE_NAME", "warmcache");
         this.eventBusName = r.name("EVENT_BUS_NAME", "warmcache");
-        this.memoryTtl = r.seconds("MEMORY_TTL_SECONDS", 60, 0, 86_400);
-        this.memoryMaxEntries = r.integer("MEMORY_MAX_ENTRIES", 10_000, 0, Integer.MAX_VALUE);
-        this.memoryMaxBytes = r.integer("MEMORY_MAX_BYTES", 64L * 1024 * 1024, 0, Long.MAX_VALUE / 2);
-        this.maxStale = r.seconds("MAX_STALE_SECONDS", 300, 0, 86_400 * 7L);
-        this.missWait = r.millis("MISS_WAIT_MS", 3_000, 0, 900_000);
-        this.missInterval = r.seconds("MISS_INTERVAL_SECONDS", 10, 0, 86_400);
-        this.coherenceInterval = r.millis("COHERENCE_INTERVAL_MS", 1_000, 0, 60_000);
-        this.earlyRefreshBeta = r.decimal("EARLY_REFRESH_BETA", 4.0, 0.0, 100.0);
-        this.maxValueBytes = (int) r.integer("MAX_VALUE_BYTES", 262_144, 1, 400 * 1024 - 4096);
-        this.ttl = r.seconds("TTL_SECONDS", 300, 1, 86_400 * 365L);
-        this.ttlJitter = r.fraction("TTL_JITTER", 0.10);
-        this.negativeTtl = r.seconds("NEGATIVE_TTL_SECONDS", 60, 1, 86_400 * 365L);
-        this.graceTtl = r.seconds("GRACE_TTL_SECONDS", 120, 1, 86_400 * 365L);
-        this.lease = r.seconds("LEASE_SECONDS", 30, 1, 3_600);
-        this.maxIdleRefreshes = (int) r.integer("MAX_IDLE_REFRESHES", 3, 0, 1_000_000);
-        this.primeFanout = (int) r.integer("PRIME_FANOUT", 4, 0, 1_000);
-        this.originUrlTemplate = r.optional("ORIGIN_URL_TEMPLATE");
-        this.originConnectTimeout = r.millis("ORIGIN_CONNECT_TIMEOUT_MS", 1_000, 1, 900_000);
-        this.originReadTimeout = r.millis("ORIGIN_READ_TIMEOUT_MS", 3_000, 1, 900_000);
+        this.memoryTtl = Duration.ofSeconds(r.integer(Setting.MEMORY_TTL_SECONDS));
+        this.memoryMaxEntries = r.integer(Setting.MEMORY_MAX_ENTRIES);
+        this.memoryMaxBytes = r.integer(Setting.MEMORY_MAX_BYTES);
+        this.maxStale = Duration.ofSeconds(r.integer(Setting.MAX_STALE_SECONDS));
+        this.missWait = Duration.ofMillis(r.integer(Setting.MISS_WAIT_MS));
+        this.missInterval = Duration.ofSeconds(r.integer(Setting.MISS_INTERVAL_SECONDS));
+        this.coherenceInterval = Duration.ofMillis(r.integer(Setting.COHERENCE_INTERVAL_MS));
+        this.earlyRefreshBeta = r.decimal(Setting.EARLY_REFRESH_BETA);
+        this.maxValueBytes = (int) r.integer(Setting.MAX_VALUE_BYTES);
+        this.ttl = Duration.ofSeconds(r.integer(Setting.TTL_SECONDS));
+        this.ttlJitter = r.decimal(Setting.TTL_JITTER);
+        this.negativeTtl = Duration.ofSeconds(r.integer(Setting.NEGATIVE_TTL_SECONDS));
+        this.graceTtl = Duration.ofSeconds(r.integer(Setting.GRACE_TTL_SECONDS));
+        this.lease = Duration.ofSeconds(r.integer(Setting.LEASE_SECONDS));
+        this.maxIdleRefreshes = (int) r.integer(Setting.MAX_IDLE_REFRESHES);
+        this.primeFanout = (int) r.integer(Setting.PRIME_FANOUT);
+        this.originUrlTemplate = r.optional(Setting.ORIGIN_URL_TEMPLATE.name());
+        originUrlTemplate.ifPresent(t -> OriginTemplate.check(t, Setting.ORIGIN_URL_TEMPLATE.name()));
+        this.originConnectTimeout = Duration.ofMillis(r.integer(Setting.ORIGIN_CONNECT_TIMEOUT_MS));
+        this.originReadTimeout = Duration.ofMillis(r.integer(Setting.ORIGIN_READ_TIMEOUT_MS));
+        if (originConnectTimeout.plus(originReadTimeout).toMillis() > MAX_ORIGIN_MILLIS) {
+            throw new InvalidSettingException("ORIGIN_CONNECT_TIMEOUT_MS + ORIGIN_READ_TIMEOUT_MS must be at most "
+                    + MAX_ORIGIN_MILLIS + " so a fetch ends inside the refresh function's timeout, got "
+                    + originConnectTimeout.plus(originReadTimeout).toMillis());
+        }
         this.serviceName = r.optional("POWERTOOLS_SERVICE_NAME");
         this.metricsNamespace = r.name("POWERTOOLS_METRICS_NAMESPACE", "warmcache");
         this.region = r.name("AWS_REGION", r.optional("AWS_DEFAULT_REGION").orElse("us-east-1"));
         Optional<URI> common = r.uri("AWS_ENDPOINT_URL");
         this.dynamoDbEndpoint = r.uri("AWS_ENDPOINT_URL_DYNAMODB").or(() -> common);
         this.eventBridgeEndpoint = r.uri("AWS_ENDPOINT_URL_EVENTBRIDGE").or(() -> common);
-        this.lambdaEndpoint = r.uri("AWS_ENDPOINT_URL_LAMBDA").or(() -> common);
         Optional<String> key = r.optional("AWS_ACCESS_KEY_ID");
         Optional<String> secret = r.optional("AWS_SECRET_ACCESS_KEY");
         this.credentials = key.isPresent() && secret.isPresent()
@@ -145,8 +159,28 @@ public final class Settings {
     public String region() { return region; }
     public Optional<URI> dynamoDbEndpoint() { return dynamoDbEndpoint; }
     public Optional<URI> eventBridgeEndpoint() { return eventBridgeEndpoint; }
-    public Optional<URI> lambdaEndpoint() { return lambdaEndpoint; }
     public Optional<StaticCredentials> credentials() { return credentials; }
+
+    /**
+     * The reader function's timeout: {@code MISS_WAIT_MS} plus 7 s for a DynamoDB read and a
+     * SnapStart restore, at least 10 s; at most 67 s over the accepted range. The CDK and the twin
+     * both use it.
+     */
+    public Duration readerFunctionTimeout() {
+        return Duration.ofSeconds(Math.max(10, ceilSeconds(missWait) + 7));
+    }
+
+    /**
+     * The refresh function's timeout: one origin fetch (connect plus read) plus 5 s, at least 20 s;
+     * at most 29 s, below {@link #WORKFLOW_TASK_TIMEOUT_SECONDS}. The CDK and the twin both use it.
+     */
+    public Duration refreshFunctionTimeout() {
+        return Duration.ofSeconds(Math.max(20, ceilSeconds(originConnectTimeout.plus(originReadTimeout)) + 5));
+    }
+
+    private static long ceilSeconds(Duration d) {
+        return (d.toMillis() + 999) / 1000;
+    }
 
     /** The raw map these settings were read from, for settings a module adds on its own. */
     public Map<String, String> env() { return env; }
@@ -179,56 +213,17 @@ public final class Settings {
             return v;
         }
 
-        long integer(String name, long fallback, long min, long max) {
-            Optional<String> raw = optional(name);
-            if (raw.isEmpty()) {
-                return fallback;
-            }
-            long v;
-            try {
-                v = Long.parseLong(raw.get());
-            } catch (NumberFormatException e) {
-                throw new InvalidSettingException(name + " must be a whole number, got \"" + clip(raw.get()) + "\"");
-            }
-            if (v < min || v > max) {
-                throw new InvalidSettingException(name + " must be between " + min + " and " + max + ", got " + v);
-            }
-            return v;
+        long integer(Setting setting) {
+            return Long.parseLong(spec(setting));
         }
 
-        Duration seconds(String name, long fallback, long min, long max) {
-            return Duration.ofSeconds(integer(name, fallback, min, max));
+        double decimal(Setting setting) {
+            return Double.parseDouble(spec(setting));
         }
 
-        Duration millis(String name, long fallback, long min, long max) {
-            return Duration.ofMillis(integer(name, fallback, min, max));
-        }
-
-        double fraction(String name, double fallback) {
-            return decimal(name, fallback, 0.0, 1.0);
-        }
-
-        double decimal(String name, double fallback, double min, double max) {
-            Optional<String> raw = optional(name);
-            if (raw.isEmpty()) {
-                return fallback;
-            }
-            double v;
-            try {
-                v = Double.parseDouble(raw.get());
-            } catch (NumberFormatException e) {
-                throw new InvalidSettingException(name + " must be a number between " + plain(min) + " and " + plain(max)
-                        + ", got \"" + clip(raw.get()) + "\"");
-            }
-            if (!(v >= min && v <= max)) {
-                throw new InvalidSettingException(name + " must be between " + plain(min) + " and " + plain(max)
-                        + ", got " + raw.get());
-            }
-            return v;
-        }
-
-        private static String plain(double d) {
-            return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+        private String spec(Setting setting) {
+            Optional<String> raw = optional(setting.name());
+            return raw.isEmpty() ? setting.defaultText() : setting.normalize(raw.get(), setting.name());
         }
 
         Optional<URI> uri(String name) {

@@ -63,7 +63,6 @@ class SettingsTest {
                 "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000"));
         assertEquals(Optional.of(URI.create("http://127.0.0.1:8000")), s.dynamoDbEndpoint());
         assertEquals(Optional.of(URI.create("http://127.0.0.1:4566")), s.eventBridgeEndpoint());
-        assertEquals(Optional.of(URI.create("http://127.0.0.1:4566")), s.lambdaEndpoint());
     }
 
     @Test
@@ -81,18 +80,55 @@ class SettingsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "MISS_WAIT_MS|soon|MISS_WAIT_MS must be a whole number, got \"soon\"",
-        "MEMORY_TTL_SECONDS|-1|MEMORY_TTL_SECONDS must be between 0 and 86400, got -1",
-        "TTL_JITTER|1.5|TTL_JITTER must be between 0 and 1, got 1.5",
-        "TTL_JITTER|NaN|TTL_JITTER must be between 0 and 1, got NaN",
-        "TTL_JITTER|lots|TTL_JITTER must be a number between 0 and 1, got \"lots\"",
+        "MISS_WAIT_MS|soon|MISS_WAIT_MS must be a number from 0 to 60000, got \"soon\"",
+        "MISS_WAIT_MS|900000|MISS_WAIT_MS must be a whole number from 0 to 60000, got \"900000\"",
+        "MEMORY_TTL_SECONDS|-1|MEMORY_TTL_SECONDS must be a whole number from 0 to 86400, got \"-1\"",
+        "MEMORY_TTL_SECONDS|1.5|MEMORY_TTL_SECONDS must be a whole number from 0 to 86400, got \"1.5\"",
+        "TTL_JITTER|1.5|TTL_JITTER must be a number from 0 to 0.5, got \"1.5\"",
+        "TTL_JITTER|NaN|TTL_JITTER must be a number from 0 to 0.5, got \"NaN\"",
+        "TTL_JITTER|lots|TTL_JITTER must be a number from 0 to 0.5, got \"lots\"",
         "AWS_ENDPOINT_URL|localhost:4566|AWS_ENDPOINT_URL must be an http(s) URL with a host, got \"localhost:4566\"",
         "AWS_ENDPOINT_URL_DYNAMODB|http://[::1|AWS_ENDPOINT_URL_DYNAMODB is not a valid URL: \"http://[::1\"",
-        "MAX_VALUE_BYTES|0|MAX_VALUE_BYTES must be between 1 and 405504, got 0",
-        "TTL_SECONDS|99999999999999999999|TTL_SECONDS must be a whole number, got \"99999999999999999999\"",
+        "MAX_VALUE_BYTES|0|MAX_VALUE_BYTES must be a whole number from 1 to 405504, got \"0\"",
+        "TTL_SECONDS|99999999999999999999|TTL_SECONDS must be a whole number from 1 to 31536000, got \"99999999999999999999\"",
+        "TTL_SECONDS|1e999999999|TTL_SECONDS must be a whole number from 1 to 31536000, got \"1e999999999\"",
+        "ORIGIN_URL_TEMPLATE|https://api.example.com/items?id={id}|ORIGIN_URL_TEMPLATE must have {id} in its path (not the host, query or fragment), got 'https://api.example.com/items?id={id}'",
+        "ORIGIN_URL_TEMPLATE|https://{id}.example.com/x|ORIGIN_URL_TEMPLATE must have {id} in its path (not the host, query or fragment), got 'https://{id}.example.com/x'",
+        "ORIGIN_URL_TEMPLATE|ftp://example.com/{id}|ORIGIN_URL_TEMPLATE must be an absolute http or https URL with a host, got 'ftp://example.com/{id}'",
+        "ORIGIN_URL_TEMPLATE|https://u:p@example.com/{id}|ORIGIN_URL_TEMPLATE must not carry user info (credentials), got a template with '@'",
     })
     void rejectsMalformedValuesNamingTheVariable(String name, String value, String message) {
         InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> Settings.from(Map.of(name, value)));
         assertEquals(message, e.getMessage());
+    }
+
+    /** Every accepted value gives legal Lambda timeouts: at most 900 s, and the refresh one below the ASL's task timeout. */
+    @Test
+    void derivedFunctionTimeoutsStayLegalAtTheEdgesOfEveryRange() {
+        Settings least = Settings.from(Map.of("MISS_WAIT_MS", "0", "ORIGIN_CONNECT_TIMEOUT_MS", "1", "ORIGIN_READ_TIMEOUT_MS", "1"));
+        Settings most = Settings.from(Map.of("MISS_WAIT_MS", "60000", "ORIGIN_CONNECT_TIMEOUT_MS", "10000",
+                "ORIGIN_READ_TIMEOUT_MS", "14000"));
+        assertEquals(Duration.ofSeconds(10), least.readerFunctionTimeout());
+        assertEquals(Duration.ofSeconds(20), least.refreshFunctionTimeout());
+        assertEquals(Duration.ofSeconds(67), most.readerFunctionTimeout());
+        assertEquals(Duration.ofSeconds(29), most.refreshFunctionTimeout());
+        assertTrue(most.refreshFunctionTimeout().toSeconds() < Settings.WORKFLOW_TASK_TIMEOUT_SECONDS);
+        assertTrue(most.readerFunctionTimeout().toSeconds() <= 900);
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> Settings.from(Map.of(
+                "ORIGIN_CONNECT_TIMEOUT_MS", "10000", "ORIGIN_READ_TIMEOUT_MS", "14001")));
+        assertEquals("ORIGIN_CONNECT_TIMEOUT_MS + ORIGIN_READ_TIMEOUT_MS must be at most 24000 so a fetch ends inside "
+                + "the refresh function's timeout, got 24001", e.getMessage());
+    }
+
+    @Test
+    void everyDefaultIsInsideItsOwnRangeAndContextKeysAreCamelCase() {
+        for (Setting s : Setting.values()) {
+            if (s.defaultText() != null) {
+                s.normalize(s.defaultText(), s.name());
+            }
+            assertTrue(s.contextKey().matches("[a-z][A-Za-z]+"), s.contextKey());
+        }
+        assertEquals("originUrlTemplate", Setting.ORIGIN_URL_TEMPLATE.contextKey());
+        assertEquals("missWaitMs", Setting.MISS_WAIT_MS.contextKey());
     }
 }

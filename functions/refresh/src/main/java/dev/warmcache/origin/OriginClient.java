@@ -2,10 +2,10 @@ package dev.warmcache.origin;
 
 import dev.warmcache.id.ItemId;
 import dev.warmcache.settings.InvalidSettingException;
+import dev.warmcache.settings.OriginTemplate;
 import dev.warmcache.settings.Settings;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -17,7 +17,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class OriginClient {
 
-  private static final String PLACEHOLDER = "{id}";
+  private static final String PLACEHOLDER = OriginTemplate.PLACEHOLDER;
 
   private final String prefix;
   private final String suffix;
@@ -42,7 +41,7 @@ public final class OriginClient {
    * @param maxBodyBytes bodies larger than this are refused with {@link OriginException.Kind#TOO_LARGE}
    */
   public OriginClient(String urlTemplate, Duration connectTimeout, Duration readTimeout, int maxBodyBytes) {
-    validate(urlTemplate);
+    OriginTemplate.check(urlTemplate, "ORIGIN_URL_TEMPLATE");
     int at = urlTemplate.indexOf(PLACEHOLDER);
     this.prefix = urlTemplate.substring(0, at);
     this.suffix = urlTemplate.substring(at + PLACEHOLDER.length());
@@ -61,28 +60,6 @@ public final class OriginClient {
     String template = settings.originUrlTemplate()
         .orElseThrow(() -> new InvalidSettingException("ORIGIN_URL_TEMPLATE is required, e.g. https://api.example.com/items/{id}"));
     return new OriginClient(template, settings.originConnectTimeout(), settings.originReadTimeout(), settings.maxValueBytes());
-  }
-
-  private static void validate(String template) {
-    int first = template.indexOf(PLACEHOLDER);
-    if (first < 0 || first != template.lastIndexOf(PLACEHOLDER)) {
-      throw new InvalidSettingException("ORIGIN_URL_TEMPLATE must contain {id} exactly once");
-    }
-    URI uri;
-    try {
-      uri = new URI(template.replace(PLACEHOLDER, "x"));
-    } catch (URISyntaxException e) {
-      throw new InvalidSettingException("ORIGIN_URL_TEMPLATE is not a URL: " + e.getMessage());
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-      throw new InvalidSettingException("ORIGIN_URL_TEMPLATE must be an absolute http or https URL");
-    }
-    int pathStart = template.indexOf('/', template.indexOf("//") + 2);
-    int queryStart = template.indexOf('?');
-    if (pathStart < 0 || first < pathStart || (queryStart >= 0 && first > queryStart) || template.indexOf('#') >= 0 && first > template.indexOf('#')) {
-      throw new InvalidSettingException("ORIGIN_URL_TEMPLATE must have {id} in its path");
-    }
   }
 
   /** The URL for {@code id}: the id becomes exactly one percent-encoded path segment. */

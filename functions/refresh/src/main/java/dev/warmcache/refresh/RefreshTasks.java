@@ -40,11 +40,13 @@ final class RefreshTasks {
 
   private final Settings settings;
   private final Clock clock;
-  private volatile OriginClient origin;
+  private final OriginClient origin;
 
+  /** Builds the origin client now, so a missing or bad {@code ORIGIN_URL_TEMPLATE} fails the init, not every refresh. */
   RefreshTasks(Settings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
+    this.origin = OriginClient.from(settings);
   }
 
   ObjectNode run(JsonNode request) {
@@ -178,7 +180,7 @@ final class RefreshTasks {
 
     OriginResponse response;
     try {
-      response = origin().get(id, validators);
+      response = origin.get(id, validators);
     } catch (OriginException e) {
       throw switch (e.kind()) {
         case UNAVAILABLE -> new OriginUnavailableException(e.getMessage());
@@ -288,19 +290,6 @@ final class RefreshTasks {
     } catch (DateTimeParseException e) {
       return now;
     }
-  }
-
-  private OriginClient origin() {
-    OriginClient client = origin;
-    if (client == null) {
-      synchronized (this) {
-        if (origin == null) {
-          origin = OriginClient.from(settings);
-        }
-        client = origin;
-      }
-    }
-    return client;
   }
 
   /** TTL with ±TTL_JITTER spread so keys written together do not expire together. */

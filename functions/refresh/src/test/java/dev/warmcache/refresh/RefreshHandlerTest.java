@@ -29,7 +29,8 @@ class RefreshHandlerTest {
   private static final long NOW_S = NOW.getEpochSecond();
 
   private final RefreshHandler handler = new RefreshHandler(
-      Settings.from(Map.of("LEASE_SECONDS", "20", "MAX_IDLE_REFRESHES", "3", "GRACE_TTL_SECONDS", "100")),
+      Settings.from(Map.of("LEASE_SECONDS", "20", "MAX_IDLE_REFRESHES", "3", "GRACE_TTL_SECONDS", "100",
+          "ORIGIN_URL_TEMPLATE", "http://127.0.0.1:9/items/{id}")),
       Clock.fixed(NOW, ZoneOffset.UTC));
 
   private JsonNode run(String request) throws Exception {
@@ -218,6 +219,14 @@ class RefreshHandlerTest {
           + "\"force\",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":{\"id\":{\"S\":\"15\"},\"value\":{\"S\":\"v\"},"
           + "\"version\":{\"N\":\"" + version + "\"}}}}}"), version);
     }
+  }
+
+  /** The origin client is built at init, so a deploy with a bad template fails its first init, not every refresh. */
+  @Test
+  void aMissingOrBadOriginTemplateFailsTheInit() {
+    assertThrows(dev.warmcache.settings.InvalidSettingException.class, () -> new RefreshHandler(Map.of()));
+    assertThrows(dev.warmcache.settings.InvalidSettingException.class,
+        () -> new RefreshHandler(Map.of("ORIGIN_URL_TEMPLATE", "https://api.example.com/items?id={id}")));
   }
 
   @Test

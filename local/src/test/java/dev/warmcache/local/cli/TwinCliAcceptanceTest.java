@@ -183,6 +183,18 @@ class TwinCliAcceptanceTest {
     assertTrue(expiry.input().startsWith("["), "the pipe starts the workflow with a batch of one: " + expiry.input());
   }
 
+  /** The functions run with the timeouts the CDK derives from the same settings (MISS_WAIT_MS=20000 here). */
+  @Test
+  @Order(4)
+  void theFunctionsRunWithTheTimeoutsTheCdkGivesThem() throws Exception {
+    dev.warmcache.settings.Settings settings = dev.warmcache.settings.Settings.from(Map.of("MISS_WAIT_MS", "20000"));
+    assertEquals(settings.readerFunctionTimeout().toSeconds(),
+        aws.run("lambda", "get-function", "--function-name", "warmcache-reader").ok().path("Configuration").path("Timeout").asLong());
+    assertEquals(27, settings.readerFunctionTimeout().toSeconds());
+    assertEquals(settings.refreshFunctionTimeout().toSeconds(),
+        aws.run("lambda", "get-function", "--function-name", "warmcache-refresh").ok().path("Configuration").path("Timeout").asLong());
+  }
+
   @Test
   @Order(4)
   void unknownOperationsGetAnAwsErrorNamingThem() throws Exception {
