@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warmcache.json.Json;
 import dev.warmcache.refresh.errors.MalformedTaskInputException;
 import dev.warmcache.refresh.errors.RefreshException;
+import dev.warmcache.refresh.errors.UnexpectedTaskFailureException;
 import dev.warmcache.settings.Settings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,10 +72,16 @@ public final class RefreshHandler implements RequestStreamHandler, Resource {
     ObjectNode result;
     try {
       result = tasks.run(request);
-    } catch (RefreshException | IllegalArgumentException e) {
+    } catch (RefreshException e) {
       LOG.warn("task failed", entry("task", task), entry("key", id), entry("errorType", e.getClass().getName()),
           entry("reason", e.getMessage()), entry("latencyMs", millisSince(start)));
       throw e;
+    } catch (RuntimeException e) {
+      // A bug or a library failure: logged in full here, but the error document that reaches the
+      // execution history carries a name and a one-line message, never a stack trace or a cause.
+      LOG.error("task failed unexpectedly", entry("task", task), entry("key", id), e);
+      throw new UnexpectedTaskFailureException("the " + task + " task failed unexpectedly ("
+          + e.getClass().getSimpleName() + "); see the refresh function's log");
     }
     Json.MAPPER.writeValue(output, result);
     if (LOG.isInfoEnabled()) {

@@ -11,6 +11,7 @@ import dev.warmcache.refresh.errors.InvalidIdException;
 import dev.warmcache.refresh.errors.InvalidStreamRecordException;
 import dev.warmcache.refresh.errors.MalformedStoredItemException;
 import dev.warmcache.refresh.errors.MalformedTaskInputException;
+import dev.warmcache.refresh.errors.UnexpectedTaskFailureException;
 import dev.warmcache.settings.Settings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -227,6 +228,26 @@ class RefreshHandlerTest {
     assertThrows(dev.warmcache.settings.InvalidSettingException.class, () -> new RefreshHandler(Map.of()));
     assertThrows(dev.warmcache.settings.InvalidSettingException.class,
         () -> new RefreshHandler(Map.of("ORIGIN_URL_TEMPLATE", "https://api.example.com/items?id={id}")));
+  }
+
+  /** The reader's catch-all is the model: whatever goes wrong, the error document has no stack trace and no cause. */
+  @Test
+  void anUnexpectedFailureIsNamedWithoutAStackTrace() {
+    Clock broken = new Clock() {
+      @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+      @Override public Instant instant() { throw new IllegalStateException("clock exploded at dev.warmcache.Secret.java:42"); }
+    };
+    RefreshHandler failing = new RefreshHandler(Settings.from(Map.of("ORIGIN_URL_TEMPLATE", "http://127.0.0.1:9/{id}")), broken);
+    byte[] request = "{\"task\":\"lease\",\"owner\":\"arn:x\",\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{}}}"
+        .getBytes(StandardCharsets.UTF_8);
+
+    UnexpectedTaskFailureException e = assertThrows(UnexpectedTaskFailureException.class,
+        () -> failing.handleRequest(new ByteArrayInputStream(request), new ByteArrayOutputStream(), null));
+
+    assertEquals(0, e.getStackTrace().length);
+    assertEquals(null, e.getCause());
+    assertEquals("the lease task failed unexpectedly (IllegalStateException); see the refresh function's log", e.getMessage());
   }
 
   @Test

@@ -18,6 +18,8 @@
  *   <li>{@link dev.warmcache.refresh.errors.OriginRejectedException}: another 4xx or a redirect; not retried.</li>
  *   <li>{@link dev.warmcache.refresh.errors.OriginBodyTooLargeException}: the body exceeds
  *       {@code MAX_VALUE_BYTES}; not stored, not retried.</li>
+ *   <li>{@link dev.warmcache.refresh.errors.UnexpectedTaskFailureException}: anything else; the
+ *       original is logged, the error document names only its class.</li>
  *   <li>{@link dev.warmcache.refresh.errors.MalformedTaskInputException}: the task input is not what
  *       the ASL sends (an unknown task, a missing field); a bug or a hand-made invocation.</li>
  * </ul>
