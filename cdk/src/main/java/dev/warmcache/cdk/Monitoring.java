@@ -18,6 +18,8 @@ import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
 
@@ -51,6 +53,18 @@ final class Monitoring extends Construct {
                 .displayName("warmcache alarms")
                 .enforceSsl(true)
                 .build();
+        // A topic policy replaces SNS's default one, and enforceSsl creates one holding only the TLS
+        // deny; without this grant CloudWatch could not publish and no alarm would notify anyone.
+        topic.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("CloudWatchAlarmsOfThisAccountPublish")
+                .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
+                .actions(List.of("sns:Publish"))
+                .resources(List.of(topic.getTopicArn()))
+                .conditions(Map.of(
+                        "ArnLike", Map.of("aws:SourceArn", "arn:" + Aws.PARTITION + ":cloudwatch:" + Aws.REGION + ":"
+                                + Aws.ACCOUNT_ID + ":alarm:*"),
+                        "StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
+                .build());
         config.alarmEmail().ifPresent(email -> topic.addSubscription(new EmailSubscription(email)));
         NagSuppressions.addResourceSuppressions(topic, List.of(NagPackSuppression.builder().id("AwsSolutions-SNS2")
                 .reason("CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key; "

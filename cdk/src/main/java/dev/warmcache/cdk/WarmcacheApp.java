@@ -5,7 +5,10 @@ import io.github.cdklabs.cdknag.NagPackProps;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.TagProps;
 import software.amazon.awscdk.Tags;
+
+import java.util.List;
 
 /**
  * The CDK app of cdk.json: one stack, checked by cdk-nag's AWS Solutions rules on every synth,
@@ -26,7 +29,9 @@ public final class WarmcacheApp {
                 .description("warmcache: read-through cache for AWS Lambda with an event-driven refresh pipeline")
                 .build(), config, files);
         // One tag on every resource: cost allocation and "what belongs to this cache" in one filter.
-        Tags.of(stack).add("app", config.namePrefix());
+        // Dashboards take no tags (AWS::CloudWatch::Dashboard has no Tags property; cfn-lint E3002).
+        Tags.of(stack).add("app", config.namePrefix(), TagProps.builder()
+                .excludeResourceTypes(List.of("AWS::CloudWatch::Dashboard")).build());
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         return stack;
     }

@@ -1,11 +1,11 @@
 package dev.warmcache.cdk;
 
+import dev.warmcache.settings.Setting;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
-import dev.warmcache.settings.Setting;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
@@ -119,9 +119,9 @@ public final class WarmcacheStack extends Stack {
 
         this.stateMachine = stateMachine(prefix, config, files);
 
-        this.deadLetterQueues.put("CacheMiss", deadLetterQueue("CacheMissDlq", prefix + "-cache-miss-dlq", removal));
-        this.deadLetterQueues.put("ForceRefresh", deadLetterQueue("ForceRefreshDlq", prefix + "-force-refresh-dlq", removal));
-        this.deadLetterQueues.put("TtlExpiry", deadLetterQueue("TtlExpiryDlq", prefix + "-ttl-expiry-dlq", removal));
+        this.deadLetterQueues.put("CacheMiss", deadLetterQueue("CacheMissDlq", removal));
+        this.deadLetterQueues.put("ForceRefresh", deadLetterQueue("ForceRefreshDlq", removal));
+        this.deadLetterQueues.put("TtlExpiry", deadLetterQueue("TtlExpiryDlq", removal));
 
         // A miss older than 10 minutes is superseded: readers publish a fresh one every
         // MISS_INTERVAL_SECONDS while the key is still missing.
@@ -142,7 +142,7 @@ public final class WarmcacheStack extends Stack {
     private Function function(String id, String name, java.nio.file.Path jar, String handler, int memoryMb,
                               Duration timeout, WarmcacheConfig config, Setting.Target target, String description) {
         LogGroup logs = LogGroup.Builder.create(this, id + "Logs")
-                .logGroupName("/aws/lambda/" + name)
+                .logGroupName(uniqueName("/aws/lambda/" + name))
                 .retention(config.logRetention())
                 .removalPolicy(config.removalPolicy())
                 .build();
@@ -226,7 +226,7 @@ public final class WarmcacheStack extends Stack {
         LogGroup logs = LogGroup.Builder.create(this, "WorkflowLogs")
                 // The vendedlogs prefix keeps Step Functions' log delivery clear of the
                 // account-wide CloudWatch Logs resource-policy size limit.
-                .logGroupName("/aws/vendedlogs/states/" + prefix + "-refresh")
+                .logGroupName(uniqueName("/aws/vendedlogs/states/" + prefix + "-refresh"))
                 .retention(config.logRetention())
                 .removalPolicy(config.removalPolicy())
                 .build();
@@ -278,9 +278,12 @@ public final class WarmcacheStack extends Stack {
         return machine;
     }
 
-    private Queue deadLetterQueue(String id, String name, RemovalPolicy removal) {
+    /**
+     * A retained queue outlives {@code cdk destroy}; with a fixed name the next deploy would fail on
+     * it, so CloudFormation names the queue (the alarms and outputs find it by reference).
+     */
+    private Queue deadLetterQueue(String id, RemovalPolicy removal) {
         return Queue.Builder.create(this, id)
-                .queueName(name)
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
                 // The longest SQS allows: a failed trigger should outlive a long weekend.
@@ -291,17 +294,35 @@ public final class WarmcacheStack extends Stack {
 
     private Rule rule(String id, String name, ProjectFiles files, String patternFile, Queue dlq,
                       int retryAttempts, Duration maxEventAge) {
-        return Rule.Builder.create(this, id)
+        // An own role per rule, granted StartExecution on this workflow only; the rule waits for
+        // the role's policy, or its first deliveries could be refused before the policy exists.
+        Role role = Role.Builder.create(this, id + "Role")
+                .assumedBy(new ServicePrincipal("events.amazonaws.com"))
+                .description("Lets the rule " + name + " start the refresh workflow, and nothing else")
+                .build();
+        stateMachine.grantStartExecution(role);
+        Rule rule = Rule.Builder.create(this, id)
                 .ruleName(name)
                 .description("Starts the refresh workflow; pattern from " + patternFile)
                 .eventBus(bus)
                 .eventPattern(EventPatternFile.rulePattern(files, patternFile))
                 .targets(List.of(SfnStateMachine.Builder.create(stateMachine)
+                        .role(role)
                         .deadLetterQueue(dlq)
                         .retryAttempts(retryAttempts)
                         .maxEventAge(maxEventAge)
                         .build()))
                 .build();
+        rule.getNode().addDependency(role);
+        return rule;
+    }
+
+    /**
+     * {@code base-<first 8 hex digits of this stack's id>}: unique per stack instance, so a log
+     * group retained by {@code cdk destroy} never blocks the next deploy of the same stack.
+     */
+    private static String uniqueName(String base) {
+        return base + "-" + Fn.select(0, Fn.split("-", Fn.select(2, Fn.split("/", Aws.STACK_ID))));
     }
 
     /**
@@ -311,7 +332,7 @@ public final class WarmcacheStack extends Stack {
     private CfnPipe ttlExpiryPipe(String prefix, RemovalPolicy removal, WarmcacheConfig config, ProjectFiles files, Queue dlq) {
         String name = prefix + "-ttl-expiry";
         LogGroup logs = LogGroup.Builder.create(this, "PipeLogs")
-                .logGroupName("/aws/vendedlogs/pipes/" + name)
+                .logGroupName(uniqueName("/aws/vendedlogs/pipes/" + name))
                 .retention(config.logRetention())
                 .removalPolicy(removal)
                 .build();
@@ -399,6 +420,8 @@ public final class WarmcacheStack extends Stack {
                 ".console.aws.amazon.com/states/home?region=", Aws.REGION,
                 "#/statemachines/view/", stateMachine.getStateMachineArn())), "watch refreshes in the Step Functions console");
         output("TtlExpiryPipeName", pipe.getRef(), "Pipe from the table stream to the workflow");
+        output("ReaderLogGroupName", reader.getLogGroup().getLogGroupName(), "aws logs tail <this> --follow");
+        output("RefreshLogGroupName", refresh.getLogGroup().getLogGroupName(), "aws logs tail <this> --follow");
     }
 
     private void output(String id, String value, String description) {

@@ -227,10 +227,32 @@ class StackPermissionsTest {
                 "no inline or managed policy grants Step Functions: " + role));
     }
 
+    /** A topic policy replaces SNS's default: without this grant no alarm could notify anyone. */
+    @Test
+    void cloudWatchAlarmsOfThisAccountMayPublishToTheAlarmTopic() {
+        JsonNode policy = s.resources("AWS::SNS::TopicPolicy").values().iterator().next().path("Properties").path("PolicyDocument");
+        JsonNode grant = null;
+        for (JsonNode st : policy.path("Statement")) {
+            if ("cloudwatch.amazonaws.com".equals(st.path("Principal").path("Service").asText())) {
+                grant = st;
+            }
+        }
+        assertTrue(grant != null, "no statement for cloudwatch.amazonaws.com in " + policy);
+        assertEquals("Allow", grant.path("Effect").asText());
+        assertEquals("sns:Publish", grant.path("Action").asText());
+        assertEquals(ref(only("AWS::SNS::Topic")), grant.path("Resource"));
+        assertTrue(grant.path("Condition").path("StringEquals").has("aws:SourceAccount"), grant.toString());
+        assertTrue(grant.path("Condition").path("ArnLike").path("aws:SourceArn").toString().contains(":alarm:*"), grant.toString());
+    }
+
     @Test
     void ruleTargetsAndThePipeMayOnlyStartThisWorkflow() {
         for (JsonNode rule : s.resources("AWS::Events::Rule").values()) {
             String role = rule.path("Properties").path("Targets").path(0).path("RoleArn").path("Fn::GetAtt").path(0).asText();
+            String policy = s.resources("AWS::IAM::Policy").entrySet().stream()
+                    .filter(e -> e.getValue().path("Properties").path("Roles").toString().contains(role))
+                    .map(Map.Entry::getKey).findFirst().orElseThrow();
+            assertTrue(rule.path("DependsOn").toString().contains(policy), "the rule waits for its role's policy " + policy);
             Map<String, List<JsonNode>> actions = byAction(statementsOf(role));
             assertEquals(Set.of("states:StartExecution"), actions.keySet());
             assertEquals(List.of(ref(machine)), resources(actions.get("states:StartExecution").get(0)));

@@ -49,6 +49,37 @@ class AslErrorHandlingTest {
     }
   }
 
+  /**
+   * Step Functions names an optimized integration's errors "DynamoDB."/"EventBridge." plus the
+   * exception name; where AWS documents no exact spelling, every plausible one is matched (see
+   * docs/workflow.md, "Error names"), and every task of a service retries the same list.
+   */
+  @Test
+  void everyDynamoDbAndEventBridgeTaskRetriesEveryPlausibleSpellingOfATransientError() throws Exception {
+    JsonNode asl = new ObjectMapper().readTree(
+        Path.of(System.getProperty("warmcache.asl.file", "../statemachine/refresh.asl.json")).toFile());
+    Set<String> dynamoDb = Set.of("DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException",
+        "DynamoDB.RequestLimitExceeded", "DynamoDB.RequestLimitExceededException", "DynamoDB.InternalServerErrorException",
+        "DynamoDB.InternalServerError", "DynamoDB.AmazonDynamoDBException");
+    Set<String> eventBridge = Set.of("EventBridge.FailedEntry", "EventBridge.InternalException",
+        "EventBridge.ThrottlingException", "EventBridge.AmazonEventBridgeException", "EventBridge.EventBridgeException");
+    int checked = 0;
+    for (Iterator<Map.Entry<String, JsonNode>> it = asl.path("States").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String resource = e.getValue().path("Resource").asText();
+      Set<String> retried = errors(e.getValue().path("Retry"));
+      if (resource.startsWith("arn:aws:states:::dynamodb:")) {
+        assertTrue(retried.containsAll(dynamoDb), e.getKey() + " retries " + retried);
+        assertFalse(retried.contains("DynamoDB.ConditionalCheckFailedException"), e.getKey() + ": a lost condition is an answer");
+        checked++;
+      } else if (resource.equals("arn:aws:states:::events:putEvents")) {
+        assertTrue(retried.containsAll(eventBridge), e.getKey() + " retries " + retried);
+        checked++;
+      }
+    }
+    assertTrue(checked >= 8, "found only " + checked + " DynamoDB and EventBridge tasks");
+  }
+
   /** Lambda tasks, noting those inside a Map whose own Catch takes every error. */
   private static void collect(JsonNode states, boolean caughtAround, List<LambdaTask> out) {
     for (Iterator<Map.Entry<String, JsonNode>> it = states.fields(); it.hasNext(); ) {
