@@ -71,11 +71,11 @@ class WarmcacheConfigTest {
     @Test
     void badValuesAreTypedErrorsThatNameTheKey() {
         assertMessage("ttlSeconds must be a whole number from 1 to 31536000, got \"0\"", "ttlSeconds", "0");
-        assertMessage("primeFanout must be a number from 0 to 1000, got \"many\"", "primeFanout", "many");
+        assertMessage("primeFanout must be a number from 0 to 40, got \"many\"", "primeFanout", "many");
         assertMessage("ttlJitter must be a number from 0 to 0.5, got \"1.5\"", "ttlJitter", "1.5");
         assertMessage("missWaitMs must be a whole number from 0 to 60000, got \"900000\"", "missWaitMs", 900000);
         assertMessage("memoryTtlSeconds must be a whole number from 0 to 86400, got \"-1\"", "memoryTtlSeconds", -1);
-        assertMessage("maxValueBytes must be a whole number from 1 to 405504, got \"2147483648\"", "maxValueBytes", 2147483648L);
+        assertMessage("maxValueBytes must be a whole number from 1 to 253952, got \"2147483648\"", "maxValueBytes", 2147483648L);
         assertMessage("leaseSeconds must be a whole number from 1 to 3600, got \"86400\"", "leaseSeconds", 86400);
         assertMessage("ORIGIN_CONNECT_TIMEOUT_MS + ORIGIN_READ_TIMEOUT_MS must be at most 24000 so a fetch ends inside "
                 + "the refresh function's timeout, got 30000 (context keys are the camelCase names, e.g. originReadTimeoutMs)",

@@ -44,8 +44,10 @@ public enum Setting {
     ORIGIN_READ_TIMEOUT_MS(Kind.INTEGER, "3000", "1", "20000", "ms", Target.REFRESH,
             "time for the whole origin response, headers and body, after the connection opens "
                     + "(with the connect timeout at most 24000, so a fetch ends inside the refresh function's timeout)"),
-    MAX_VALUE_BYTES(Kind.INTEGER, "262144", "1", "405504", "bytes", Target.REFRESH,
-            "body limit (the CDK's `cdk.json` sets 200000, under Step Functions' 256 KiB state cap)"),
+    MAX_VALUE_BYTES(Kind.INTEGER, "200000", "1", "253952", "bytes", Target.REFRESH,
+            "limit of a value, counted as the JSON string it becomes in the workflow's state (quotes and "
+                    + "backslashes count twice); at most 248 KiB so the whole refresh document fits Step Functions' "
+                    + "256 KiB state limit"),
     TTL_SECONDS(Kind.INTEGER, "300", "1", "31536000", "s", Target.REFRESH,
             "lifetime of a fetched value"),
     TTL_JITTER(Kind.DECIMAL, "0.10", "0", "0.5", "fraction", Target.REFRESH,
@@ -58,8 +60,8 @@ public enum Setting {
             "single-flight lease length (a crashed holder blocks only this long)"),
     MAX_IDLE_REFRESHES(Kind.INTEGER, "3", "0", "1000000", "refreshes", Target.REFRESH,
             "expiry refreshes without a reader read after which a key retires"),
-    PRIME_FANOUT(Kind.INTEGER, "4", "0", "1000", "invocations", Target.REFRESH,
-            "concurrent prime invocations after each write (0 = off)");
+    PRIME_FANOUT(Kind.INTEGER, "4", "0", "40", "invocations", Target.REFRESH,
+            "concurrent prime invocations after each write (0 = off; an inline Map runs at most 40 at once)");
 
     /** The function that reads a setting; the other never sees it. */
     public enum Target { READER, REFRESH }

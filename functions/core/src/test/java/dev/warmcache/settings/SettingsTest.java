@@ -26,7 +26,7 @@ class SettingsTest {
         assertEquals(Duration.ofSeconds(300), s.maxStale());
         assertEquals(Duration.ofMillis(3_000), s.missWait());
         assertEquals(Duration.ofSeconds(10), s.missInterval());
-        assertEquals(262_144, s.maxValueBytes());
+        assertEquals(200_000, s.maxValueBytes());
         assertEquals(Duration.ofSeconds(300), s.ttl());
         assertEquals(0.10, s.ttlJitter());
         assertEquals(Duration.ofSeconds(60), s.negativeTtl());
@@ -89,7 +89,7 @@ class SettingsTest {
         "TTL_JITTER|lots|TTL_JITTER must be a number from 0 to 0.5, got \"lots\"",
         "AWS_ENDPOINT_URL|localhost:4566|AWS_ENDPOINT_URL must be an http(s) URL with a host, got \"localhost:4566\"",
         "AWS_ENDPOINT_URL_DYNAMODB|http://[::1|AWS_ENDPOINT_URL_DYNAMODB is not a valid URL: \"http://[::1\"",
-        "MAX_VALUE_BYTES|0|MAX_VALUE_BYTES must be a whole number from 1 to 405504, got \"0\"",
+        "MAX_VALUE_BYTES|0|MAX_VALUE_BYTES must be a whole number from 1 to 253952, got \"0\"",
         "TTL_SECONDS|99999999999999999999|TTL_SECONDS must be a whole number from 1 to 31536000, got \"99999999999999999999\"",
         "TTL_SECONDS|1e999999999|TTL_SECONDS must be a whole number from 1 to 31536000, got \"1e999999999\"",
         "ORIGIN_URL_TEMPLATE|https://api.example.com/items?id={id}|ORIGIN_URL_TEMPLATE must have {id} in its path (not the host, query or fragment), got 'https://api.example.com/items?id={id}'",

@@ -37,6 +37,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class RefreshTasks {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** Longest ETag, Last-Modified or Content-Type kept; longer ones are dropped, not stored. */
+  static final int MAX_HEADER_CHARS = 1024;
 
   private final Settings settings;
   private final Clock clock;
@@ -212,11 +214,20 @@ final class RefreshTasks {
       write.set("item", AttributeJson.write(ItemStore.toAttributes(item)));
     } else {
       OriginResponse.Fetched fetched = (OriginResponse.Fetched) response;
+      // The value travels through the workflow's state as a JSON string, where every quote and
+      // backslash doubles and control characters grow sixfold; that size, not the raw one, must
+      // fit Step Functions' 256 KiB state limit, whose overflow (States.DataLimitExceeded) no
+      // Catch can handle.
+      long escaped = jsonStringBytes(fetched.body());
+      if (escaped > settings.maxValueBytes()) {
+        throw new OriginBodyTooLargeException("origin body for " + id + " is " + escaped
+            + " bytes as a JSON string in the workflow's state, over MAX_VALUE_BYTES=" + settings.maxValueBytes());
+      }
       version = baseVersion + 1;
       expiresAt = nowSeconds + jittered(settings.ttl());
-      Item item = Item.builder(id).value(fetched.body()).contentType(fetched.contentType()).version(version)
-          .fetchedAt(fetchedAt).expiresAt(expiresAt).etag(fetched.etag()).lastModified(fetched.lastModified())
-          .idleRefreshes(idle).refreshMillis(refreshMillis).build();
+      Item item = Item.builder(id).value(fetched.body()).contentType(header(fetched.contentType()))
+          .version(version).fetchedAt(fetchedAt).expiresAt(expiresAt).etag(header(fetched.etag()))
+          .lastModified(header(fetched.lastModified())).idleRefreshes(idle).refreshMillis(refreshMillis).build();
       write.put("outcome", "updated");
       write.set("item", AttributeJson.write(ItemStore.toAttributes(item)));
     }
@@ -344,6 +355,40 @@ final class RefreshTasks {
       if (i.lastModified() != null) s.put("lastModified", i.lastModified());
     });
     return s;
+  }
+
+  /**
+   * Bytes of {@code s} as a JSON string, quotes excluded, as the function's own output writes it
+   * (Jackson's UTF-8 generator); never less than its UTF-8 size inside Step Functions' state.
+   */
+  static long jsonStringBytes(String s) {
+    long bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') {
+        bytes += 2;
+      } else if (c < 0x20) {
+        bytes += 6;
+      } else if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isSurrogate(c)) {
+        // Jackson writes each half of a pair (and a lone one) as a six-byte \\uXXXX escape.
+        bytes += 6;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+
+  /**
+   * An origin header kept on the item, or {@code null} when it is longer than any real one: the
+   * whole refresh document has to fit next to the value in the state (see docs/workflow.md).
+   */
+  private static String header(String value) {
+    return value == null || value.length() > MAX_HEADER_CHARS ? null : value;
   }
 
   private static String text(JsonNode node, String field) {

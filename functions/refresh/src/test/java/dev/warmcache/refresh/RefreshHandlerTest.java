@@ -250,6 +250,16 @@ class RefreshHandlerTest {
     assertEquals("the lease task failed unexpectedly (IllegalStateException); see the refresh function's log", e.getMessage());
   }
 
+  /** The size check counts what the state really holds: Jackson's own serialization of the value. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"plain", "\"quoted\" \\ back", "tab\tnew\nline\u0001",
+      "é ü ß", "€ ✓", "😀 emoji 😀", "\ud800 lone surrogate"})
+  void theEscapedSizeIsTheSizeInTheState(String value) throws Exception {
+    assertEquals(JSON.writeValueAsBytes(value).length - 2, RefreshTasks.jsonStringBytes(value), value);
+    String quoteDense = "\"".repeat(110_000);
+    assertEquals(220_000, RefreshTasks.jsonStringBytes(quoteDense), "every quote doubles");
+  }
+
   @Test
   void theSnapStartWarmUpRunsWithoutIo() throws Exception {
     handler.beforeCheckpoint(null);

@@ -384,6 +384,36 @@ class RefreshWorkflowTest {
     assertEquals(1, h.bus.ofType("CacheRefreshFailed").size());
   }
 
+  /**
+   * The issue's reproduction: a body under MAX_VALUE_BYTES in raw bytes but dense in quotes, which
+   * would double in the state and overflow Step Functions' 256 KiB, is refused by its escaped size;
+   * a body of the largest size that fits is stored, and the fetch output that carried it stays under 256 KiB.
+   */
+  @Test
+  void aValueIsBoundedByItsSizeInTheStateNotItsRawSize() throws Exception {
+    h.seed(item("quotes", "{\"old\":true}", 1, now() + 30));
+    h.origin.reset(ScriptedOrigin.respond(200, "text/plain", "\"".repeat(199_985), Map.of()));
+
+    Execution refused = h.run(WorkflowHarness.sample("force-refresh.json", "quotes"));
+
+    assertEquals("dev.warmcache.refresh.errors.OriginBodyTooLargeException", refused.error());
+    assertTrue(refused.cause().contains("399970 bytes as a JSON string"), refused.cause());
+    assertEquals("{\"old\":true}", h.rawItem("quotes").get("value").s(), "the old value stays");
+
+    String largest = "x".repeat(200_000);
+    h.origin.reset(ScriptedOrigin.respond(200, "text/plain", largest, Map.of("ETag", "\"" + "e".repeat(5000) + "\"")));
+    Execution stored = h.run(WorkflowHarness.sample("force-refresh.json", "largest"));
+
+    assertEquals(ExecutionStatus.SUCCEEDED, stored.status(), stored::cause);
+    assertEquals(largest, h.rawItem("largest").get("value").s());
+    assertFalse(h.rawItem("largest").containsKey("etag"), "an absurd ETag is dropped, not carried");
+    int biggestState = h.engine.history(stored.executionArn()).stream().filter(e -> e.details() != null)
+        .flatMap(e -> java.util.stream.Stream.of(e.details().path("input").asText(""), e.details().path("output").asText("")))
+        .mapToInt(text -> text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).max().orElse(0);
+    assertTrue(biggestState > 200_000, "the value was carried: " + biggestState);
+    assertTrue(biggestState < 262_144, "largest state input or output " + biggestState + " bytes");
+  }
+
   @Test
   void originNotFoundBecomesANegativeEntry() throws Exception {
     String id = "gone";
