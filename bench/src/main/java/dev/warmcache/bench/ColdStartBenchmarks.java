@@ -18,67 +18,69 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * What a new execution environment pays, measured once per fresh JVM (single shot): building
- * the handler (Lambda's init phase), and the first read after init with and without the CRaC
- * warm-up that SnapStart runs before its snapshot. The first read misses memory and reads
- * DynamoDB, so it is compared with {@code dynamoDbReadThroughHandler}, the same read when warm.
+ * What a new execution environment pays, measured once per fresh JVM (single shot): building the
+ * handler (Lambda's init phase), and the first read after init with and without the CRaC warm-up
+ * that SnapStart runs before its snapshot. The first read misses memory and reads DynamoDB, so it
+ * is compared with {@code dynamoDbReadThroughHandler}, the same read when warm.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ColdStartBenchmarks {
 
-    private static final byte[] REQUEST = ("{\"id\":\"" + ReaderBenchmarks.KEY + "\"}").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] REQUEST =
+      ("{\"id\":\"" + ReaderBenchmarks.KEY + "\"}").getBytes(StandardCharsets.UTF_8);
 
-    static Map<String, String> env() {
-        Map<String, String> env = ReaderBenchmarks.env(System.getProperty(ReaderBenchmarks.ENDPOINT_PROPERTY));
-        env.put("POWERTOOLS_METRICS_DISABLED", "true");
-        return env;
+  static Map<String, String> env() {
+    Map<String, String> env =
+        ReaderBenchmarks.env(System.getProperty(ReaderBenchmarks.ENDPOINT_PROPERTY));
+    env.put("POWERTOOLS_METRICS_DISABLED", "true");
+    return env;
+  }
+
+  @State(Scope.Benchmark)
+  public static class Built {
+    ReaderHandler handler;
+
+    @Setup
+    public void setUp() {
+      handler = new ReaderHandler(env());
+      Configurator.setLevel("dev.warmcache", Level.WARN);
     }
+  }
 
-    @State(Scope.Benchmark)
-    public static class Built {
-        ReaderHandler handler;
+  @State(Scope.Benchmark)
+  public static class BuiltAndWarmed {
+    ReaderHandler handler;
 
-        @Setup
-        public void setUp() {
-            handler = new ReaderHandler(env());
-            Configurator.setLevel("dev.warmcache", Level.WARN);
-        }
+    @Setup
+    public void setUp() {
+      handler = new ReaderHandler(env());
+      Configurator.setLevel("dev.warmcache", Level.WARN);
+      handler.beforeCheckpoint(null);
     }
+  }
 
-    @State(Scope.Benchmark)
-    public static class BuiltAndWarmed {
-        ReaderHandler handler;
+  @Benchmark
+  public ReaderHandler initHandler() {
+    return new ReaderHandler(env());
+  }
 
-        @Setup
-        public void setUp() {
-            handler = new ReaderHandler(env());
-            Configurator.setLevel("dev.warmcache", Level.WARN);
-            handler.beforeCheckpoint(null);
-        }
+  @Benchmark
+  public int firstReadAfterInit(Built built) throws IOException {
+    return read(built.handler);
+  }
+
+  @Benchmark
+  public int firstReadAfterWarmUp(BuiltAndWarmed warmed) throws IOException {
+    return read(warmed.handler);
+  }
+
+  private static int read(ReaderHandler handler) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(REQUEST), out, null);
+    if (!out.toString(StandardCharsets.UTF_8).contains("\"version\"")) {
+      throw new IllegalStateException("not a value answer: " + out);
     }
-
-    @Benchmark
-    public ReaderHandler initHandler() {
-        return new ReaderHandler(env());
-    }
-
-    @Benchmark
-    public int firstReadAfterInit(Built built) throws IOException {
-        return read(built.handler);
-    }
-
-    @Benchmark
-    public int firstReadAfterWarmUp(BuiltAndWarmed warmed) throws IOException {
-        return read(warmed.handler);
-    }
-
-    private static int read(ReaderHandler handler) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(REQUEST), out, null);
-        if (!out.toString(StandardCharsets.UTF_8).contains("\"version\"")) {
-            throw new IllegalStateException("not a value answer: " + out);
-        }
-        return out.size();
-    }
+    return out.size();
+  }
 }

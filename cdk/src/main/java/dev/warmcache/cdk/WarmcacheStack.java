@@ -3,6 +3,13 @@ package dev.warmcache.cdk;
 import dev.warmcache.settings.Setting;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
@@ -41,451 +48,620 @@ import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.StateMachineType;
 import software.constructs.Construct;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-
 /**
- * warmcache on AWS: the table, the reader and refresh functions, the refresh workflow and the
- * three triggers that start it (CacheMiss and ForceRefresh rules on the bus, TTL expiries through
- * a Pipe from the table's stream), with alarms and a dashboard. The workflow definition and the
- * event patterns are the repository's own files, the ones the local twin runs.
+ * warmcache on AWS: the table, the reader and refresh functions, the refresh workflow and the three
+ * triggers that start it (CacheMiss and ForceRefresh rules on the bus, TTL expiries through a Pipe
+ * from the table's stream), with alarms and a dashboard. The workflow definition and the event
+ * patterns are the repository's own files, the ones the local twin runs.
  */
 public final class WarmcacheStack extends Stack {
 
-    /** Every caller (rules, Pipe, workflow, README commands) uses this alias, never $LATEST. */
-    public static final String ALIAS = "live";
-    public static final String READER_HANDLER = "dev.warmcache.reader.ReaderHandler::handleRequest";
-    public static final String REFRESH_HANDLER = "dev.warmcache.refresh.RefreshHandler::handleRequest";
-    public static final String METRICS_NAMESPACE = "warmcache";
-    public static final String READER_SOURCE = "warmcache.reader";
+  /** Every caller (rules, Pipe, workflow, README commands) uses this alias, never $LATEST. */
+  public static final String ALIAS = "live";
 
-    /** The attributes the reader may name in UpdateItem: the key and the idle counter it resets, nothing else. */
-    public static final List<String> READER_UPDATABLE_ATTRIBUTES = List.of("id", "idleRefreshes", "refreshRequestedAt");
-    /** Keys of the change feed's records ({@code dev.warmcache.changes.ChangeFeed.KEY_PREFIX}; a test holds them equal). */
-    public static final String CHANGE_FEED_KEYS = "#changes#*";
+  public static final String READER_HANDLER = "dev.warmcache.reader.ReaderHandler::handleRequest";
+  public static final String REFRESH_HANDLER =
+      "dev.warmcache.refresh.RefreshHandler::handleRequest";
+  public static final String METRICS_NAMESPACE = "warmcache";
+  public static final String READER_SOURCE = "warmcache.reader";
 
-    private final Table table;
-    private final EventBus bus;
-    private final Function reader;
-    private final Alias readerAlias;
-    private final Function refresh;
-    private final Alias refreshAlias;
-    private final StateMachine stateMachine;
-    private final Map<String, Queue> deadLetterQueues = new LinkedHashMap<>();
-    private final CfnPipe pipe;
-    private Role pipeRole;
+  /**
+   * The attributes the reader may name in UpdateItem: the key and the idle counter it resets,
+   * nothing else.
+   */
+  public static final List<String> READER_UPDATABLE_ATTRIBUTES =
+      List.of("id", "idleRefreshes", "refreshRequestedAt");
 
-    public WarmcacheStack(Construct scope, String id, StackProps props, WarmcacheConfig config, ProjectFiles files) {
-        super(scope, id, props);
-        String prefix = config.namePrefix();
-        RemovalPolicy removal = config.removalPolicy();
+  /**
+   * Keys of the change feed's records ({@code dev.warmcache.changes.ChangeFeed.KEY_PREFIX}; a test
+   * holds them equal).
+   */
+  public static final String CHANGE_FEED_KEYS = "#changes#*";
 
-        this.table = Table.Builder.create(this, "Table")
-                .tableName(prefix)
-                .partitionKey(Attribute.builder().name("id").type(AttributeType.STRING).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .timeToLiveAttribute("expiresAt")
-                .stream(StreamViewType.NEW_AND_OLD_IMAGES)
-                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
-                        .pointInTimeRecoveryEnabled(true).build())
-                .deletionProtection(removal == RemovalPolicy.RETAIN)
-                .removalPolicy(removal)
-                .build();
+  private final Table table;
+  private final EventBus bus;
+  private final Function reader;
+  private final Alias readerAlias;
+  private final Function refresh;
+  private final Alias refreshAlias;
+  private final StateMachine stateMachine;
+  private final Map<String, Queue> deadLetterQueues = new LinkedHashMap<>();
+  private final CfnPipe pipe;
+  private Role pipeRole;
 
-        this.bus = EventBus.Builder.create(this, "Bus").eventBusName(prefix).build();
+  public WarmcacheStack(
+      Construct scope, String id, StackProps props, WarmcacheConfig config, ProjectFiles files) {
+    super(scope, id, props);
+    String prefix = config.namePrefix();
+    RemovalPolicy removal = config.removalPolicy();
 
-        // Both timeouts come from Settings, as in the twin: the reader's grows with MISS_WAIT_MS,
-        // the refresh function's with one origin fetch and stays below the ASL tasks' 30 s
-        // TimeoutSeconds, so a stuck call surfaces as a Lambda error the workflow's Retry and
-        // Catch understand, not as States.Timeout.
-        this.reader = function("Reader", prefix + "-reader", files.require(ProjectFiles.READER_JAR), READER_HANDLER,
-                config.readerMemoryMb(), Duration.seconds(config.settings().readerFunctionTimeout().toSeconds()), config,
-                Setting.Target.READER, "warmcache reader: answers reads from memory, then DynamoDB");
-        this.readerAlias = Alias.Builder.create(this, "ReaderLive").aliasName(ALIAS).version(reader.getCurrentVersion()).build();
+    this.table =
+        Table.Builder.create(this, "Table")
+            .tableName(prefix)
+            .partitionKey(Attribute.builder().name("id").type(AttributeType.STRING).build())
+            .billingMode(BillingMode.PAY_PER_REQUEST)
+            .timeToLiveAttribute("expiresAt")
+            .stream(StreamViewType.NEW_AND_OLD_IMAGES)
+            .pointInTimeRecoverySpecification(
+                PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+            .deletionProtection(removal == RemovalPolicy.RETAIN)
+            .removalPolicy(removal)
+            .build();
 
-        this.refresh = function("Refresh", prefix + "-refresh", files.require(ProjectFiles.REFRESH_JAR), REFRESH_HANDLER,
-                config.refreshMemoryMb(), Duration.seconds(config.settings().refreshFunctionTimeout().toSeconds()), config,
-                Setting.Target.REFRESH, "warmcache refresh tasks: origin fetch, lease, TTL arithmetic");
-        this.refreshAlias = Alias.Builder.create(this, "RefreshLive").aliasName(ALIAS).version(refresh.getCurrentVersion()).build();
+    this.bus = EventBus.Builder.create(this, "Bus").eventBusName(prefix).build();
 
-        grantReader();
-        // The refresh function gets no data-plane grant at all: it only computes and calls the
-        // origin over HTTPS; every table write, event and prime is a workflow integration.
+    // Both timeouts come from Settings, as in the twin: the reader's grows with MISS_WAIT_MS,
+    // the refresh function's with one origin fetch and stays below the ASL tasks' 30 s
+    // TimeoutSeconds, so a stuck call surfaces as a Lambda error the workflow's Retry and
+    // Catch understand, not as States.Timeout.
+    this.reader =
+        function(
+            "Reader",
+            prefix + "-reader",
+            files.require(ProjectFiles.READER_JAR),
+            READER_HANDLER,
+            config.readerMemoryMb(),
+            Duration.seconds(config.settings().readerFunctionTimeout().toSeconds()),
+            config,
+            Setting.Target.READER,
+            "warmcache reader: answers reads from memory, then DynamoDB");
+    this.readerAlias =
+        Alias.Builder.create(this, "ReaderLive")
+            .aliasName(ALIAS)
+            .version(reader.getCurrentVersion())
+            .build();
 
-        this.stateMachine = stateMachine(prefix, config, files);
+    this.refresh =
+        function(
+            "Refresh",
+            prefix + "-refresh",
+            files.require(ProjectFiles.REFRESH_JAR),
+            REFRESH_HANDLER,
+            config.refreshMemoryMb(),
+            Duration.seconds(config.settings().refreshFunctionTimeout().toSeconds()),
+            config,
+            Setting.Target.REFRESH,
+            "warmcache refresh tasks: origin fetch, lease, TTL arithmetic");
+    this.refreshAlias =
+        Alias.Builder.create(this, "RefreshLive")
+            .aliasName(ALIAS)
+            .version(refresh.getCurrentVersion())
+            .build();
 
-        this.deadLetterQueues.put("CacheMiss", deadLetterQueue("CacheMissDlq", removal));
-        this.deadLetterQueues.put("ForceRefresh", deadLetterQueue("ForceRefreshDlq", removal));
-        this.deadLetterQueues.put("TtlExpiry", deadLetterQueue("TtlExpiryDlq", removal));
+    grantReader();
+    // The refresh function gets no data-plane grant at all: it only computes and calls the
+    // origin over HTTPS; every table write, event and prime is a workflow integration.
 
-        // A miss older than 10 minutes is superseded: readers publish a fresh one every
-        // MISS_INTERVAL_SECONDS while the key is still missing.
-        rule("CacheMissRule", prefix + "-cache-miss", files, ProjectFiles.CACHE_MISS_RULE,
-                deadLetterQueues.get("CacheMiss"), 5, Duration.minutes(10));
-        // An operator's forced refresh is worth retrying for longer than a reader's miss.
-        rule("ForceRefreshRule", prefix + "-force-refresh", files, ProjectFiles.FORCE_REFRESH_RULE,
-                deadLetterQueues.get("ForceRefresh"), 20, Duration.hours(1));
+    this.stateMachine = stateMachine(prefix, config, files);
 
-        this.pipe = ttlExpiryPipe(prefix, removal, config, files, deadLetterQueues.get("TtlExpiry"));
+    this.deadLetterQueues.put("CacheMiss", deadLetterQueue("CacheMissDlq", removal));
+    this.deadLetterQueues.put("ForceRefresh", deadLetterQueue("ForceRefreshDlq", removal));
+    this.deadLetterQueues.put("TtlExpiry", deadLetterQueue("TtlExpiryDlq", removal));
 
-        new Monitoring(this, "Monitoring", config);
+    // A miss older than 10 minutes is superseded: readers publish a fresh one every
+    // MISS_INTERVAL_SECONDS while the key is still missing.
+    rule(
+        "CacheMissRule",
+        prefix + "-cache-miss",
+        files,
+        ProjectFiles.CACHE_MISS_RULE,
+        deadLetterQueues.get("CacheMiss"),
+        5,
+        Duration.minutes(10));
+    // An operator's forced refresh is worth retrying for longer than a reader's miss.
+    rule(
+        "ForceRefreshRule",
+        prefix + "-force-refresh",
+        files,
+        ProjectFiles.FORCE_REFRESH_RULE,
+        deadLetterQueues.get("ForceRefresh"),
+        20,
+        Duration.hours(1));
 
-        outputs();
-        suppressFindings();
+    this.pipe = ttlExpiryPipe(prefix, removal, config, files, deadLetterQueues.get("TtlExpiry"));
+
+    new Monitoring(this, "Monitoring", config);
+
+    outputs();
+    suppressFindings();
+  }
+
+  private Function function(
+      String id,
+      String name,
+      java.nio.file.Path jar,
+      String handler,
+      int memoryMb,
+      Duration timeout,
+      WarmcacheConfig config,
+      Setting.Target target,
+      String description) {
+    LogGroup logs =
+        LogGroup.Builder.create(this, id + "Logs")
+            .logGroupName(uniqueName("/aws/lambda/" + name))
+            .retention(config.logRetention())
+            .removalPolicy(config.removalPolicy())
+            .build();
+    // An own role instead of AWSLambdaBasicExecutionRole: logs go to this log group only.
+    Role role =
+        Role.Builder.create(this, id + "Role")
+            .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+            .description("Execution role of " + name)
+            .build();
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("WriteOwnLogs")
+            .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+            .resources(List.of(logs.getLogGroupArn()))
+            .build());
+    Map<String, String> env = new TreeMap<>(config.environmentOf(target));
+    env.put("TABLE_NAME", table.getTableName());
+    env.put("EVENT_BUS_NAME", bus.getEventBusName());
+    env.put("POWERTOOLS_SERVICE_NAME", name);
+    env.put("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
+    Function function =
+        Function.Builder.create(this, id)
+            .functionName(name)
+            .description(description)
+            .runtime(Runtime.JAVA_21)
+            .architecture(Architecture.ARM_64)
+            .handler(handler)
+            .code(Code.fromAsset(jar.toString()))
+            .memorySize(memoryMb)
+            .timeout(timeout)
+            .tracing(Tracing.ACTIVE)
+            .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+            .logGroup(logs)
+            .role(role)
+            .environment(env)
+            .build();
+    Annotations.of(function)
+        .acknowledgeWarning(
+            "@aws-cdk/aws-lambda:snapStartRequirePublish",
+            "the function is published through currentVersion behind the alias '" + ALIAS + "'");
+    return function;
+  }
+
+  /**
+   * Reads, an idle-counter reset restricted to its own attributes, and CacheMiss events: no value
+   * writes, no origin.
+   */
+  private void grantReader() {
+    reader.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .sid("ReadItems")
+            .actions(List.of("dynamodb:GetItem"))
+            .resources(List.of(table.getTableArn()))
+            .build());
+    reader.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .sid("ReadChangeFeedOnly")
+            .actions(List.of("dynamodb:BatchGetItem"))
+            .resources(List.of(table.getTableArn()))
+            // The coherence sync's one batched read, confined to the change records' keys.
+            .conditions(
+                Map.of(
+                    "ForAllValues:StringLike",
+                    Map.of("dynamodb:LeadingKeys", List.of(CHANGE_FEED_KEYS))))
+            .build());
+    reader.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .sid("ResetIdleCounterOnly")
+            .actions(List.of("dynamodb:UpdateItem"))
+            .resources(List.of(table.getTableArn()))
+            // AWS's attribute-level pattern: the request may name only these attributes, and
+            // may not ask for whole items back (ALL_OLD/ALL_NEW) through the update.
+            .conditions(
+                Map.of(
+                    "ForAllValues:StringEquals",
+                        Map.of("dynamodb:Attributes", READER_UPDATABLE_ATTRIBUTES),
+                    "StringEqualsIfExists",
+                        Map.of(
+                            "dynamodb:ReturnValues",
+                            List.of("NONE", "UPDATED_OLD", "UPDATED_NEW"))))
+            .build());
+    reader.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .sid("PublishCacheMiss")
+            .actions(List.of("events:PutEvents"))
+            .resources(List.of(bus.getEventBusArn()))
+            .conditions(Map.of("StringEquals", Map.of("events:source", READER_SOURCE)))
+            .build());
+  }
+
+  private StateMachine stateMachine(String prefix, WarmcacheConfig config, ProjectFiles files) {
+    String definition = files.text(ProjectFiles.STATE_MACHINE);
+    Set<String> unknown = new TreeSet<>(WorkflowIntegrations.placeholdersIn(definition));
+    unknown.removeAll(WorkflowIntegrations.PLACEHOLDERS);
+    if (!unknown.isEmpty()) {
+      throw new MalformedProjectFileException(
+          ProjectFiles.STATE_MACHINE
+              + " uses placeholders "
+              + unknown
+              + " that neither the stack nor the twin fills; allowed: "
+              + new TreeSet<>(WorkflowIntegrations.PLACEHOLDERS));
     }
+    WorkflowIntegrations calls = WorkflowIntegrations.of(files.json(ProjectFiles.STATE_MACHINE));
 
-    private Function function(String id, String name, java.nio.file.Path jar, String handler, int memoryMb,
-                              Duration timeout, WarmcacheConfig config, Setting.Target target, String description) {
-        LogGroup logs = LogGroup.Builder.create(this, id + "Logs")
-                .logGroupName(uniqueName("/aws/lambda/" + name))
-                .retention(config.logRetention())
-                .removalPolicy(config.removalPolicy())
-                .build();
-        // An own role instead of AWSLambdaBasicExecutionRole: logs go to this log group only.
-        Role role = Role.Builder.create(this, id + "Role")
-                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Execution role of " + name)
-                .build();
-        role.addToPolicy(PolicyStatement.Builder.create()
-                .sid("WriteOwnLogs")
-                .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
-                .resources(List.of(logs.getLogGroupArn()))
-                .build());
-        Map<String, String> env = new TreeMap<>(config.environmentOf(target));
-        env.put("TABLE_NAME", table.getTableName());
-        env.put("EVENT_BUS_NAME", bus.getEventBusName());
-        env.put("POWERTOOLS_SERVICE_NAME", name);
-        env.put("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
-        Function function = Function.Builder.create(this, id)
-                .functionName(name)
-                .description(description)
-                .runtime(Runtime.JAVA_21)
-                .architecture(Architecture.ARM_64)
-                .handler(handler)
-                .code(Code.fromAsset(jar.toString()))
-                .memorySize(memoryMb)
-                .timeout(timeout)
-                .tracing(Tracing.ACTIVE)
-                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
-                .logGroup(logs)
-                .role(role)
-                .environment(env)
-                .build();
-        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
-                "the function is published through currentVersion behind the alias '" + ALIAS + "'");
-        return function;
+    LogGroup logs =
+        LogGroup.Builder.create(this, "WorkflowLogs")
+            // The vendedlogs prefix keeps Step Functions' log delivery clear of the
+            // account-wide CloudWatch Logs resource-policy size limit.
+            .logGroupName(uniqueName("/aws/vendedlogs/states/" + prefix + "-refresh"))
+            .retention(config.logRetention())
+            .removalPolicy(config.removalPolicy())
+            .build();
+    Map<String, String> substitutions = new TreeMap<>();
+    substitutions.put(WorkflowIntegrations.TABLE_NAME, table.getTableName());
+    substitutions.put(WorkflowIntegrations.EVENT_BUS_NAME, bus.getEventBusName());
+    substitutions.put(WorkflowIntegrations.REFRESH_FUNCTION_ARN, refreshAlias.getFunctionArn());
+    substitutions.put(WorkflowIntegrations.READER_FUNCTION_ARN, readerAlias.getFunctionArn());
+    StateMachine machine =
+        StateMachine.Builder.create(this, "RefreshWorkflow")
+            .stateMachineName(prefix + "-refresh")
+            .stateMachineType(StateMachineType.STANDARD)
+            // Inlined from the file (read here, once), so the template is self-contained.
+            .definitionBody(DefinitionBody.fromString(definition))
+            .definitionSubstitutions(substitutions)
+            .tracingEnabled(true)
+            // ALL events, but without payloads: the execution history already holds the
+            // data, and cached values should not gain a second copy with its own retention.
+            .logs(
+                LogOptions.builder()
+                    .destination(logs)
+                    .level(LogLevel.ALL)
+                    .includeExecutionData(false)
+                    .build())
+            .build();
+
+    if (!calls.dynamoDbActions().isEmpty()) {
+      machine.addToRolePolicy(
+          PolicyStatement.Builder.create()
+              .sid("WorkflowTableCalls")
+              .actions(new ArrayList<>(calls.dynamoDbActions()))
+              .resources(List.of(table.getTableArn()))
+              .build());
     }
-
-    /** Reads, an idle-counter reset restricted to its own attributes, and CacheMiss events: no value writes, no origin. */
-    private void grantReader() {
-        reader.addToRolePolicy(PolicyStatement.Builder.create()
-                .sid("ReadItems")
-                .actions(List.of("dynamodb:GetItem"))
-                .resources(List.of(table.getTableArn()))
-                .build());
-        reader.addToRolePolicy(PolicyStatement.Builder.create()
-                .sid("ReadChangeFeedOnly")
-                .actions(List.of("dynamodb:BatchGetItem"))
-                .resources(List.of(table.getTableArn()))
-                // The coherence sync's one batched read, confined to the change records' keys.
-                .conditions(Map.of("ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of(CHANGE_FEED_KEYS))))
-                .build());
-        reader.addToRolePolicy(PolicyStatement.Builder.create()
-                .sid("ResetIdleCounterOnly")
-                .actions(List.of("dynamodb:UpdateItem"))
-                .resources(List.of(table.getTableArn()))
-                // AWS's attribute-level pattern: the request may name only these attributes, and
-                // may not ask for whole items back (ALL_OLD/ALL_NEW) through the update.
-                .conditions(Map.of(
-                        "ForAllValues:StringEquals", Map.of("dynamodb:Attributes", READER_UPDATABLE_ATTRIBUTES),
-                        "StringEqualsIfExists", Map.of("dynamodb:ReturnValues", List.of("NONE", "UPDATED_OLD", "UPDATED_NEW"))))
-                .build());
-        reader.addToRolePolicy(PolicyStatement.Builder.create()
-                .sid("PublishCacheMiss")
-                .actions(List.of("events:PutEvents"))
-                .resources(List.of(bus.getEventBusArn()))
-                .conditions(Map.of("StringEquals", Map.of("events:source", READER_SOURCE)))
-                .build());
+    List<String> functions = new ArrayList<>();
+    for (String placeholder : calls.invokedFunctions()) {
+      functions.add(substitutions.get(placeholder));
     }
-
-    private StateMachine stateMachine(String prefix, WarmcacheConfig config, ProjectFiles files) {
-        String definition = files.text(ProjectFiles.STATE_MACHINE);
-        Set<String> unknown = new TreeSet<>(WorkflowIntegrations.placeholdersIn(definition));
-        unknown.removeAll(WorkflowIntegrations.PLACEHOLDERS);
-        if (!unknown.isEmpty()) {
-            throw new MalformedProjectFileException(ProjectFiles.STATE_MACHINE + " uses placeholders " + unknown
-                    + " that neither the stack nor the twin fills; allowed: " + new TreeSet<>(WorkflowIntegrations.PLACEHOLDERS));
-        }
-        WorkflowIntegrations calls = WorkflowIntegrations.of(files.json(ProjectFiles.STATE_MACHINE));
-
-        LogGroup logs = LogGroup.Builder.create(this, "WorkflowLogs")
-                // The vendedlogs prefix keeps Step Functions' log delivery clear of the
-                // account-wide CloudWatch Logs resource-policy size limit.
-                .logGroupName(uniqueName("/aws/vendedlogs/states/" + prefix + "-refresh"))
-                .retention(config.logRetention())
-                .removalPolicy(config.removalPolicy())
-                .build();
-        Map<String, String> substitutions = new TreeMap<>();
-        substitutions.put(WorkflowIntegrations.TABLE_NAME, table.getTableName());
-        substitutions.put(WorkflowIntegrations.EVENT_BUS_NAME, bus.getEventBusName());
-        substitutions.put(WorkflowIntegrations.REFRESH_FUNCTION_ARN, refreshAlias.getFunctionArn());
-        substitutions.put(WorkflowIntegrations.READER_FUNCTION_ARN, readerAlias.getFunctionArn());
-        StateMachine machine = StateMachine.Builder.create(this, "RefreshWorkflow")
-                .stateMachineName(prefix + "-refresh")
-                .stateMachineType(StateMachineType.STANDARD)
-                // Inlined from the file (read here, once), so the template is self-contained.
-                .definitionBody(DefinitionBody.fromString(definition))
-                .definitionSubstitutions(substitutions)
-                .tracingEnabled(true)
-                // ALL events, but without payloads: the execution history already holds the
-                // data, and cached values should not gain a second copy with its own retention.
-                .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(false).build())
-                .build();
-
-        if (!calls.dynamoDbActions().isEmpty()) {
-            machine.addToRolePolicy(PolicyStatement.Builder.create()
-                    .sid("WorkflowTableCalls")
-                    .actions(new ArrayList<>(calls.dynamoDbActions()))
-                    .resources(List.of(table.getTableArn()))
-                    .build());
-        }
-        List<String> functions = new ArrayList<>();
-        for (String placeholder : calls.invokedFunctions()) {
-            functions.add(substitutions.get(placeholder));
-        }
-        if (!functions.isEmpty()) {
-            machine.addToRolePolicy(PolicyStatement.Builder.create()
-                    .sid("WorkflowInvokesAliases")
-                    .actions(List.of("lambda:InvokeFunction"))
-                    .resources(functions)
-                    .build());
-        }
-        if (calls.putsEvents()) {
-            PolicyStatement.Builder put = PolicyStatement.Builder.create()
-                    .sid("WorkflowPublishesEvents")
-                    .actions(List.of("events:PutEvents"))
-                    .resources(List.of(bus.getEventBusArn()));
-            if (!calls.eventSources().isEmpty()) {
-                put.conditions(Map.of("StringEquals", Map.of("events:source", new ArrayList<>(calls.eventSources()))));
-            }
-            machine.addToRolePolicy(put.build());
-        }
-        return machine;
+    if (!functions.isEmpty()) {
+      machine.addToRolePolicy(
+          PolicyStatement.Builder.create()
+              .sid("WorkflowInvokesAliases")
+              .actions(List.of("lambda:InvokeFunction"))
+              .resources(functions)
+              .build());
     }
-
-    /**
-     * A retained queue outlives {@code cdk destroy}; with a fixed name the next deploy would fail on
-     * it, so CloudFormation names the queue (the alarms and outputs find it by reference).
-     */
-    private Queue deadLetterQueue(String id, RemovalPolicy removal) {
-        return Queue.Builder.create(this, id)
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                // The longest SQS allows: a failed trigger should outlive a long weekend.
-                .retentionPeriod(Duration.days(14))
-                .removalPolicy(removal)
-                .build();
+    if (calls.putsEvents()) {
+      PolicyStatement.Builder put =
+          PolicyStatement.Builder.create()
+              .sid("WorkflowPublishesEvents")
+              .actions(List.of("events:PutEvents"))
+              .resources(List.of(bus.getEventBusArn()));
+      if (!calls.eventSources().isEmpty()) {
+        put.conditions(
+            Map.of("StringEquals", Map.of("events:source", new ArrayList<>(calls.eventSources()))));
+      }
+      machine.addToRolePolicy(put.build());
     }
+    return machine;
+  }
 
-    private Rule rule(String id, String name, ProjectFiles files, String patternFile, Queue dlq,
-                      int retryAttempts, Duration maxEventAge) {
-        // An own role per rule, granted StartExecution on this workflow only; the rule waits for
-        // the role's policy, or its first deliveries could be refused before the policy exists.
-        Role role = Role.Builder.create(this, id + "Role")
-                .assumedBy(new ServicePrincipal("events.amazonaws.com"))
-                .description("Lets the rule " + name + " start the refresh workflow, and nothing else")
-                .build();
-        stateMachine.grantStartExecution(role);
-        Rule rule = Rule.Builder.create(this, id)
-                .ruleName(name)
-                .description("Starts the refresh workflow; pattern from " + patternFile)
-                .eventBus(bus)
-                .eventPattern(EventPatternFile.rulePattern(files, patternFile))
-                .targets(List.of(SfnStateMachine.Builder.create(stateMachine)
+  /**
+   * A retained queue outlives {@code cdk destroy}; with a fixed name the next deploy would fail on
+   * it, so CloudFormation names the queue (the alarms and outputs find it by reference).
+   */
+  private Queue deadLetterQueue(String id, RemovalPolicy removal) {
+    return Queue.Builder.create(this, id)
+        .encryption(QueueEncryption.SQS_MANAGED)
+        .enforceSsl(true)
+        // The longest SQS allows: a failed trigger should outlive a long weekend.
+        .retentionPeriod(Duration.days(14))
+        .removalPolicy(removal)
+        .build();
+  }
+
+  private Rule rule(
+      String id,
+      String name,
+      ProjectFiles files,
+      String patternFile,
+      Queue dlq,
+      int retryAttempts,
+      Duration maxEventAge) {
+    // An own role per rule, granted StartExecution on this workflow only; the rule waits for
+    // the role's policy, or its first deliveries could be refused before the policy exists.
+    Role role =
+        Role.Builder.create(this, id + "Role")
+            .assumedBy(new ServicePrincipal("events.amazonaws.com"))
+            .description("Lets the rule " + name + " start the refresh workflow, and nothing else")
+            .build();
+    stateMachine.grantStartExecution(role);
+    Rule rule =
+        Rule.Builder.create(this, id)
+            .ruleName(name)
+            .description("Starts the refresh workflow; pattern from " + patternFile)
+            .eventBus(bus)
+            .eventPattern(EventPatternFile.rulePattern(files, patternFile))
+            .targets(
+                List.of(
+                    SfnStateMachine.Builder.create(stateMachine)
                         .role(role)
                         .deadLetterQueue(dlq)
                         .retryAttempts(retryAttempts)
                         .maxEventAge(maxEventAge)
                         .build()))
-                .build();
-        rule.getNode().addDependency(role);
-        return rule;
-    }
+            .build();
+    rule.getNode().addDependency(role);
+    return rule;
+  }
 
-    /**
-     * {@code base-<first 8 hex digits of this stack's id>}: unique per stack instance, so a log
-     * group retained by {@code cdk destroy} never blocks the next deploy of the same stack.
-     */
-    private static String uniqueName(String base) {
-        return base + "-" + Fn.select(0, Fn.split("-", Fn.select(2, Fn.split("/", Aws.STACK_ID))));
-    }
+  /**
+   * {@code base-<first 8 hex digits of this stack's id>}: unique per stack instance, so a log group
+   * retained by {@code cdk destroy} never blocks the next deploy of the same stack.
+   */
+  private static String uniqueName(String base) {
+    return base + "-" + Fn.select(0, Fn.split("-", Fn.select(2, Fn.split("/", Aws.STACK_ID))));
+  }
 
-    /**
-     * TTL deletions reach the workflow as the Pipe delivers them: a one-record array. Standard
-     * workflows can only be started fire-and-forget; failed starts go to the DLQ after retries.
-     */
-    private CfnPipe ttlExpiryPipe(String prefix, RemovalPolicy removal, WarmcacheConfig config, ProjectFiles files, Queue dlq) {
-        String name = prefix + "-ttl-expiry";
-        LogGroup logs = LogGroup.Builder.create(this, "PipeLogs")
-                .logGroupName(uniqueName("/aws/vendedlogs/pipes/" + name))
-                .retention(config.logRetention())
-                .removalPolicy(removal)
-                .build();
-        Role role = this.pipeRole = Role.Builder.create(this, "PipeRole")
-                .assumedBy(ServicePrincipal.Builder.create("pipes.amazonaws.com")
-                        .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
+  /**
+   * TTL deletions reach the workflow as the Pipe delivers them: a one-record array. Standard
+   * workflows can only be started fire-and-forget; failed starts go to the DLQ after retries.
+   */
+  private CfnPipe ttlExpiryPipe(
+      String prefix, RemovalPolicy removal, WarmcacheConfig config, ProjectFiles files, Queue dlq) {
+    String name = prefix + "-ttl-expiry";
+    LogGroup logs =
+        LogGroup.Builder.create(this, "PipeLogs")
+            .logGroupName(uniqueName("/aws/vendedlogs/pipes/" + name))
+            .retention(config.logRetention())
+            .removalPolicy(removal)
+            .build();
+    Role role =
+        this.pipeRole =
+            Role.Builder.create(this, "PipeRole")
+                .assumedBy(
+                    ServicePrincipal.Builder.create("pipes.amazonaws.com")
+                        .conditions(
+                            Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
                         .build())
                 .description("Execution role of the " + name + " pipe")
                 .build();
-        role.addToPolicy(PolicyStatement.Builder.create()
-                .sid("ReadTableStream")
-                .actions(List.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"))
-                .resources(List.of(table.getTableStreamArn()))
-                .build());
-        role.addToPolicy(PolicyStatement.Builder.create()
-                .sid("ListStreams")
-                .actions(List.of("dynamodb:ListStreams"))
-                .resources(List.of("*"))
-                .build());
-        role.addToPolicy(PolicyStatement.Builder.create()
-                .sid("StartRefresh")
-                .actions(List.of("states:StartExecution"))
-                .resources(List.of(stateMachine.getStateMachineArn()))
-                .build());
-        role.addToPolicy(PolicyStatement.Builder.create()
-                .sid("DeadLetter")
-                .actions(List.of("sqs:SendMessage", "sqs:GetQueueAttributes"))
-                .resources(List.of(dlq.getQueueArn()))
-                .build());
-        role.addToPolicy(PolicyStatement.Builder.create()
-                .sid("WritePipeLogs")
-                .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
-                .resources(List.of(logs.getLogGroupArn()))
-                .build());
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("ReadTableStream")
+            .actions(
+                List.of(
+                    "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"))
+            .resources(List.of(table.getTableStreamArn()))
+            .build());
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("ListStreams")
+            .actions(List.of("dynamodb:ListStreams"))
+            .resources(List.of("*"))
+            .build());
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("StartRefresh")
+            .actions(List.of("states:StartExecution"))
+            .resources(List.of(stateMachine.getStateMachineArn()))
+            .build());
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("DeadLetter")
+            .actions(List.of("sqs:SendMessage", "sqs:GetQueueAttributes"))
+            .resources(List.of(dlq.getQueueArn()))
+            .build());
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("WritePipeLogs")
+            .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+            .resources(List.of(logs.getLogGroupArn()))
+            .build());
 
-        CfnPipe created = CfnPipe.Builder.create(this, "TtlExpiryPipe")
-                .name(name)
-                .description("TTL deletions of the table start the refresh workflow; filter from " + ProjectFiles.TTL_EXPIRY_FILTER)
-                .roleArn(role.getRoleArn())
-                .source(table.getTableStreamArn())
-                .sourceParameters(CfnPipe.PipeSourceParametersProperty.builder()
-                        .filterCriteria(CfnPipe.FilterCriteriaProperty.builder()
-                                .filters(List.of(CfnPipe.FilterProperty.builder()
-                                        .pattern(EventPatternFile.filterPattern(files, ProjectFiles.TTL_EXPIRY_FILTER))
+    CfnPipe created =
+        CfnPipe.Builder.create(this, "TtlExpiryPipe")
+            .name(name)
+            .description(
+                "TTL deletions of the table start the refresh workflow; filter from "
+                    + ProjectFiles.TTL_EXPIRY_FILTER)
+            .roleArn(role.getRoleArn())
+            .source(table.getTableStreamArn())
+            .sourceParameters(
+                CfnPipe.PipeSourceParametersProperty.builder()
+                    .filterCriteria(
+                        CfnPipe.FilterCriteriaProperty.builder()
+                            .filters(
+                                List.of(
+                                    CfnPipe.FilterProperty.builder()
+                                        .pattern(
+                                            EventPatternFile.filterPattern(
+                                                files, ProjectFiles.TTL_EXPIRY_FILTER))
                                         .build()))
-                                .build())
-                        .dynamoDbStreamParameters(CfnPipe.PipeSourceDynamoDBStreamParametersProperty.builder()
-                                .startingPosition("LATEST")
-                                .batchSize(1)
-                                .maximumBatchingWindowInSeconds(0)
-                                // Each expiry is retried for up to an hour, then parked in the DLQ
-                                // so one poisoned record never blocks its shard.
-                                .maximumRetryAttempts(10)
-                                .maximumRecordAgeInSeconds(3600)
-                                .deadLetterConfig(CfnPipe.DeadLetterConfigProperty.builder().arn(dlq.getQueueArn()).build())
-                                .build())
-                        .build())
-                .target(stateMachine.getStateMachineArn())
-                .targetParameters(CfnPipe.PipeTargetParametersProperty.builder()
-                        .stepFunctionStateMachineParameters(CfnPipe.PipeTargetStateMachineParametersProperty.builder()
-                                .invocationType("FIRE_AND_FORGET")
-                                .build())
-                        .build())
-                .logConfiguration(CfnPipe.PipeLogConfigurationProperty.builder()
-                        .level("ERROR")
-                        .cloudwatchLogsLogDestination(CfnPipe.CloudwatchLogsLogDestinationProperty.builder()
-                                .logGroupArn(logs.getLogGroupArn())
-                                .build())
-                        .build())
-                .build();
-        // The role's policy must exist before the Pipe validates its source and target.
-        created.getNode().addDependency(role);
-        return created;
-    }
+                            .build())
+                    .dynamoDbStreamParameters(
+                        CfnPipe.PipeSourceDynamoDBStreamParametersProperty.builder()
+                            .startingPosition("LATEST")
+                            .batchSize(1)
+                            .maximumBatchingWindowInSeconds(0)
+                            // Each expiry is retried for up to an hour, then parked in the DLQ
+                            // so one poisoned record never blocks its shard.
+                            .maximumRetryAttempts(10)
+                            .maximumRecordAgeInSeconds(3600)
+                            .deadLetterConfig(
+                                CfnPipe.DeadLetterConfigProperty.builder()
+                                    .arn(dlq.getQueueArn())
+                                    .build())
+                            .build())
+                    .build())
+            .target(stateMachine.getStateMachineArn())
+            .targetParameters(
+                CfnPipe.PipeTargetParametersProperty.builder()
+                    .stepFunctionStateMachineParameters(
+                        CfnPipe.PipeTargetStateMachineParametersProperty.builder()
+                            .invocationType("FIRE_AND_FORGET")
+                            .build())
+                    .build())
+            .logConfiguration(
+                CfnPipe.PipeLogConfigurationProperty.builder()
+                    .level("ERROR")
+                    .cloudwatchLogsLogDestination(
+                        CfnPipe.CloudwatchLogsLogDestinationProperty.builder()
+                            .logGroupArn(logs.getLogGroupArn())
+                            .build())
+                    .build())
+            .build();
+    // The role's policy must exist before the Pipe validates its source and target.
+    created.getNode().addDependency(role);
+    return created;
+  }
 
-    private void outputs() {
-        output("TableName", table.getTableName(), "DynamoDB table of cached items");
-        output("EventBusName", bus.getEventBusName(), "bus for ForceRefresh (aws events put-events)");
-        output("ReaderFunctionName", reader.getFunctionName(), "reader function");
-        output("ReaderAliasName", readerAlias.getAliasName(), "alias every caller uses");
-        output("ReaderAliasArn", readerAlias.getFunctionArn(), "aws lambda invoke --function-name <this>");
-        output("RefreshAliasArn", refreshAlias.getFunctionArn(), "refresh tasks, as the workflow calls them");
-        output("StateMachineArn", stateMachine.getStateMachineArn(), "aws stepfunctions list-executions --state-machine-arn <this>");
-        output("StateMachineConsoleUrl", Fn.join("", List.of("https://", Aws.REGION,
-                ".console.aws.amazon.com/states/home?region=", Aws.REGION,
-                "#/statemachines/view/", stateMachine.getStateMachineArn())), "watch refreshes in the Step Functions console");
-        output("TtlExpiryPipeName", pipe.getRef(), "Pipe from the table stream to the workflow");
-        output("ReaderLogGroupName", reader.getLogGroup().getLogGroupName(), "aws logs tail <this> --follow");
-        output("RefreshLogGroupName", refresh.getLogGroup().getLogGroupName(), "aws logs tail <this> --follow");
-    }
+  private void outputs() {
+    output("TableName", table.getTableName(), "DynamoDB table of cached items");
+    output("EventBusName", bus.getEventBusName(), "bus for ForceRefresh (aws events put-events)");
+    output("ReaderFunctionName", reader.getFunctionName(), "reader function");
+    output("ReaderAliasName", readerAlias.getAliasName(), "alias every caller uses");
+    output(
+        "ReaderAliasArn", readerAlias.getFunctionArn(), "aws lambda invoke --function-name <this>");
+    output(
+        "RefreshAliasArn",
+        refreshAlias.getFunctionArn(),
+        "refresh tasks, as the workflow calls them");
+    output(
+        "StateMachineArn",
+        stateMachine.getStateMachineArn(),
+        "aws stepfunctions list-executions --state-machine-arn <this>");
+    output(
+        "StateMachineConsoleUrl",
+        Fn.join(
+            "",
+            List.of(
+                "https://",
+                Aws.REGION,
+                ".console.aws.amazon.com/states/home?region=",
+                Aws.REGION,
+                "#/statemachines/view/",
+                stateMachine.getStateMachineArn())),
+        "watch refreshes in the Step Functions console");
+    output("TtlExpiryPipeName", pipe.getRef(), "Pipe from the table stream to the workflow");
+    output(
+        "ReaderLogGroupName",
+        reader.getLogGroup().getLogGroupName(),
+        "aws logs tail <this> --follow");
+    output(
+        "RefreshLogGroupName",
+        refresh.getLogGroup().getLogGroupName(),
+        "aws logs tail <this> --follow");
+  }
 
-    private void output(String id, String value, String description) {
-        CfnOutput.Builder.create(this, id).value(value).description(description).build();
-    }
+  private void output(String id, String value, String description) {
+    CfnOutput.Builder.create(this, id).value(value).description(description).build();
+  }
 
-    /** Each cdk-nag finding that stays is a deliberate choice; the reason says why. */
-    private void suppressFindings() {
-        for (Function function : List.of(reader, refresh)) {
-            NagSuppressions.addResourceSuppressions(function.getRole(), List.of(
-                    NagPackSuppression.builder().id("AwsSolutions-IAM5")
-                            .reason("Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, "
-                                    + "which support no resource-level permissions")
-                            .appliesTo(List.of("Resource::*"))
-                            .build()), true);
-            NagSuppressions.addResourceSuppressions(function, List.of(
-                    NagPackSuppression.builder().id("AwsSolutions-L1")
-                            .reason("Java 21 is the runtime the handlers are built and tested for (SnapStart, "
-                                    + "Powertools 2, CRaC priming); moving to a newer Java is a code change, not a setting")
-                            .build()), true);
-        }
-        NagSuppressions.addResourceSuppressions(stateMachine, List.of(
-                NagPackSuppression.builder().id("AwsSolutions-IAM5")
-                        .reason("X-Ray tracing and CloudWatch Logs vended delivery (logs:*LogDelivery, "
-                                + "logs:PutResourcePolicy, logs:Describe*) support no resource-level permissions")
-                        .appliesTo(List.of("Resource::*"))
-                        .build()), true);
-        NagSuppressions.addResourceSuppressions(pipeRole, List.of(
-                NagPackSuppression.builder().id("AwsSolutions-IAM5")
-                        .reason("dynamodb:ListStreams supports no resource-level permissions; the stream itself "
-                                + "is read through its own ARN")
-                        .appliesTo(List.of("Resource::*"))
-                        .build()), true);
-        for (Queue dlq : deadLetterQueues.values()) {
-            NagPackSuppression reason = NagPackSuppression.builder().id("AwsSolutions-SQS3")
-                    .reason("This queue is itself a dead-letter queue (of an EventBridge target or the Pipe); "
-                            + "cdk-nag only recognises queues used in an SQS redrive policy")
-                    .build();
-            NagSuppressions.addResourceSuppressions(dlq, List.of(reason), true);
-        }
+  /** Each cdk-nag finding that stays is a deliberate choice; the reason says why. */
+  private void suppressFindings() {
+    for (Function function : List.of(reader, refresh)) {
+      NagSuppressions.addResourceSuppressions(
+          function.getRole(),
+          List.of(
+              NagPackSuppression.builder()
+                  .id("AwsSolutions-IAM5")
+                  .reason(
+                      "Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, "
+                          + "which support no resource-level permissions")
+                  .appliesTo(List.of("Resource::*"))
+                  .build()),
+          true);
+      NagSuppressions.addResourceSuppressions(
+          function,
+          List.of(
+              NagPackSuppression.builder()
+                  .id("AwsSolutions-L1")
+                  .reason(
+                      "Java 21 is the runtime the handlers are built and tested for (SnapStart, "
+                          + "Powertools 2, CRaC priming); moving to a newer Java is a code change, not a setting")
+                  .build()),
+          true);
     }
+    NagSuppressions.addResourceSuppressions(
+        stateMachine,
+        List.of(
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
+                    "X-Ray tracing and CloudWatch Logs vended delivery (logs:*LogDelivery, "
+                        + "logs:PutResourcePolicy, logs:Describe*) support no resource-level permissions")
+                .appliesTo(List.of("Resource::*"))
+                .build()),
+        true);
+    NagSuppressions.addResourceSuppressions(
+        pipeRole,
+        List.of(
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
+                    "dynamodb:ListStreams supports no resource-level permissions; the stream itself "
+                        + "is read through its own ARN")
+                .appliesTo(List.of("Resource::*"))
+                .build()),
+        true);
+    for (Queue dlq : deadLetterQueues.values()) {
+      NagPackSuppression reason =
+          NagPackSuppression.builder()
+              .id("AwsSolutions-SQS3")
+              .reason(
+                  "This queue is itself a dead-letter queue (of an EventBridge target or the Pipe); "
+                      + "cdk-nag only recognises queues used in an SQS redrive policy")
+              .build();
+      NagSuppressions.addResourceSuppressions(dlq, List.of(reason), true);
+    }
+  }
 
-    public Table table() {
-        return table;
-    }
+  public Table table() {
+    return table;
+  }
 
-    public EventBus bus() {
-        return bus;
-    }
+  public EventBus bus() {
+    return bus;
+  }
 
-    public Function reader() {
-        return reader;
-    }
+  public Function reader() {
+    return reader;
+  }
 
-    public Function refresh() {
-        return refresh;
-    }
+  public Function refresh() {
+    return refresh;
+  }
 
-    public StateMachine stateMachine() {
-        return stateMachine;
-    }
+  public StateMachine stateMachine() {
+    return stateMachine;
+  }
 
-    /** The dead-letter queues by trigger: CacheMiss, ForceRefresh, TtlExpiry. */
-    public Map<String, Queue> deadLetterQueues() {
-        return java.util.Collections.unmodifiableMap(deadLetterQueues);
-    }
+  /** The dead-letter queues by trigger: CacheMiss, ForceRefresh, TtlExpiry. */
+  public Map<String, Queue> deadLetterQueues() {
+    return java.util.Collections.unmodifiableMap(deadLetterQueues);
+  }
 }

@@ -1,17 +1,16 @@
 package dev.warmcache.cdk;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * AWS's own CloudFormation linter, cfn-lint, on the synthesized template: no error and no warning
@@ -20,37 +19,56 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CfnLintTest {
 
-    /** Checks switched off, each with why it is a false positive for this template. */
-    static final Map<String, String> IGNORED = Map.of(
-            "W3005", "CDK adds an explicit DependsOn on each function's and the workflow's role next to the "
-                    + "GetAtt of its ARN: redundant, not wrong, and it also orders the role's default policy");
+  /** Checks switched off, each with why it is a false positive for this template. */
+  static final Map<String, String> IGNORED =
+      Map.of(
+          "W3005",
+          "CDK adds an explicit DependsOn on each function's and the workflow's role next to the "
+              + "GetAtt of its ARN: redundant, not wrong, and it also orders the role's default policy");
 
-    @Test
-    void theSynthesizedTemplateLintsClean() throws Exception {
-        SynthesizedStack s = SynthesizedStack.get();
-        Path template = s.outdir.resolve(s.stack.getTemplateFile());
-        assertTrue(Files.isRegularFile(template), template.toString());
-        String linter = onPath("cfn-lint");
-        Process lint = new ProcessBuilder(linter, "--format", "json", "--ignore-checks", String.join(",", IGNORED.keySet()),
-                "--", template.toString()).redirectErrorStream(false).start();
-        String out = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(lint.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(lint.waitFor(120, TimeUnit.SECONDS), "cfn-lint did not finish");
-        JsonNode findings = SynthesizedStack.JSON.readTree(out.isBlank() ? "[]" : out);
-        StringBuilder report = new StringBuilder();
-        findings.forEach(f -> report.append(f.path("Rule").path("Id").asText()).append(' ')
-                .append(f.path("Message").asText()).append(" at ").append(f.path("Location").path("Path")).append('\n'));
-        assertEquals(0, findings.size(), "cfn-lint findings:\n" + report + err);
-        assertEquals(0, lint.exitValue(), err);
-    }
+  @Test
+  void theSynthesizedTemplateLintsClean() throws Exception {
+    SynthesizedStack s = SynthesizedStack.get();
+    Path template = s.outdir.resolve(s.stack.getTemplateFile());
+    assertTrue(Files.isRegularFile(template), template.toString());
+    String linter = onPath("cfn-lint");
+    Process lint =
+        new ProcessBuilder(
+                linter,
+                "--format",
+                "json",
+                "--ignore-checks",
+                String.join(",", IGNORED.keySet()),
+                "--",
+                template.toString())
+            .redirectErrorStream(false)
+            .start();
+    String out = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(lint.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(lint.waitFor(120, TimeUnit.SECONDS), "cfn-lint did not finish");
+    JsonNode findings = SynthesizedStack.JSON.readTree(out.isBlank() ? "[]" : out);
+    StringBuilder report = new StringBuilder();
+    findings.forEach(
+        f ->
+            report
+                .append(f.path("Rule").path("Id").asText())
+                .append(' ')
+                .append(f.path("Message").asText())
+                .append(" at ")
+                .append(f.path("Location").path("Path"))
+                .append('\n'));
+    assertEquals(0, findings.size(), "cfn-lint findings:\n" + report + err);
+    assertEquals(0, lint.exitValue(), err);
+  }
 
-    private static String onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        throw new AssertionError(name + " is not on PATH; it is part of this machine's image (pip's cfn-lint 1.51)");
+  private static String onPath(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path candidate = Path.of(dir, name);
+      if (Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
     }
+    throw new AssertionError(
+        name + " is not on PATH; it is part of this machine's image (pip's cfn-lint 1.51)");
+  }
 }

@@ -50,13 +50,16 @@ public final class DynamoDbLocalServer implements AutoCloseable {
       args.add("-dbPath");
       args.add(dataDir.toAbsolutePath().toString());
     }
-    DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+    DynamoDBProxyServer proxy =
+        ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
     ServerConnector connector = loopbackConnector(proxy);
     proxy.start();
-    return new DynamoDbLocalServer(proxy, URI.create("http://127.0.0.1:" + connector.getLocalPort()));
+    return new DynamoDbLocalServer(
+        proxy, URI.create("http://127.0.0.1:" + connector.getLocalPort()));
   }
 
-  private static ServerConnector loopbackConnector(DynamoDBProxyServer proxy) throws ReflectiveOperationException {
+  private static ServerConnector loopbackConnector(DynamoDBProxyServer proxy)
+      throws ReflectiveOperationException {
     // The Jetty server is private in DynamoDBProxyServer and no option exposes the bind host.
     Field field = DynamoDBProxyServer.class.getDeclaredField("server");
     field.setAccessible(true);
@@ -70,7 +73,8 @@ public final class DynamoDbLocalServer implements AutoCloseable {
       }
     }
     if (loopback == null) {
-      throw new IllegalStateException("DynamoDB Local has no network connector to bind to 127.0.0.1");
+      throw new IllegalStateException(
+          "DynamoDB Local has no network connector to bind to 127.0.0.1");
     }
     return loopback;
   }

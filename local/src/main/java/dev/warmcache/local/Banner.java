@@ -16,8 +16,12 @@ final class Banner {
     String e = twin.endpoint().toString();
     String aws = "aws --endpoint-url " + e;
     String machine = twin.stateMachine().stateMachineArn();
-    String dataDir = twin.options().dataDir() == null ? "in memory" : twin.options().dataDir().toAbsolutePath().toString();
-    return String.format("""
+    String dataDir =
+        twin.options().dataDir() == null
+            ? "in memory"
+            : twin.options().dataDir().toAbsolutePath().toString();
+    return String.format(
+        """
 
         warmcache twin ready in %.1f s%s on %s
           DynamoDB table %s (TTL on expiresAt, stream NEW_AND_OLD_IMAGES; data %s)
@@ -36,17 +40,32 @@ final class Banner {
         Ctrl-C stops the twin.
         """,
         startup.toMillis() / 1000.0,
-        sinceLaunch == null ? "" : String.format(" (%.1f s since ./twin started, build included)", sinceLaunch.toMillis() / 1000.0),
+        sinceLaunch == null
+            ? ""
+            : String.format(
+                " (%.1f s since ./twin started, build included)", sinceLaunch.toMillis() / 1000.0),
         e,
-        Twin.TABLE, dataDir,
-        Twin.READER, Twin.REFRESH, Twin.BUS, Twin.STATE_MACHINE, Twin.PIPE,
-        String.join(", ", DemoOrigin.NAMED_IDS), e + DemoOrigin.PATH, e + DemoOrigin.PATH,
-        e, twin.deadLetters().path(),
+        Twin.TABLE,
+        dataDir,
+        Twin.READER,
+        Twin.REFRESH,
+        Twin.BUS,
+        Twin.STATE_MACHINE,
+        Twin.PIPE,
+        String.join(", ", DemoOrigin.NAMED_IDS),
+        e + DemoOrigin.PATH,
+        e + DemoOrigin.PATH,
+        e,
+        twin.deadLetters().path(),
         String.join(", ", Twin.SEED_IDS),
-        aws, Twin.READER,
-        aws, Twin.BUS,
-        aws, machine,
         aws,
-        aws, Twin.TABLE);
+        Twin.READER,
+        aws,
+        Twin.BUS,
+        aws,
+        machine,
+        aws,
+        aws,
+        Twin.TABLE);
   }
 }

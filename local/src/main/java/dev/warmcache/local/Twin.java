@@ -1,11 +1,11 @@
 package dev.warmcache.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
 import dev.warmcache.local.console.Console;
 import dev.warmcache.local.console.PoolInstances;
 import dev.warmcache.local.deadletter.DeadLetterFile;
 import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
-import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
 import dev.warmcache.local.dynamodb.DynamoDbProxy;
 import dev.warmcache.local.dynamodb.TableBootstrap;
 import dev.warmcache.local.edge.EdgeServer;
@@ -14,7 +14,6 @@ import dev.warmcache.local.eventbridge.EventBridgeService;
 import dev.warmcache.local.eventbridge.EventBus;
 import dev.warmcache.local.eventbridge.PutEntry;
 import dev.warmcache.local.lambda.FunctionConfig;
-import dev.warmcache.settings.Settings;
 import dev.warmcache.local.lambda.LambdaPool;
 import dev.warmcache.local.lambdaapi.LambdaService;
 import dev.warmcache.local.origin.DemoOrigin;
@@ -25,6 +24,7 @@ import dev.warmcache.local.stepfunctions.StepFunctionsEngine;
 import dev.warmcache.local.tasks.DynamoDbHttpApi;
 import dev.warmcache.local.tasks.EventBus.Result;
 import dev.warmcache.local.tasks.ServiceIntegrations;
+import dev.warmcache.settings.Settings;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -64,16 +64,23 @@ public final class Twin implements AutoCloseable {
   public static final String READER = "warmcache-reader";
   public static final String REFRESH = "warmcache-refresh";
   public static final String PIPE = "warmcache-ttl-expiry";
-  /** The alias the CDK stack publishes and every caller uses; the twin resolves it to its one version. */
+
+  /**
+   * The alias the CDK stack publishes and every caller uses; the twin resolves it to its one
+   * version.
+   */
   public static final String ALIAS = "live";
+
   public static final List<String> SEED_IDS = List.of("1", "2", "3");
 
   private static final Logger LOG = Logger.getLogger(Twin.class.getName());
+
   /**
    * DynamoDB Local's embedded AWS SDK v1 warns once that JAXB is missing, which is harmless and
    * alarming; held here because java.util.logging keeps loggers only weakly.
    */
   private static final Logger SDK_V1_LOG = Logger.getLogger("com.amazonaws");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -111,20 +118,29 @@ public final class Twin implements AutoCloseable {
     Path refreshJar = project.resolve("functions/refresh/target/warmcache-refresh.jar");
     for (Path jar : List.of(readerJar, refreshJar)) {
       if (!Files.isRegularFile(jar)) {
-        throw new IllegalStateException("Missing " + jar + ": build the functions first (./twin does, or "
-            + "mvn -B -pl local -am package -DskipTests)");
+        throw new IllegalStateException(
+            "Missing "
+                + jar
+                + ": build the functions first (./twin does, or "
+                + "mvn -B -pl local -am package -DskipTests)");
       }
     }
     Path sidecarDir = project.resolve("local/sidecar");
     if (!Files.isDirectory(sidecarDir.resolve("node_modules"))) {
-      throw new IllegalStateException("The Step Functions sidecar has no node_modules in " + sidecarDir
-          + ": build the twin first (./twin does, or mvn -B -pl local -am package -DskipTests)");
+      throw new IllegalStateException(
+          "The Step Functions sidecar has no node_modules in "
+              + sidecarDir
+              + ": build the twin first (./twin does, or mvn -B -pl local -am package -DskipTests)");
     }
     Path dataDir = options.dataDir();
-    deadLetters = new DeadLetterFile(dataDir != null ? dataDir.resolve("dead-letters.jsonl")
-        : Files.createTempDirectory("warmcache-twin").resolve("dead-letters.jsonl"));
+    deadLetters =
+        new DeadLetterFile(
+            dataDir != null
+                ? dataDir.resolve("dead-letters.jsonl")
+                : Files.createTempDirectory("warmcache-twin").resolve("dead-letters.jsonl"));
 
-    dynamodb = track(DynamoDbLocalServer.start(dataDir == null ? null : dataDir.resolve("dynamodb")));
+    dynamodb =
+        track(DynamoDbLocalServer.start(dataDir == null ? null : dataDir.resolve("dynamodb")));
     DynamoDbJsonClient ddbClient = new DynamoDbJsonClient(dynamodb.endpoint());
     streamArn = TableBootstrap.ensure(ddbClient, TABLE, "expiresAt");
 
@@ -135,55 +151,107 @@ public final class Twin implements AutoCloseable {
     edge.mount(DemoOrigin.PATH, origin);
 
     lambda = track(new LambdaPool());
-    lambda.register(function(READER, "dev.warmcache.reader.ReaderHandler::handleRequest", readerJar, endpoint));
-    lambda.register(function(REFRESH, "dev.warmcache.refresh.RefreshHandler::handleRequest", refreshJar, endpoint));
+    lambda.register(
+        function(READER, "dev.warmcache.reader.ReaderHandler::handleRequest", readerJar, endpoint));
+    lambda.register(
+        function(
+            REFRESH, "dev.warmcache.refresh.RefreshHandler::handleRequest", refreshJar, endpoint));
 
     String stateMachineArn = StepFunctionsEngine.stateMachineArn(STATE_MACHINE);
-    bus = track(EventBus.load(BUS, REGION, ACCOUNT, project.resolve("events"), stateMachineArn,
-        (rule, event) -> stepFunctions.startExecution(stateMachineArn, null, event), deadLetters));
-    ServiceIntegrations integrations = new ServiceIntegrations(lambda::invoke, new DynamoDbHttpApi(dynamodb.endpoint()),
-        entries -> entries.stream().map(e -> {
-          PutEntry.Result r = bus.put(new PutEntry(e.source(), e.detailType(), e.detail(), e.eventBusName(),
-              e.resources(), null));
-          return new Result(r.eventId(), r.errorCode(), r.errorMessage());
-        }).toList());
+    bus =
+        track(
+            EventBus.load(
+                BUS,
+                REGION,
+                ACCOUNT,
+                project.resolve("events"),
+                stateMachineArn,
+                (rule, event) -> stepFunctions.startExecution(stateMachineArn, null, event),
+                deadLetters));
+    ServiceIntegrations integrations =
+        new ServiceIntegrations(
+            lambda::invoke,
+            new DynamoDbHttpApi(dynamodb.endpoint()),
+            entries ->
+                entries.stream()
+                    .map(
+                        e -> {
+                          PutEntry.Result r =
+                              bus.put(
+                                  new PutEntry(
+                                      e.source(),
+                                      e.detailType(),
+                                      e.detail(),
+                                      e.eventBusName(),
+                                      e.resources(),
+                                      null));
+                          return new Result(r.eventId(), r.errorCode(), r.errorMessage());
+                        })
+                    .toList());
     stepFunctions = track(StepFunctionsEngine.start(sidecarDir, integrations));
-    String asl = Files.readString(project.resolve("statemachine/refresh.asl.json"), StandardCharsets.UTF_8);
-    stateMachine = stepFunctions.createStateMachine(STATE_MACHINE, asl, Map.of(
-        "TableName", TABLE,
-        "EventBusName", BUS,
-        // The alias ARNs, as the CDK stack substitutes them: callers never use $LATEST.
-        "RefreshFunctionArn", LambdaPool.arn(REFRESH) + ":" + ALIAS,
-        "ReaderFunctionArn", LambdaPool.arn(READER) + ":" + ALIAS),
-        "arn:aws:iam::" + ACCOUNT + ":role/warmcache-refresh-workflow");
+    String asl =
+        Files.readString(project.resolve("statemachine/refresh.asl.json"), StandardCharsets.UTF_8);
+    stateMachine =
+        stepFunctions.createStateMachine(
+            STATE_MACHINE,
+            asl,
+            Map.of(
+                "TableName",
+                TABLE,
+                "EventBusName",
+                BUS,
+                // The alias ARNs, as the CDK stack substitutes them: callers never use $LATEST.
+                "RefreshFunctionArn",
+                LambdaPool.arn(REFRESH) + ":" + ALIAS,
+                "ReaderFunctionArn",
+                LambdaPool.arn(READER) + ":" + ALIAS),
+            "arn:aws:iam::" + ACCOUNT + ":role/warmcache-refresh-workflow");
 
     LambdaService lambdaApi = new LambdaService(lambda, REGION, ACCOUNT, deadLetters);
     track(lambdaApi::close);
-    router.register(DynamoDbProxy.dynamodb(dynamodb.endpoint(), REGION))
+    router
+        .register(DynamoDbProxy.dynamodb(dynamodb.endpoint(), REGION))
         .register(DynamoDbProxy.streams(dynamodb.endpoint(), REGION))
         .register(new EventBridgeService(bus, ACCOUNT))
         .register(new StepFunctionsService(stepFunctions))
         .register(lambdaApi);
     edge.mount("/_twin/status", new TwinStatus(this));
-    edge.mount("/console", Console.builder(edge.endpoint())
-        .stateMachineArn(stateMachine.stateMachineArn())
-        .tableName(TABLE)
-        .eventBusName(BUS)
-        .stepFunctions(stepFunctions)
-        .instances(new PoolInstances(lambda))
-        .origin(origin)
-        .build());
+    edge.mount(
+        "/console",
+        Console.builder(edge.endpoint())
+            .stateMachineArn(stateMachine.stateMachineArn())
+            .tableName(TABLE)
+            .eventBusName(BUS)
+            .stepFunctions(stepFunctions)
+            .instances(new PoolInstances(lambda))
+            .origin(origin)
+            .build());
 
-    pipe = track(StreamPipe.start(new StreamPipe.Config(PIPE, ddbClient, streamArn,
-        streamArn.replace("arn:aws:dynamodb:ddblocal:", "arn:aws:dynamodb:" + REGION + ":"), REGION,
-        project.resolve("events/ttl-expiry.filter.json"),
-        dataDir == null ? null : dataDir.resolve("pipe-checkpoints.properties"), deadLetters),
-        batch -> stepFunctions.startExecution(stateMachineArn, null, batch)));
+    pipe =
+        track(
+            StreamPipe.start(
+                new StreamPipe.Config(
+                    PIPE,
+                    ddbClient,
+                    streamArn,
+                    streamArn.replace(
+                        "arn:aws:dynamodb:ddblocal:", "arn:aws:dynamodb:" + REGION + ":"),
+                    REGION,
+                    project.resolve("events/ttl-expiry.filter.json"),
+                    dataDir == null ? null : dataDir.resolve("pipe-checkpoints.properties"),
+                    deadLetters),
+                batch -> stepFunctions.startExecution(stateMachineArn, null, batch)));
 
     if (options.seed()) {
       for (String id : SEED_IDS) {
-        bus.put(new PutEntry("warmcache.admin", "ForceRefresh", JSON.createObjectNode().put("id", id).toString(),
-            BUS, List.of(), null));
+        bus.put(
+            new PutEntry(
+                "warmcache.admin",
+                "ForceRefresh",
+                JSON.createObjectNode().put("id", id).toString(),
+                BUS,
+                List.of(),
+                null));
       }
     }
   }
@@ -206,8 +274,14 @@ public final class Twin implements AutoCloseable {
     env.putAll(options.settings());
     // The timeouts the CDK gives the functions, derived from the same settings.
     Settings settings = Settings.from(env);
-    Duration timeout = name.equals(READER) ? settings.readerFunctionTimeout() : settings.refreshFunctionTimeout();
-    return FunctionConfig.builder(name).handler(handler).classpath(List.of(jar)).environment(env).timeout(timeout).build();
+    Duration timeout =
+        name.equals(READER) ? settings.readerFunctionTimeout() : settings.refreshFunctionTimeout();
+    return FunctionConfig.builder(name)
+        .handler(handler)
+        .classpath(List.of(jar))
+        .environment(env)
+        .timeout(timeout)
+        .build();
   }
 
   private <T extends AutoCloseable> T track(T component) {
@@ -219,17 +293,46 @@ public final class Twin implements AutoCloseable {
     return edge.endpoint();
   }
 
-  public EdgeServer edge() { return edge; }
-  public DemoOrigin origin() { return origin; }
-  public LambdaPool lambda() { return lambda; }
-  public StepFunctionsEngine stepFunctions() { return stepFunctions; }
-  public StateMachine stateMachine() { return stateMachine; }
-  public EventBus bus() { return bus; }
-  public StreamPipe pipe() { return pipe; }
-  public DeadLetterFile deadLetters() { return deadLetters; }
+  public EdgeServer edge() {
+    return edge;
+  }
+
+  public DemoOrigin origin() {
+    return origin;
+  }
+
+  public LambdaPool lambda() {
+    return lambda;
+  }
+
+  public StepFunctionsEngine stepFunctions() {
+    return stepFunctions;
+  }
+
+  public StateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  public EventBus bus() {
+    return bus;
+  }
+
+  public StreamPipe pipe() {
+    return pipe;
+  }
+
+  public DeadLetterFile deadLetters() {
+    return deadLetters;
+  }
+
   /** DynamoDB Local's own loopback endpoint (the edge port proxies to it). */
-  public URI dynamoDbEndpoint() { return dynamodb.endpoint(); }
-  public TwinOptions options() { return options; }
+  public URI dynamoDbEndpoint() {
+    return dynamodb.endpoint();
+  }
+
+  public TwinOptions options() {
+    return options;
+  }
 
   /** Stops every component, newest first; never throws. */
   @Override
@@ -239,7 +342,9 @@ public final class Twin implements AutoCloseable {
       try {
         component.close();
       } catch (Exception e) {
-        LOG.log(Level.WARNING, "stopping " + component.getClass().getSimpleName() + " failed: " + e.getMessage());
+        LOG.log(
+            Level.WARNING,
+            "stopping " + component.getClass().getSimpleName() + " failed: " + e.getMessage());
       }
     }
   }
@@ -259,8 +364,12 @@ public final class Twin implements AutoCloseable {
     try {
       twin = start(options);
     } catch (IOException e) {
-      System.err.println("The twin could not start: " + e.getMessage()
-          + (e instanceof java.net.BindException ? " (is port " + options.port() + " in use? try --port)" : ""));
+      System.err.println(
+          "The twin could not start: "
+              + e.getMessage()
+              + (e instanceof java.net.BindException
+                  ? " (is port " + options.port() + " in use? try --port)"
+                  : ""));
       System.exit(1);
       return;
     } catch (Exception e) {
@@ -268,13 +377,18 @@ public final class Twin implements AutoCloseable {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("\nStopping the twin...");
-      twin.close();
-      System.out.println("Stopped.");
-    }, "twin-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("\nStopping the twin...");
+                  twin.close();
+                  System.out.println("Stopped.");
+                },
+                "twin-shutdown"));
     long now = System.currentTimeMillis();
-    Duration sinceJvm = Duration.ofMillis(now - ManagementFactory.getRuntimeMXBean().getStartTime());
+    Duration sinceJvm =
+        Duration.ofMillis(now - ManagementFactory.getRuntimeMXBean().getStartTime());
     Duration sinceLaunch = null;
     String launched = System.getenv("TWIN_LAUNCHED_AT_MS");
     if (launched != null && launched.matches("\\d{1,15}")) {

@@ -2,14 +2,13 @@ package dev.warmcache.local;
 
 import dev.warmcache.settings.Setting;
 import dev.warmcache.settings.Settings;
-import java.util.Arrays;
-import java.util.stream.Stream;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * How to start a {@link Twin}. Immutable; build with {@link #builder()} or parse the command line
@@ -18,21 +17,26 @@ import java.util.Map;
  * @param port the edge port on 127.0.0.1; 0 picks a free one
  * @param dataDir where DynamoDB data, pipe checkpoints and dead letters persist; {@code null} keeps
  *     data in memory (dead letters go to a temporary file)
- * @param projectDir the repository root holding {@code events/}, {@code statemachine/},
- *     {@code functions/} and {@code local/sidecar}
- * @param settings extra environment for both functions (the settings in CONTRACTS, such as
- *     {@code TTL_SECONDS}); they win over the twin's defaults
+ * @param projectDir the repository root holding {@code events/}, {@code statemachine/}, {@code
+ *     functions/} and {@code local/sidecar}
+ * @param settings extra environment for both functions (the settings in CONTRACTS, such as {@code
+ *     TTL_SECONDS}); they win over the twin's defaults
  * @param seed whether to refresh a few demo ids at start
  */
-public record TwinOptions(int port, Path dataDir, Path projectDir, Map<String, String> settings, boolean seed) {
+public record TwinOptions(
+    int port, Path dataDir, Path projectDir, Map<String, String> settings, boolean seed) {
 
   public static final int DEFAULT_PORT = 4566;
+
   /**
    * Settings read from the twin's own environment and handed to the functions: every tunable of
    * {@link Setting}, plus two of Powertools' own.
    */
-  static final List<String> SETTINGS = Stream.concat(Arrays.stream(Setting.values()).map(Setting::name),
-      Stream.of("POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_DISABLED")).toList();
+  static final List<String> SETTINGS =
+      Stream.concat(
+              Arrays.stream(Setting.values()).map(Setting::name),
+              Stream.of("POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_DISABLED"))
+          .toList();
 
   public TwinOptions {
     settings = Map.copyOf(settings);
@@ -46,8 +50,8 @@ public record TwinOptions(int port, Path dataDir, Path projectDir, Map<String, S
   }
 
   /**
-   * {@code --port N}, {@code --data-dir DIR}, {@code --project-dir DIR}, {@code --no-seed}; the port
-   * also comes from {@code TWIN_PORT}, and the settings listed in {@link #SETTINGS} from the
+   * {@code --port N}, {@code --data-dir DIR}, {@code --project-dir DIR}, {@code --no-seed}; the
+   * port also comes from {@code TWIN_PORT}, and the settings listed in {@link #SETTINGS} from the
    * environment.
    */
   public static TwinOptions parse(String[] args, Map<String, String> env) {
@@ -99,15 +103,22 @@ public record TwinOptions(int port, Path dataDir, Path projectDir, Map<String, S
     }
   }
 
-  /** The repository root: the nearest directory at or above {@code start} with the ASL file and the patterns. */
+  /**
+   * The repository root: the nearest directory at or above {@code start} with the ASL file and the
+   * patterns.
+   */
   static Path findProjectDir(Path start) {
     for (Path dir = start.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
-      if (Files.isRegularFile(dir.resolve("statemachine/refresh.asl.json")) && Files.isDirectory(dir.resolve("events"))) {
+      if (Files.isRegularFile(dir.resolve("statemachine/refresh.asl.json"))
+          && Files.isDirectory(dir.resolve("events"))) {
         return dir;
       }
     }
-    throw new IllegalArgumentException("Cannot find the warmcache project (statemachine/refresh.asl.json and events/) "
-        + "at or above " + start.toAbsolutePath() + "; run from the repository or pass --project-dir");
+    throw new IllegalArgumentException(
+        "Cannot find the warmcache project (statemachine/refresh.asl.json and events/) "
+            + "at or above "
+            + start.toAbsolutePath()
+            + "; run from the repository or pass --project-dir");
   }
 
   public static final class Builder {
@@ -117,14 +128,38 @@ public record TwinOptions(int port, Path dataDir, Path projectDir, Map<String, S
     private Map<String, String> settings = Map.of();
     private boolean seed = true;
 
-    public Builder port(int port) { this.port = port; return this; }
-    public Builder dataDir(Path dataDir) { this.dataDir = dataDir; return this; }
-    public Builder projectDir(Path projectDir) { this.projectDir = projectDir; return this; }
-    public Builder settings(Map<String, String> settings) { this.settings = settings; return this; }
-    public Builder seed(boolean seed) { this.seed = seed; return this; }
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = dataDir;
+      return this;
+    }
+
+    public Builder projectDir(Path projectDir) {
+      this.projectDir = projectDir;
+      return this;
+    }
+
+    public Builder settings(Map<String, String> settings) {
+      this.settings = settings;
+      return this;
+    }
+
+    public Builder seed(boolean seed) {
+      this.seed = seed;
+      return this;
+    }
 
     public TwinOptions build() {
-      return new TwinOptions(port, dataDir, projectDir == null ? findProjectDir(Path.of("")) : projectDir, settings, seed);
+      return new TwinOptions(
+          port,
+          dataDir,
+          projectDir == null ? findProjectDir(Path.of("")) : projectDir,
+          settings,
+          seed);
     }
   }
 }

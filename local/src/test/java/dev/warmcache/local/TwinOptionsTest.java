@@ -20,25 +20,46 @@ class TwinOptionsTest {
     assertTrue(Files.isRegularFile(defaults.projectDir().resolve("statemachine/refresh.asl.json")));
     assertTrue(defaults.seed());
 
-    TwinOptions set = TwinOptions.parse(new String[] {"--port", "0", "--data-dir", "x", "--no-seed"},
-        Map.of("TWIN_PORT", "5000", "TTL_SECONDS", "30", "HOME", "/root"));
+    TwinOptions set =
+        TwinOptions.parse(
+            new String[] {"--port", "0", "--data-dir", "x", "--no-seed"},
+            Map.of("TWIN_PORT", "5000", "TTL_SECONDS", "30", "HOME", "/root"));
     assertEquals(0, set.port(), "the option wins over the environment");
     assertEquals(Path.of("x"), set.dataDir());
     assertFalse(set.seed());
-    assertEquals(Map.of("TTL_SECONDS", "30"), set.settings(), "only known settings reach the functions");
+    assertEquals(
+        Map.of("TTL_SECONDS", "30"), set.settings(), "only known settings reach the functions");
   }
 
   @Test
   void badCommandLinesAreExplained() {
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> TwinOptions.parse(new String[] {"--port", "http"},
-        Map.of())).getMessage().contains("must be a number"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> TwinOptions.parse(new String[] {"--port", "70000"},
-        Map.of())).getMessage().contains("between 0 and 65535"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> TwinOptions.parse(new String[] {"--data-dir"},
-        Map.of())).getMessage().contains("needs a value"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> TwinOptions.parse(new String[] {"--frobnicate"},
-        Map.of())).getMessage().contains("usage: twin"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> TwinOptions.findProjectDir(Path.of("/")))
-        .getMessage().contains("--project-dir"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TwinOptions.parse(new String[] {"--port", "http"}, Map.of()))
+            .getMessage()
+            .contains("must be a number"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TwinOptions.parse(new String[] {"--port", "70000"}, Map.of()))
+            .getMessage()
+            .contains("between 0 and 65535"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TwinOptions.parse(new String[] {"--data-dir"}, Map.of()))
+            .getMessage()
+            .contains("needs a value"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TwinOptions.parse(new String[] {"--frobnicate"}, Map.of()))
+            .getMessage()
+            .contains("usage: twin"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> TwinOptions.findProjectDir(Path.of("/")))
+            .getMessage()
+            .contains("--project-dir"));
   }
 }

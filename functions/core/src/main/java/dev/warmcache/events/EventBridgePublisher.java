@@ -8,9 +8,9 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 /**
- * Sends events to a custom bus with {@code PutEvents}. PutEvents reports per-entry failures
- * in a 200 response, so a failed entry is turned into an {@link EventPublishException} here
- * rather than being silently dropped.
+ * Sends events to a custom bus with {@code PutEvents}. PutEvents reports per-entry failures in a
+ * 200 response, so a failed entry is turned into an {@link EventPublishException} here rather than
+ * being silently dropped.
  *
  * <pre>{@code
  * EventPublisher events = new EventBridgePublisher(AwsClients.eventBridge(settings), settings.eventBusName());
@@ -18,32 +18,38 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
  */
 public final class EventBridgePublisher implements EventPublisher {
 
-    private final EventBridgeClient eventBridge;
-    private final String busName;
+  private final EventBridgeClient eventBridge;
+  private final String busName;
 
-    public EventBridgePublisher(EventBridgeClient eventBridge, String busName) {
-        this.eventBridge = Objects.requireNonNull(eventBridge, "eventBridge");
-        this.busName = Objects.requireNonNull(busName, "busName");
-    }
+  public EventBridgePublisher(EventBridgeClient eventBridge, String busName) {
+    this.eventBridge = Objects.requireNonNull(eventBridge, "eventBridge");
+    this.busName = Objects.requireNonNull(busName, "busName");
+  }
 
-    @Override
-    public void publish(CacheEvent event) {
-        PutEventsResponse response;
-        try {
-            response = eventBridge.putEvents(b -> b.entries(PutEventsRequestEntry.builder()
-                    .eventBusName(busName)
-                    .source(event.source())
-                    .detailType(event.detailType())
-                    .detail(event.detail())
-                    .build()));
-        } catch (SdkException e) {
-            throw new EventPublishException("PutEvents to bus " + busName + " failed: " + e.getMessage(), e);
-        }
-        Integer failed = response.failedEntryCount();
-        if (failed != null && failed > 0) {
-            PutEventsResultEntry entry = response.entries().isEmpty() ? null : response.entries().get(0);
-            String why = entry == null ? "no detail" : entry.errorCode() + ": " + entry.errorMessage();
-            throw new EventPublishException("bus " + busName + " rejected " + event.detailType() + " (" + why + ")", null);
-        }
+  @Override
+  public void publish(CacheEvent event) {
+    PutEventsResponse response;
+    try {
+      response =
+          eventBridge.putEvents(
+              b ->
+                  b.entries(
+                      PutEventsRequestEntry.builder()
+                          .eventBusName(busName)
+                          .source(event.source())
+                          .detailType(event.detailType())
+                          .detail(event.detail())
+                          .build()));
+    } catch (SdkException e) {
+      throw new EventPublishException(
+          "PutEvents to bus " + busName + " failed: " + e.getMessage(), e);
     }
+    Integer failed = response.failedEntryCount();
+    if (failed != null && failed > 0) {
+      PutEventsResultEntry entry = response.entries().isEmpty() ? null : response.entries().get(0);
+      String why = entry == null ? "no detail" : entry.errorCode() + ": " + entry.errorMessage();
+      throw new EventPublishException(
+          "bus " + busName + " rejected " + event.detailType() + " (" + why + ")", null);
+    }
+  }
 }

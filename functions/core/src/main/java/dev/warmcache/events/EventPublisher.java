@@ -7,6 +7,6 @@ package dev.warmcache.events;
 @FunctionalInterface
 public interface EventPublisher {
 
-    /** Sends the event; throws {@link EventPublishException} if the bus rejected it. */
-    void publish(CacheEvent event);
+  /** Sends the event; throws {@link EventPublishException} if the bus rejected it. */
+  void publish(CacheEvent event);
 }

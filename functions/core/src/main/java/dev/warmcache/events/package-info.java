@@ -1,5 +1,5 @@
 /**
- * Events on the warmcache bus: names, the {@link dev.warmcache.events.EventPublisher} seam and
- * the EventBridge implementation.
+ * Events on the warmcache bus: names, the {@link dev.warmcache.events.EventPublisher} seam and the
+ * EventBridge implementation.
  */
 package dev.warmcache.events;

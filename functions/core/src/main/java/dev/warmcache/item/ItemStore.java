@@ -33,9 +33,8 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  *
  * <p>Writes never lower {@code version}: {@link #put} is conditional on the stored version being
  * absent or strictly lower, so a slow refresh that lost a race returns {@code false} instead of
- * overwriting a newer value. The refresh lease lives on the same item ({@code leaseOwner},
- * {@code leaseUntil}); see docs/item.md for why and for the rules that keep a lease from hiding
- * a value.
+ * overwriting a newer value. The refresh lease lives on the same item ({@code leaseOwner}, {@code
+ * leaseUntil}); see docs/item.md for why and for the rules that keep a lease from hiding a value.
  *
  * <pre>{@code
  * ItemStore store = new ItemStore(AwsClients.dynamoDb(settings), settings.tableName());
@@ -45,264 +44,282 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  */
 public final class ItemStore {
 
-    private final DynamoDbClient dynamoDb;
-    private final String tableName;
+  private final DynamoDbClient dynamoDb;
+  private final String tableName;
 
-    public ItemStore(DynamoDbClient dynamoDb, String tableName) {
-        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
-        this.tableName = Objects.requireNonNull(tableName, "tableName");
-    }
+  public ItemStore(DynamoDbClient dynamoDb, String tableName) {
+    this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+    this.tableName = Objects.requireNonNull(tableName, "tableName");
+  }
 
-    public String tableName() {
-        return tableName;
-    }
+  public String tableName() {
+    return tableName;
+  }
 
-    /**
-     * Reads the item. A lease-only record (a lease taken on a key that never had a value) has
-     * no {@code version} and reads as absent.
-     */
-    public Optional<Item> get(ItemId id, ReadConsistency consistency) {
-        GetItemResponse response = dynamoDb.getItem(b -> b
-                .tableName(tableName)
-                .key(key(id))
-                .consistentRead(consistency == ReadConsistency.STRONG));
-        if (!response.hasItem() || response.item().isEmpty()) {
-            return Optional.empty();
-        }
-        return fromAttributes(response.item());
-    }
-
-    /**
-     * Writes the whole item if the stored version is absent or lower. Replacing the whole item
-     * also drops any lease attributes: a successful write is how a refresh releases its lease.
-     *
-     * @return {@code true} if written, {@code false} if the table already holds this version or a newer one
-     */
-    public boolean put(Item item) {
-        try {
-            dynamoDb.putItem(b -> b
-                    .tableName(tableName)
-                    .item(toAttributes(item))
-                    .conditionExpression("attribute_not_exists(#v) OR #v < :v")
-                    .expressionAttributeNames(Map.of("#v", VERSION))
-                    .expressionAttributeValues(Map.of(":v", number(item.version()))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Sets {@code idleRefreshes} to zero if it is above zero, marking the key as read so the
-     * workflow keeps refreshing it. Skips the write (and its cost) when it is already zero.
-     *
-     * @return {@code true} if a reset was written
-     */
-    public boolean resetIdle(ItemId id) {
-        try {
-            dynamoDb.updateItem(b -> b
-                    .tableName(tableName)
+  /**
+   * Reads the item. A lease-only record (a lease taken on a key that never had a value) has no
+   * {@code version} and reads as absent.
+   */
+  public Optional<Item> get(ItemId id, ReadConsistency consistency) {
+    GetItemResponse response =
+        dynamoDb.getItem(
+            b ->
+                b.tableName(tableName)
                     .key(key(id))
-                    .updateExpression("SET #idle = :zero")
-                    // A comparison with a missing attribute is false, so this alone keeps an absent key
-                    // absent; naming no other attribute lets IAM limit the reader to this counter.
-                    .conditionExpression("#idle > :zero")
-                    .expressionAttributeNames(Map.of("#idle", IDLE_REFRESHES))
-                    .expressionAttributeValues(Map.of(":zero", number(0))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
+                    .consistentRead(consistency == ReadConsistency.STRONG));
+    if (!response.hasItem() || response.item().isEmpty()) {
+      return Optional.empty();
     }
+    return fromAttributes(response.item());
+  }
 
-    /**
-     * Claims the right to ask for a refresh of a stored item: sets {@code refreshRequestedAt} to
-     * {@code nowMillis} unless another reader claimed it within {@code interval}. Only the winner
-     * publishes a CacheMiss, so however many warm instances see an expired key, one execution
-     * starts. The condition names only {@code idleRefreshes} (every stored item has it) and the
-     * claim itself, so it never creates an item for an absent key, and IAM can confine the reader
-     * to these two attributes. A successful refresh replaces the item and so clears the claim.
-     *
-     * @return {@code true} if this caller holds the claim now
-     */
-    public boolean claimRefresh(ItemId id, long nowMillis, Duration interval) {
-        try {
-            dynamoDb.updateItem(b -> b
-                    .tableName(tableName)
-                    .key(key(id))
-                    .updateExpression("SET #claim = :now")
-                    .conditionExpression("attribute_exists(#idle) AND (attribute_not_exists(#claim) OR #claim <= :cutoff)")
-                    .expressionAttributeNames(Map.of("#claim", REFRESH_REQUESTED_AT, "#idle", IDLE_REFRESHES))
-                    .expressionAttributeValues(Map.of(
-                            ":now", number(nowMillis),
-                            ":cutoff", number(nowMillis - interval.toMillis()))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
+  /**
+   * Writes the whole item if the stored version is absent or lower. Replacing the whole item also
+   * drops any lease attributes: a successful write is how a refresh releases its lease.
+   *
+   * @return {@code true} if written, {@code false} if the table already holds this version or a
+   *     newer one
+   */
+  public boolean put(Item item) {
+    try {
+      dynamoDb.putItem(
+          b ->
+              b.tableName(tableName)
+                  .item(toAttributes(item))
+                  .conditionExpression("attribute_not_exists(#v) OR #v < :v")
+                  .expressionAttributeNames(Map.of("#v", VERSION))
+                  .expressionAttributeValues(Map.of(":v", number(item.version()))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
     }
+  }
 
-    /**
-     * Hands back a claim taken at {@code claimedAtMillis} whose CacheMiss could not be published,
-     * so the next read (of any instance) can claim and ask again. A no-op if someone else's
-     * claim has replaced it.
-     */
-    public void releaseRefreshClaim(ItemId id, long claimedAtMillis) {
-        try {
-            dynamoDb.updateItem(b -> b
-                    .tableName(tableName)
-                    .key(key(id))
-                    .updateExpression("REMOVE #claim")
-                    .conditionExpression("#claim = :mine")
-                    .expressionAttributeNames(Map.of("#claim", REFRESH_REQUESTED_AT))
-                    .expressionAttributeValues(Map.of(":mine", number(claimedAtMillis))));
-        } catch (ConditionalCheckFailedException e) {
-            // Someone claimed since: theirs stands.
-        }
+  /**
+   * Sets {@code idleRefreshes} to zero if it is above zero, marking the key as read so the workflow
+   * keeps refreshing it. Skips the write (and its cost) when it is already zero.
+   *
+   * @return {@code true} if a reset was written
+   */
+  public boolean resetIdle(ItemId id) {
+    try {
+      dynamoDb.updateItem(
+          b ->
+              b.tableName(tableName)
+                  .key(key(id))
+                  .updateExpression("SET #idle = :zero")
+                  // A comparison with a missing attribute is false, so this alone keeps an absent
+                  // key
+                  // absent; naming no other attribute lets IAM limit the reader to this counter.
+                  .conditionExpression("#idle > :zero")
+                  .expressionAttributeNames(Map.of("#idle", IDLE_REFRESHES))
+                  .expressionAttributeValues(Map.of(":zero", number(0))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
     }
+  }
 
-    /**
-     * Takes the refresh lease for {@code id} if it is free, void (deadline passed) or already
-     * ours. Touches only the lease attributes, so the value stays readable meanwhile.
-     *
-     * @return {@code true} if {@code owner} now holds the lease until {@code now + length}
-     */
-    public boolean tryAcquireLease(ItemId id, String owner, Instant now, Duration length) {
-        Objects.requireNonNull(owner, "owner");
-        long until = now.plus(length).toEpochMilli();
-        try {
-            dynamoDb.updateItem(b -> b
-                    .tableName(tableName)
-                    .key(key(id))
-                    .updateExpression("SET #owner = :owner, #until = :until")
-                    .conditionExpression("attribute_not_exists(#until) OR #until <= :now OR #owner = :owner")
-                    .expressionAttributeNames(Map.of("#owner", LEASE_OWNER, "#until", LEASE_UNTIL))
-                    .expressionAttributeValues(Map.of(
-                            ":owner", AttributeValue.fromS(owner),
-                            ":until", number(until),
-                            ":now", number(now.toEpochMilli()))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
+  /**
+   * Claims the right to ask for a refresh of a stored item: sets {@code refreshRequestedAt} to
+   * {@code nowMillis} unless another reader claimed it within {@code interval}. Only the winner
+   * publishes a CacheMiss, so however many warm instances see an expired key, one execution starts.
+   * The condition names only {@code idleRefreshes} (every stored item has it) and the claim itself,
+   * so it never creates an item for an absent key, and IAM can confine the reader to these two
+   * attributes. A successful refresh replaces the item and so clears the claim.
+   *
+   * @return {@code true} if this caller holds the claim now
+   */
+  public boolean claimRefresh(ItemId id, long nowMillis, Duration interval) {
+    try {
+      dynamoDb.updateItem(
+          b ->
+              b.tableName(tableName)
+                  .key(key(id))
+                  .updateExpression("SET #claim = :now")
+                  .conditionExpression(
+                      "attribute_exists(#idle) AND (attribute_not_exists(#claim) OR #claim <= :cutoff)")
+                  .expressionAttributeNames(
+                      Map.of("#claim", REFRESH_REQUESTED_AT, "#idle", IDLE_REFRESHES))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":now", number(nowMillis),
+                          ":cutoff", number(nowMillis - interval.toMillis()))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
     }
+  }
 
-    /**
-     * Gives the lease back early (after a failed refresh). A no-op if someone else holds it.
-     *
-     * @return {@code true} if {@code owner} held the lease and it is now released
-     */
-    public boolean releaseLease(ItemId id, String owner) {
-        try {
-            dynamoDb.updateItem(b -> b
-                    .tableName(tableName)
-                    .key(key(id))
-                    .updateExpression("REMOVE #owner, #until")
-                    .conditionExpression("#owner = :owner")
-                    .expressionAttributeNames(Map.of("#owner", LEASE_OWNER, "#until", LEASE_UNTIL))
-                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
+  /**
+   * Hands back a claim taken at {@code claimedAtMillis} whose CacheMiss could not be published, so
+   * the next read (of any instance) can claim and ask again. A no-op if someone else's claim has
+   * replaced it.
+   */
+  public void releaseRefreshClaim(ItemId id, long claimedAtMillis) {
+    try {
+      dynamoDb.updateItem(
+          b ->
+              b.tableName(tableName)
+                  .key(key(id))
+                  .updateExpression("REMOVE #claim")
+                  .conditionExpression("#claim = :mine")
+                  .expressionAttributeNames(Map.of("#claim", REFRESH_REQUESTED_AT))
+                  .expressionAttributeValues(Map.of(":mine", number(claimedAtMillis))));
+    } catch (ConditionalCheckFailedException e) {
+      // Someone claimed since: theirs stands.
     }
+  }
 
-    public static Map<String, AttributeValue> key(ItemId id) {
-        return Map.of(ID, AttributeValue.fromS(id.value()));
+  /**
+   * Takes the refresh lease for {@code id} if it is free, void (deadline passed) or already ours.
+   * Touches only the lease attributes, so the value stays readable meanwhile.
+   *
+   * @return {@code true} if {@code owner} now holds the lease until {@code now + length}
+   */
+  public boolean tryAcquireLease(ItemId id, String owner, Instant now, Duration length) {
+    Objects.requireNonNull(owner, "owner");
+    long until = now.plus(length).toEpochMilli();
+    try {
+      dynamoDb.updateItem(
+          b ->
+              b.tableName(tableName)
+                  .key(key(id))
+                  .updateExpression("SET #owner = :owner, #until = :until")
+                  .conditionExpression(
+                      "attribute_not_exists(#until) OR #until <= :now OR #owner = :owner")
+                  .expressionAttributeNames(Map.of("#owner", LEASE_OWNER, "#until", LEASE_UNTIL))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":owner", AttributeValue.fromS(owner),
+                          ":until", number(until),
+                          ":now", number(now.toEpochMilli()))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
     }
+  }
 
-    /** The attribute map of {@code item}; null fields are left out rather than stored as NULL. */
-    public static Map<String, AttributeValue> toAttributes(Item item) {
-        Map<String, AttributeValue> m = new HashMap<>(16);
-        m.put(ID, AttributeValue.fromS(item.id().value()));
-        if (item.value() != null) {
-            m.put(VALUE, AttributeValue.fromS(item.value()));
-        }
-        putIfPresent(m, CONTENT_TYPE, item.contentType());
-        m.put(VERSION, number(item.version()));
-        m.put(FETCHED_AT, number(item.fetchedAt()));
-        m.put(EXPIRES_AT, number(item.expiresAt()));
-        putIfPresent(m, ETAG, item.etag());
-        putIfPresent(m, LAST_MODIFIED, item.lastModified());
-        if (item.notFound()) {
-            m.put(NOT_FOUND, AttributeValue.fromBool(true));
-        }
-        m.put(IDLE_REFRESHES, number(item.idleRefreshes()));
-        if (item.refreshMillis() > 0) {
-            m.put(REFRESH_MILLIS, number(item.refreshMillis()));
-        }
-        return m;
+  /**
+   * Gives the lease back early (after a failed refresh). A no-op if someone else holds it.
+   *
+   * @return {@code true} if {@code owner} held the lease and it is now released
+   */
+  public boolean releaseLease(ItemId id, String owner) {
+    try {
+      dynamoDb.updateItem(
+          b ->
+              b.tableName(tableName)
+                  .key(key(id))
+                  .updateExpression("REMOVE #owner, #until")
+                  .conditionExpression("#owner = :owner")
+                  .expressionAttributeNames(Map.of("#owner", LEASE_OWNER, "#until", LEASE_UNTIL))
+                  .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
     }
+  }
 
-    /**
-     * Parses a stored item. Returns empty for a record without {@code version} (lease only);
-     * throws {@link MalformedItemException} for a record that cannot be a warmcache item.
-     */
-    public static Optional<Item> fromAttributes(Map<String, AttributeValue> m) {
-        AttributeValue idAttr = m.get(ID);
-        if (idAttr == null || idAttr.s() == null) {
-            throw new MalformedItemException("item has no string id");
-        }
-        ItemId id;
-        try {
-            id = ItemId.of(idAttr.s());
-        } catch (InvalidIdException e) {
-            throw new MalformedItemException("item id is invalid: " + e.getMessage());
-        }
-        if (!m.containsKey(VERSION)) {
-            return Optional.empty();
-        }
-        boolean notFound = m.containsKey(NOT_FOUND) && Boolean.TRUE.equals(m.get(NOT_FOUND).bool());
-        String value = string(m, VALUE);
-        if (!notFound && value == null) {
-            throw new MalformedItemException("item " + id + " has neither a value nor notFound");
-        }
-        long version = longNumber(m, id, VERSION, 0);
-        if (version < 0 || version > Item.MAX_VERSION) {
-            throw new MalformedItemException("item " + id + " has version " + version + ", outside 0.." + Item.MAX_VERSION);
-        }
-        return Optional.of(new Item(
-                id,
-                notFound ? null : value,
-                string(m, CONTENT_TYPE),
-                version,
-                longNumber(m, id, FETCHED_AT, 0),
-                longNumber(m, id, EXPIRES_AT, 0),
-                string(m, ETAG),
-                string(m, LAST_MODIFIED),
-                notFound,
-                (int) Math.min(Integer.MAX_VALUE, Math.max(0, longNumber(m, id, IDLE_REFRESHES, 0))),
-                Math.max(0, longNumber(m, id, REFRESH_MILLIS, 0))));
-    }
+  public static Map<String, AttributeValue> key(ItemId id) {
+    return Map.of(ID, AttributeValue.fromS(id.value()));
+  }
 
-    private static void putIfPresent(Map<String, AttributeValue> m, String name, String value) {
-        if (value != null) {
-            m.put(name, AttributeValue.fromS(value));
-        }
+  /** The attribute map of {@code item}; null fields are left out rather than stored as NULL. */
+  public static Map<String, AttributeValue> toAttributes(Item item) {
+    Map<String, AttributeValue> m = new HashMap<>(16);
+    m.put(ID, AttributeValue.fromS(item.id().value()));
+    if (item.value() != null) {
+      m.put(VALUE, AttributeValue.fromS(item.value()));
     }
+    putIfPresent(m, CONTENT_TYPE, item.contentType());
+    m.put(VERSION, number(item.version()));
+    m.put(FETCHED_AT, number(item.fetchedAt()));
+    m.put(EXPIRES_AT, number(item.expiresAt()));
+    putIfPresent(m, ETAG, item.etag());
+    putIfPresent(m, LAST_MODIFIED, item.lastModified());
+    if (item.notFound()) {
+      m.put(NOT_FOUND, AttributeValue.fromBool(true));
+    }
+    m.put(IDLE_REFRESHES, number(item.idleRefreshes()));
+    if (item.refreshMillis() > 0) {
+      m.put(REFRESH_MILLIS, number(item.refreshMillis()));
+    }
+    return m;
+  }
 
-    private static String string(Map<String, AttributeValue> m, String name) {
-        AttributeValue v = m.get(name);
-        return v == null ? null : v.s();
+  /**
+   * Parses a stored item. Returns empty for a record without {@code version} (lease only); throws
+   * {@link MalformedItemException} for a record that cannot be a warmcache item.
+   */
+  public static Optional<Item> fromAttributes(Map<String, AttributeValue> m) {
+    AttributeValue idAttr = m.get(ID);
+    if (idAttr == null || idAttr.s() == null) {
+      throw new MalformedItemException("item has no string id");
     }
+    ItemId id;
+    try {
+      id = ItemId.of(idAttr.s());
+    } catch (InvalidIdException e) {
+      throw new MalformedItemException("item id is invalid: " + e.getMessage());
+    }
+    if (!m.containsKey(VERSION)) {
+      return Optional.empty();
+    }
+    boolean notFound = m.containsKey(NOT_FOUND) && Boolean.TRUE.equals(m.get(NOT_FOUND).bool());
+    String value = string(m, VALUE);
+    if (!notFound && value == null) {
+      throw new MalformedItemException("item " + id + " has neither a value nor notFound");
+    }
+    long version = longNumber(m, id, VERSION, 0);
+    if (version < 0 || version > Item.MAX_VERSION) {
+      throw new MalformedItemException(
+          "item " + id + " has version " + version + ", outside 0.." + Item.MAX_VERSION);
+    }
+    return Optional.of(
+        new Item(
+            id,
+            notFound ? null : value,
+            string(m, CONTENT_TYPE),
+            version,
+            longNumber(m, id, FETCHED_AT, 0),
+            longNumber(m, id, EXPIRES_AT, 0),
+            string(m, ETAG),
+            string(m, LAST_MODIFIED),
+            notFound,
+            (int) Math.min(Integer.MAX_VALUE, Math.max(0, longNumber(m, id, IDLE_REFRESHES, 0))),
+            Math.max(0, longNumber(m, id, REFRESH_MILLIS, 0))));
+  }
 
-    private static long longNumber(Map<String, AttributeValue> m, ItemId id, String name, long fallback) {
-        AttributeValue v = m.get(name);
-        if (v == null || v.n() == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(v.n());
-        } catch (NumberFormatException e) {
-            try {
-                return new java.math.BigDecimal(v.n()).longValueExact();
-            } catch (ArithmeticException | NumberFormatException e2) {
-                throw new MalformedItemException("item " + id + " has a non-integer " + name);
-            }
-        }
+  private static void putIfPresent(Map<String, AttributeValue> m, String name, String value) {
+    if (value != null) {
+      m.put(name, AttributeValue.fromS(value));
     }
+  }
 
-    private static AttributeValue number(long n) {
-        return AttributeValue.fromN(Long.toString(n));
+  private static String string(Map<String, AttributeValue> m, String name) {
+    AttributeValue v = m.get(name);
+    return v == null ? null : v.s();
+  }
+
+  private static long longNumber(
+      Map<String, AttributeValue> m, ItemId id, String name, long fallback) {
+    AttributeValue v = m.get(name);
+    if (v == null || v.n() == null) {
+      return fallback;
     }
+    try {
+      return Long.parseLong(v.n());
+    } catch (NumberFormatException e) {
+      try {
+        return new java.math.BigDecimal(v.n()).longValueExact();
+      } catch (ArithmeticException | NumberFormatException e2) {
+        throw new MalformedItemException("item " + id + " has a non-integer " + name);
+      }
+    }
+  }
+
+  private static AttributeValue number(long n) {
+    return AttributeValue.fromN(Long.toString(n));
+  }
 }

@@ -12,20 +12,20 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  */
 public final class Json {
 
-    /**
-     * Strict on input: trailing tokens are an error (so {@code {"id":1} junk} is rejected),
-     * duplicate keys are an error (so two ids cannot hide in one request), and nesting is
-     * capped far below Jackson's default so a deep payload fails fast.
-     */
-    public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(64)
-                            .build())
-                    .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+  /**
+   * Strict on input: trailing tokens are an error (so {@code {"id":1} junk} is rejected), duplicate
+   * keys are an error (so two ids cannot hide in one request), and nesting is capped far below
+   * Jackson's default so a deep payload fails fast.
+   */
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(64).build())
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
 
-    private Json() {
-    }
+  private Json() {}
 }

@@ -23,66 +23,86 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
- * Drives the real SDK client against a loopback HTTP endpoint that answers like EventBridge,
- * so the wire request (target, bus, source, detail) and PutEvents' partial-failure answer are
- * both exercised without AWS.
+ * Drives the real SDK client against a loopback HTTP endpoint that answers like EventBridge, so the
+ * wire request (target, bus, source, detail) and PutEvents' partial-failure answer are both
+ * exercised without AWS.
  */
 class EventBridgePublisherTest {
 
-    private HttpServer server;
-    private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
-    private final List<String> targets = new CopyOnWriteArrayList<>();
-    private final AtomicReference<String> answer = new AtomicReference<>("{\"FailedEntryCount\":0,\"Entries\":[{\"EventId\":\"e-1\"}]}");
-    private EventBridgeClient client;
+  private HttpServer server;
+  private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+  private final List<String> targets = new CopyOnWriteArrayList<>();
+  private final AtomicReference<String> answer =
+      new AtomicReference<>("{\"FailedEntryCount\":0,\"Entries\":[{\"EventId\":\"e-1\"}]}");
+  private EventBridgeClient client;
 
-    @BeforeEach
-    void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            targets.add(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
-            requests.add(Json.MAPPER.readTree(exchange.getRequestBody().readAllBytes()));
-            byte[] body = answer.get().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
+  @BeforeEach
+  void start() throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          targets.add(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
+          requests.add(Json.MAPPER.readTree(exchange.getRequestBody().readAllBytes()));
+          byte[] body = answer.get().getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
         });
-        server.start();
-        client = AwsClients.eventBridge(Settings.from(Map.of(
-                "AWS_ENDPOINT_URL_EVENTBRIDGE", "http://127.0.0.1:" + server.getAddress().getPort(),
-                "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test")));
-    }
+    server.start();
+    client =
+        AwsClients.eventBridge(
+            Settings.from(
+                Map.of(
+                    "AWS_ENDPOINT_URL_EVENTBRIDGE",
+                    "http://127.0.0.1:" + server.getAddress().getPort(),
+                    "AWS_ACCESS_KEY_ID",
+                    "test",
+                    "AWS_SECRET_ACCESS_KEY",
+                    "test")));
+  }
 
-    @AfterEach
-    void stop() {
-        client.close();
-        server.stop(0);
-    }
+  @AfterEach
+  void stop() {
+    client.close();
+    server.stop(0);
+  }
 
-    @Test
-    void sendsCacheMissToTheConfiguredBus() {
-        new EventBridgePublisher(client, "my-bus").publish(CacheEvent.cacheMiss(ItemId.of("15"), MissReason.ABSENT));
-        assertEquals(List.of("AWSEvents.PutEvents"), targets);
-        JsonNode entry = requests.get(0).get("Entries").get(0);
-        assertEquals("my-bus", entry.get("EventBusName").asText());
-        assertEquals("warmcache.reader", entry.get("Source").asText());
-        assertEquals("CacheMiss", entry.get("DetailType").asText());
-        assertEquals("{\"id\":\"15\",\"reason\":\"absent\"}", entry.get("Detail").asText());
-    }
+  @Test
+  void sendsCacheMissToTheConfiguredBus() {
+    new EventBridgePublisher(client, "my-bus")
+        .publish(CacheEvent.cacheMiss(ItemId.of("15"), MissReason.ABSENT));
+    assertEquals(List.of("AWSEvents.PutEvents"), targets);
+    JsonNode entry = requests.get(0).get("Entries").get(0);
+    assertEquals("my-bus", entry.get("EventBusName").asText());
+    assertEquals("warmcache.reader", entry.get("Source").asText());
+    assertEquals("CacheMiss", entry.get("DetailType").asText());
+    assertEquals("{\"id\":\"15\",\"reason\":\"absent\"}", entry.get("Detail").asText());
+  }
 
-    @Test
-    void aFailedEntryIsAnError() {
-        answer.set("{\"FailedEntryCount\":1,\"Entries\":[{\"ErrorCode\":\"InternalFailure\",\"ErrorMessage\":\"try later\"}]}");
-        EventPublishException e = assertThrows(EventPublishException.class, () -> new EventBridgePublisher(client, "b")
-                .publish(CacheEvent.cacheMiss(ItemId.of("15"), MissReason.EXPIRED)));
-        assertEquals("bus b rejected CacheMiss (InternalFailure: try later)", e.getMessage());
-    }
+  @Test
+  void aFailedEntryIsAnError() {
+    answer.set(
+        "{\"FailedEntryCount\":1,\"Entries\":[{\"ErrorCode\":\"InternalFailure\",\"ErrorMessage\":\"try later\"}]}");
+    EventPublishException e =
+        assertThrows(
+            EventPublishException.class,
+            () ->
+                new EventBridgePublisher(client, "b")
+                    .publish(CacheEvent.cacheMiss(ItemId.of("15"), MissReason.EXPIRED)));
+    assertEquals("bus b rejected CacheMiss (InternalFailure: try later)", e.getMessage());
+  }
 
-    @Test
-    void anUnreachableBusIsAnError() {
-        server.stop(0);
-        EventPublishException e = assertThrows(EventPublishException.class, () -> new EventBridgePublisher(client, "b")
-                .publish(CacheEvent.cacheMiss(ItemId.of("15"), MissReason.EXPIRED)));
-        assertTrue(e.getMessage().startsWith("PutEvents to bus b failed"), e.getMessage());
-    }
+  @Test
+  void anUnreachableBusIsAnError() {
+    server.stop(0);
+    EventPublishException e =
+        assertThrows(
+            EventPublishException.class,
+            () ->
+                new EventBridgePublisher(client, "b")
+                    .publish(CacheEvent.cacheMiss(ItemId.of("15"), MissReason.EXPIRED)));
+    assertTrue(e.getMessage().startsWith("PutEvents to bus b failed"), e.getMessage());
+  }
 }

@@ -18,137 +18,182 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class ItemStoreTest {
 
-    @RegisterExtension
-    static final DynamoDbLocalFixture DYNAMODB = new DynamoDbLocalFixture();
+  @RegisterExtension static final DynamoDbLocalFixture DYNAMODB = new DynamoDbLocalFixture();
 
-    private static final ItemId ID = ItemId.of("15");
-    /**
-     * 2100-01-01. An expiresAt in the past lets DynamoDB Local's TTL sweep (every few seconds)
-     * delete an item in the middle of a test, which made version and lease assertions flaky.
-     */
-    private static final long FAR_FUTURE = 4_102_444_800L;
-    private ItemStore store;
+  private static final ItemId ID = ItemId.of("15");
 
-    @BeforeEach
-    void setUp() {
-        DYNAMODB.clear();
-        store = new ItemStore(DYNAMODB.client(), DynamoDbLocalFixture.TABLE);
-    }
+  /**
+   * 2100-01-01. An expiresAt in the past lets DynamoDB Local's TTL sweep (every few seconds) delete
+   * an item in the middle of a test, which made version and lease assertions flaky.
+   */
+  private static final long FAR_FUTURE = 4_102_444_800L;
 
-    private static Item item(long version) {
-        return Item.builder(ID).value("{\"n\":" + version + "}").contentType("application/json")
-                .version(version).fetchedAt(1_700_000_000_000L + version).expiresAt(FAR_FUTURE)
-                .etag("\"e" + version + "\"").lastModified("Tue, 14 Nov 2023 22:13:20 GMT").idleRefreshes(2).build();
-    }
+  private ItemStore store;
 
-    @Test
-    void roundTripsEveryAttribute() {
-        Item written = item(3);
-        assertTrue(store.put(written));
-        assertEquals(Optional.of(written), store.get(ID, ReadConsistency.EVENTUAL));
-        assertEquals(Optional.of(written), store.get(ID, ReadConsistency.STRONG));
-    }
+  @BeforeEach
+  void setUp() {
+    DYNAMODB.clear();
+    store = new ItemStore(DYNAMODB.client(), DynamoDbLocalFixture.TABLE);
+  }
 
-    @Test
-    void absentKeyReadsEmpty() {
-        assertEquals(Optional.empty(), store.get(ItemId.of("nobody"), ReadConsistency.STRONG));
-    }
+  private static Item item(long version) {
+    return Item.builder(ID)
+        .value("{\"n\":" + version + "}")
+        .contentType("application/json")
+        .version(version)
+        .fetchedAt(1_700_000_000_000L + version)
+        .expiresAt(FAR_FUTURE)
+        .etag("\"e" + version + "\"")
+        .lastModified("Tue, 14 Nov 2023 22:13:20 GMT")
+        .idleRefreshes(2)
+        .build();
+  }
 
-    @Test
-    void negativeEntryRoundTrips() {
-        Item negative = Item.builder(ID).notFound(true).version(1).fetchedAt(5).expiresAt(FAR_FUTURE).build();
-        assertTrue(store.put(negative));
-        Item read = store.get(ID, ReadConsistency.STRONG).orElseThrow();
-        assertTrue(read.notFound());
-        assertEquals(null, read.value());
-        assertFalse(DYNAMODB.client().getItem(b -> b.tableName("warmcache").key(ItemStore.key(ID))).item().containsKey("value"));
-    }
+  @Test
+  void roundTripsEveryAttribute() {
+    Item written = item(3);
+    assertTrue(store.put(written));
+    assertEquals(Optional.of(written), store.get(ID, ReadConsistency.EVENTUAL));
+    assertEquals(Optional.of(written), store.get(ID, ReadConsistency.STRONG));
+  }
 
-    @Test
-    void putNeverLowersOrRepeatsVersion() {
-        assertTrue(store.put(item(5)));
-        assertFalse(store.put(item(4)), "older version must lose");
-        assertFalse(store.put(item(5)), "same version must lose");
-        assertEquals(5, store.get(ID, ReadConsistency.STRONG).orElseThrow().version());
-        assertTrue(store.put(item(6)));
-        assertEquals(6, store.get(ID, ReadConsistency.STRONG).orElseThrow().version());
-    }
+  @Test
+  void absentKeyReadsEmpty() {
+    assertEquals(Optional.empty(), store.get(ItemId.of("nobody"), ReadConsistency.STRONG));
+  }
 
-    @Test
-    void idleResetWritesOnlyWhenAboveZero() {
-        store.put(item(1));
-        assertTrue(store.resetIdle(ID));
-        assertEquals(0, store.get(ID, ReadConsistency.STRONG).orElseThrow().idleRefreshes());
-        assertFalse(store.resetIdle(ID), "already zero: no write");
-        assertFalse(store.resetIdle(ItemId.of("absent")), "absent key: nothing is created");
-        var raw = DYNAMODB.client().getItem(b -> b.tableName("warmcache").key(ItemStore.key(ItemId.of("absent"))));
-        assertTrue(!raw.hasItem() || raw.item().isEmpty(), "no record was created: " + raw.item());
-    }
+  @Test
+  void negativeEntryRoundTrips() {
+    Item negative =
+        Item.builder(ID).notFound(true).version(1).fetchedAt(5).expiresAt(FAR_FUTURE).build();
+    assertTrue(store.put(negative));
+    Item read = store.get(ID, ReadConsistency.STRONG).orElseThrow();
+    assertTrue(read.notFound());
+    assertEquals(null, read.value());
+    assertFalse(
+        DYNAMODB
+            .client()
+            .getItem(b -> b.tableName("warmcache").key(ItemStore.key(ID)))
+            .item()
+            .containsKey("value"));
+  }
 
-    @Test
-    void leaseIsExclusiveUntilItLapses() {
-        Instant now = Instant.ofEpochMilli(1_700_000_000_000L);
-        store.put(item(1));
-        assertTrue(store.tryAcquireLease(ID, "exec-a", now, Duration.ofSeconds(30)));
-        assertFalse(store.tryAcquireLease(ID, "exec-b", now.plusSeconds(29), Duration.ofSeconds(30)));
-        assertTrue(store.tryAcquireLease(ID, "exec-a", now.plusSeconds(1), Duration.ofSeconds(30)), "re-entrant for its owner");
-        assertTrue(store.tryAcquireLease(ID, "exec-b", now.plusSeconds(32), Duration.ofSeconds(30)), "a crashed holder's lease lapses");
-        assertEquals(item(1), store.get(ID, ReadConsistency.STRONG).orElseThrow(), "the value stays readable under a lease");
-    }
+  @Test
+  void putNeverLowersOrRepeatsVersion() {
+    assertTrue(store.put(item(5)));
+    assertFalse(store.put(item(4)), "older version must lose");
+    assertFalse(store.put(item(5)), "same version must lose");
+    assertEquals(5, store.get(ID, ReadConsistency.STRONG).orElseThrow().version());
+    assertTrue(store.put(item(6)));
+    assertEquals(6, store.get(ID, ReadConsistency.STRONG).orElseThrow().version());
+  }
 
-    @Test
-    void leaseOnAnAbsentKeyReadsAsAbsentAndPutReleasesIt() {
-        Instant now = Instant.now();
-        assertTrue(store.tryAcquireLease(ID, "exec-a", now, Duration.ofSeconds(30)));
-        assertEquals(Optional.empty(), store.get(ID, ReadConsistency.STRONG), "a lease alone is not an item");
-        assertTrue(store.put(item(1)), "the lease holder's first write lands");
-        Map<String, AttributeValue> raw = DYNAMODB.client().getItem(b -> b.tableName("warmcache").key(ItemStore.key(ID))).item();
-        assertFalse(raw.containsKey(ItemAttributes.LEASE_OWNER));
-        assertTrue(store.tryAcquireLease(ID, "exec-b", now, Duration.ofSeconds(30)), "released by the write");
-    }
+  @Test
+  void idleResetWritesOnlyWhenAboveZero() {
+    store.put(item(1));
+    assertTrue(store.resetIdle(ID));
+    assertEquals(0, store.get(ID, ReadConsistency.STRONG).orElseThrow().idleRefreshes());
+    assertFalse(store.resetIdle(ID), "already zero: no write");
+    assertFalse(store.resetIdle(ItemId.of("absent")), "absent key: nothing is created");
+    var raw =
+        DYNAMODB
+            .client()
+            .getItem(b -> b.tableName("warmcache").key(ItemStore.key(ItemId.of("absent"))));
+    assertTrue(!raw.hasItem() || raw.item().isEmpty(), "no record was created: " + raw.item());
+  }
 
-    @Test
-    void releaseOnlyByOwner() {
-        Instant now = Instant.now();
-        store.put(item(1));
-        store.tryAcquireLease(ID, "exec-a", now, Duration.ofSeconds(30));
-        assertFalse(store.releaseLease(ID, "exec-b"));
-        assertTrue(store.releaseLease(ID, "exec-a"));
-        assertTrue(store.tryAcquireLease(ID, "exec-b", now, Duration.ofSeconds(30)));
-    }
+  @Test
+  void leaseIsExclusiveUntilItLapses() {
+    Instant now = Instant.ofEpochMilli(1_700_000_000_000L);
+    store.put(item(1));
+    assertTrue(store.tryAcquireLease(ID, "exec-a", now, Duration.ofSeconds(30)));
+    assertFalse(store.tryAcquireLease(ID, "exec-b", now.plusSeconds(29), Duration.ofSeconds(30)));
+    assertTrue(
+        store.tryAcquireLease(ID, "exec-a", now.plusSeconds(1), Duration.ofSeconds(30)),
+        "re-entrant for its owner");
+    assertTrue(
+        store.tryAcquireLease(ID, "exec-b", now.plusSeconds(32), Duration.ofSeconds(30)),
+        "a crashed holder's lease lapses");
+    assertEquals(
+        item(1),
+        store.get(ID, ReadConsistency.STRONG).orElseThrow(),
+        "the value stays readable under a lease");
+  }
 
-    @Test
-    void foreignRecordsAreRejectedReadably() {
-        DYNAMODB.client().putItem(b -> b.tableName("warmcache").item(Map.of(
-                "id", AttributeValue.fromS("bad"), "version", AttributeValue.fromN("1"))));
-        MalformedItemException e = assertThrows(MalformedItemException.class,
-                () -> store.get(ItemId.of("bad"), ReadConsistency.EVENTUAL));
-        assertEquals("item bad has neither a value nor notFound", e.getMessage());
-    }
+  @Test
+  void leaseOnAnAbsentKeyReadsAsAbsentAndPutReleasesIt() {
+    Instant now = Instant.now();
+    assertTrue(store.tryAcquireLease(ID, "exec-a", now, Duration.ofSeconds(30)));
+    assertEquals(
+        Optional.empty(), store.get(ID, ReadConsistency.STRONG), "a lease alone is not an item");
+    assertTrue(store.put(item(1)), "the lease holder's first write lands");
+    Map<String, AttributeValue> raw =
+        DYNAMODB.client().getItem(b -> b.tableName("warmcache").key(ItemStore.key(ID))).item();
+    assertFalse(raw.containsKey(ItemAttributes.LEASE_OWNER));
+    assertTrue(
+        store.tryAcquireLease(ID, "exec-b", now, Duration.ofSeconds(30)), "released by the write");
+  }
 
-    @Test
-    void expiryIsJudgedByTheReaderNotByPresence() {
-        Item it = item(1);
-        assertFalse(it.isExpiredAt(Instant.ofEpochSecond(FAR_FUTURE - 1)));
-        assertTrue(it.isExpiredAt(Instant.ofEpochSecond(FAR_FUTURE)));
-    }
+  @Test
+  void releaseOnlyByOwner() {
+    Instant now = Instant.now();
+    store.put(item(1));
+    store.tryAcquireLease(ID, "exec-a", now, Duration.ofSeconds(30));
+    assertFalse(store.releaseLease(ID, "exec-b"));
+    assertTrue(store.releaseLease(ID, "exec-a"));
+    assertTrue(store.tryAcquireLease(ID, "exec-b", now, Duration.ofSeconds(30)));
+  }
 
-    @Test
-    void aRefreshClaimIsWonOncePerIntervalAndNeverCreatesAnItem() {
-        java.time.Duration interval = java.time.Duration.ofSeconds(10);
-        assertFalse(store.claimRefresh(ID, 1_000_000, interval), "an absent key cannot be claimed");
-        assertFalse(DYNAMODB.client().getItem(b -> b.tableName("warmcache").key(ItemStore.key(ID)).consistentRead(true))
-                .hasItem(), "and stays absent");
-        store.put(item(1));
-        assertTrue(store.claimRefresh(ID, 1_000_000, interval));
-        assertFalse(store.claimRefresh(ID, 1_005_000, interval), "claimed 5 s ago");
-        assertTrue(store.claimRefresh(ID, 1_010_000, interval), "the interval has passed");
-        assertEquals(1, store.get(ID, ReadConsistency.STRONG).orElseThrow().version(), "the value is untouched");
-        store.releaseRefreshClaim(ID, 1_000_000);
-        assertFalse(store.claimRefresh(ID, 1_011_000, interval), "someone else's claim is not released");
-        store.releaseRefreshClaim(ID, 1_010_000);
-        assertTrue(store.claimRefresh(ID, 1_011_000, interval), "a released claim can be taken again at once");
-        store.put(item(2));
-        assertTrue(store.claimRefresh(ID, 1_012_000, interval), "a new version clears the claim");
-    }
+  @Test
+  void foreignRecordsAreRejectedReadably() {
+    DYNAMODB
+        .client()
+        .putItem(
+            b ->
+                b.tableName("warmcache")
+                    .item(
+                        Map.of(
+                            "id",
+                            AttributeValue.fromS("bad"),
+                            "version",
+                            AttributeValue.fromN("1"))));
+    MalformedItemException e =
+        assertThrows(
+            MalformedItemException.class,
+            () -> store.get(ItemId.of("bad"), ReadConsistency.EVENTUAL));
+    assertEquals("item bad has neither a value nor notFound", e.getMessage());
+  }
+
+  @Test
+  void expiryIsJudgedByTheReaderNotByPresence() {
+    Item it = item(1);
+    assertFalse(it.isExpiredAt(Instant.ofEpochSecond(FAR_FUTURE - 1)));
+    assertTrue(it.isExpiredAt(Instant.ofEpochSecond(FAR_FUTURE)));
+  }
+
+  @Test
+  void aRefreshClaimIsWonOncePerIntervalAndNeverCreatesAnItem() {
+    java.time.Duration interval = java.time.Duration.ofSeconds(10);
+    assertFalse(store.claimRefresh(ID, 1_000_000, interval), "an absent key cannot be claimed");
+    assertFalse(
+        DYNAMODB
+            .client()
+            .getItem(b -> b.tableName("warmcache").key(ItemStore.key(ID)).consistentRead(true))
+            .hasItem(),
+        "and stays absent");
+    store.put(item(1));
+    assertTrue(store.claimRefresh(ID, 1_000_000, interval));
+    assertFalse(store.claimRefresh(ID, 1_005_000, interval), "claimed 5 s ago");
+    assertTrue(store.claimRefresh(ID, 1_010_000, interval), "the interval has passed");
+    assertEquals(
+        1, store.get(ID, ReadConsistency.STRONG).orElseThrow().version(), "the value is untouched");
+    store.releaseRefreshClaim(ID, 1_000_000);
+    assertFalse(
+        store.claimRefresh(ID, 1_011_000, interval), "someone else's claim is not released");
+    store.releaseRefreshClaim(ID, 1_010_000);
+    assertTrue(
+        store.claimRefresh(ID, 1_011_000, interval), "a released claim can be taken again at once");
+    store.put(item(2));
+    assertTrue(store.claimRefresh(ID, 1_012_000, interval), "a new version clears the claim");
+  }
 }

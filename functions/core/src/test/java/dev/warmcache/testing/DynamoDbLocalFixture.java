@@ -22,9 +22,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
- * Amazon DynamoDB Local, in-process, on a random free port bound to 127.0.0.1 only, with
- * telemetry disabled and the {@code warmcache} table created (pk {@code id} S, TTL on
- * {@code expiresAt}, stream NEW_AND_OLD_IMAGES).
+ * Amazon DynamoDB Local, in-process, on a random free port bound to 127.0.0.1 only, with telemetry
+ * disabled and the {@code warmcache} table created (pk {@code id} S, TTL on {@code expiresAt},
+ * stream NEW_AND_OLD_IMAGES).
  *
  * <p>Register it once per test class; each fixture is its own server with its own in-memory
  * database, so test classes cannot see each other's items.
@@ -43,122 +43,143 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  * the warmcache-core test-jar AND on {@code warmcache-dynamodb-local} in test scope (test-scoped
  * dependencies are not transitive).
  */
-public final class DynamoDbLocalFixture implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class DynamoDbLocalFixture
+    implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
-    public static final String TABLE = "warmcache";
+  public static final String TABLE = "warmcache";
 
-    private DynamoDbLocalServer server;
-    private DynamoDbClient client;
+  private DynamoDbLocalServer server;
+  private DynamoDbClient client;
 
-    /** Starts the server now, for use outside JUnit's lifecycle (benchmarks, main methods). */
-    public static DynamoDbLocalFixture startNow() {
-        DynamoDbLocalFixture fixture = new DynamoDbLocalFixture();
-        fixture.start();
-        return fixture;
+  /** Starts the server now, for use outside JUnit's lifecycle (benchmarks, main methods). */
+  public static DynamoDbLocalFixture startNow() {
+    DynamoDbLocalFixture fixture = new DynamoDbLocalFixture();
+    fixture.start();
+    return fixture;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  public synchronized void start() {
+    if (server != null) {
+      return;
     }
-
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        start();
+    try {
+      server = DynamoDbLocalServer.start(null);
+    } catch (Exception e) {
+      throw new IllegalStateException("DynamoDB Local did not start", e);
     }
+    this.client = AwsClients.dynamoDb(Settings.from(env()));
+    createTable(TABLE);
+  }
 
-    @Override
-    public void afterAll(ExtensionContext context) {
-        close();
+  public int port() {
+    return endpoint().getPort();
+  }
+
+  public URI endpoint() {
+    requireStarted();
+    return server.endpoint();
+  }
+
+  /** A client for arranging and inspecting table state; built once per fixture. */
+  public DynamoDbClient client() {
+    requireStarted();
+    return client;
+  }
+
+  /**
+   * The environment a handler needs to use this server: endpoint, region, dummy static credentials
+   * (so no credential chain is consulted) and the table name. Mutable copy. The server shares one
+   * database across access keys and regions, as the twin's does.
+   */
+  public Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("AWS_ENDPOINT_URL_DYNAMODB", endpoint().toString());
+    env.put("AWS_REGION", "us-east-1");
+    env.put("AWS_ACCESS_KEY_ID", "test");
+    env.put("AWS_SECRET_ACCESS_KEY", "test");
+    env.put("TABLE_NAME", TABLE);
+    return env;
+  }
+
+  /** Creates a table shaped like the product's (idempotent). */
+  public void createTable(String name) {
+    try {
+      client()
+          .createTable(
+              b ->
+                  b.tableName(name)
+                      .attributeDefinitions(
+                          AttributeDefinition.builder()
+                              .attributeName(ItemAttributes.ID)
+                              .attributeType(ScalarAttributeType.S)
+                              .build())
+                      .keySchema(
+                          KeySchemaElement.builder()
+                              .attributeName(ItemAttributes.ID)
+                              .keyType(KeyType.HASH)
+                              .build())
+                      .billingMode(BillingMode.PAY_PER_REQUEST)
+                      .streamSpecification(
+                          s ->
+                              s.streamEnabled(true)
+                                  .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+      client()
+          .updateTimeToLive(
+              b ->
+                  b.tableName(name)
+                      .timeToLiveSpecification(
+                          t -> t.enabled(true).attributeName(ItemAttributes.EXPIRES_AT)));
+    } catch (ResourceInUseException alreadyThere) {
+      // idempotent by design: several tests may ask for the same table
     }
+  }
 
-    public synchronized void start() {
-        if (server != null) {
-            return;
-        }
-        try {
-            server = DynamoDbLocalServer.start(null);
-        } catch (Exception e) {
-            throw new IllegalStateException("DynamoDB Local did not start", e);
-        }
-        this.client = AwsClients.dynamoDb(Settings.from(env()));
-        createTable(TABLE);
-    }
-
-    public int port() {
-        return endpoint().getPort();
-    }
-
-    public URI endpoint() {
-        requireStarted();
-        return server.endpoint();
-    }
-
-    /** A client for arranging and inspecting table state; built once per fixture. */
-    public DynamoDbClient client() {
-        requireStarted();
-        return client;
-    }
-
-    /**
-     * The environment a handler needs to use this server: endpoint, region, dummy static
-     * credentials (so no credential chain is consulted) and the table name. Mutable copy.
-     * The server shares one database across access keys and regions, as the twin's does.
-     */
-    public Map<String, String> env() {
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", endpoint().toString());
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_ACCESS_KEY_ID", "test");
-        env.put("AWS_SECRET_ACCESS_KEY", "test");
-        env.put("TABLE_NAME", TABLE);
-        return env;
-    }
-
-    /** Creates a table shaped like the product's (idempotent). */
-    public void createTable(String name) {
-        try {
-            client().createTable(b -> b
-                    .tableName(name)
-                    .attributeDefinitions(AttributeDefinition.builder()
-                            .attributeName(ItemAttributes.ID).attributeType(ScalarAttributeType.S).build())
-                    .keySchema(KeySchemaElement.builder()
-                            .attributeName(ItemAttributes.ID).keyType(KeyType.HASH).build())
-                    .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
-            client().updateTimeToLive(b -> b
-                    .tableName(name)
-                    .timeToLiveSpecification(t -> t.enabled(true).attributeName(ItemAttributes.EXPIRES_AT)));
-        } catch (ResourceInUseException alreadyThere) {
-            // idempotent by design: several tests may ask for the same table
-        }
-    }
-
-    /** Deletes every item of the {@code warmcache} table, so each test starts from nothing. */
-    public void clear() {
-        List<Map<String, AttributeValue>> items = client().scanPaginator(b -> b
-                        .tableName(TABLE)
+  /** Deletes every item of the {@code warmcache} table, so each test starts from nothing. */
+  public void clear() {
+    List<Map<String, AttributeValue>> items =
+        client()
+            .scanPaginator(
+                b ->
+                    b.tableName(TABLE)
                         .projectionExpression("#id")
                         .expressionAttributeNames(Map.of("#id", ItemAttributes.ID)))
-                .items().stream().toList();
-        for (Map<String, AttributeValue> key : items) {
-            client().deleteItem(b -> b.tableName(TABLE).key(key));
-        }
+            .items()
+            .stream()
+            .toList();
+    for (Map<String, AttributeValue> key : items) {
+      client().deleteItem(b -> b.tableName(TABLE).key(key));
     }
+  }
 
-    private void requireStarted() {
-        if (server == null) {
-            throw new IllegalStateException("DynamoDB Local is not started; register the fixture with @RegisterExtension on a static field");
-        }
+  private void requireStarted() {
+    if (server == null) {
+      throw new IllegalStateException(
+          "DynamoDB Local is not started; register the fixture with @RegisterExtension on a static field");
     }
+  }
 
-    @Override
-    public synchronized void close() {
-        if (server == null) {
-            return;
-        }
-        client.close();
-        try {
-            server.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("DynamoDB Local did not stop", e);
-        } finally {
-            server = null;
-        }
+  @Override
+  public synchronized void close() {
+    if (server == null) {
+      return;
     }
+    client.close();
+    try {
+      server.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("DynamoDB Local did not stop", e);
+    } finally {
+      server = null;
+    }
+  }
 }

@@ -16,39 +16,39 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 class DynamoDbLocalFixtureTest {
 
-    @RegisterExtension
-    static final DynamoDbLocalFixture DYNAMODB = new DynamoDbLocalFixture();
+  @RegisterExtension static final DynamoDbLocalFixture DYNAMODB = new DynamoDbLocalFixture();
 
-    @Test
-    void tableHasTheProductShape() {
-        var table = DYNAMODB.client().describeTable(b -> b.tableName("warmcache")).table();
-        assertEquals("id", table.keySchema().get(0).attributeName());
-        assertEquals(StreamViewType.NEW_AND_OLD_IMAGES, table.streamSpecification().streamViewType());
-        var ttl = DYNAMODB.client().describeTimeToLive(b -> b.tableName("warmcache")).timeToLiveDescription();
-        assertEquals("expiresAt", ttl.attributeName());
-        assertEquals(TimeToLiveStatus.ENABLED, ttl.timeToLiveStatus());
+  @Test
+  void tableHasTheProductShape() {
+    var table = DYNAMODB.client().describeTable(b -> b.tableName("warmcache")).table();
+    assertEquals("id", table.keySchema().get(0).attributeName());
+    assertEquals(StreamViewType.NEW_AND_OLD_IMAGES, table.streamSpecification().streamViewType());
+    var ttl =
+        DYNAMODB.client().describeTimeToLive(b -> b.tableName("warmcache")).timeToLiveDescription();
+    assertEquals("expiresAt", ttl.attributeName());
+    assertEquals(TimeToLiveStatus.ENABLED, ttl.timeToLiveStatus());
+  }
+
+  @Test
+  void listensOnLoopbackOnly() throws Exception {
+    assertNotEquals(0, DYNAMODB.port());
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), DYNAMODB.port()), 1000);
+      assertTrue(s.isConnected());
     }
-
-    @Test
-    void listensOnLoopbackOnly() throws Exception {
-        assertNotEquals(0, DYNAMODB.port());
+    // Every non-loopback address of this machine must refuse the port.
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+        if (address.isLoopbackAddress() || address.isLinkLocalAddress()) {
+          continue;
+        }
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), DYNAMODB.port()), 1000);
-            assertTrue(s.isConnected());
+          s.connect(new InetSocketAddress(address, DYNAMODB.port()), 500);
+          throw new AssertionError("DynamoDB Local answered on " + address);
+        } catch (java.io.IOException refused) {
+          // expected: bound to 127.0.0.1 only
         }
-        // Every non-loopback address of this machine must refuse the port.
-        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                if (address.isLoopbackAddress() || address.isLinkLocalAddress()) {
-                    continue;
-                }
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(address, DYNAMODB.port()), 500);
-                    throw new AssertionError("DynamoDB Local answered on " + address);
-                } catch (java.io.IOException refused) {
-                    // expected: bound to 127.0.0.1 only
-                }
-            }
-        }
+      }
     }
+  }
 }

@@ -8,22 +8,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Keeps every published event in order, for tests that check what a component sent. */
 public final class RecordingEventPublisher implements EventPublisher {
 
-    private final List<CacheEvent> events = new CopyOnWriteArrayList<>();
+  private final List<CacheEvent> events = new CopyOnWriteArrayList<>();
 
-    @Override
-    public void publish(CacheEvent event) {
-        events.add(event);
-    }
+  @Override
+  public void publish(CacheEvent event) {
+    events.add(event);
+  }
 
-    public List<CacheEvent> events() {
-        return List.copyOf(events);
-    }
+  public List<CacheEvent> events() {
+    return List.copyOf(events);
+  }
 
-    public List<CacheEvent> ofType(String detailType) {
-        return events.stream().filter(e -> e.detailType().equals(detailType)).toList();
-    }
+  public List<CacheEvent> ofType(String detailType) {
+    return events.stream().filter(e -> e.detailType().equals(detailType)).toList();
+  }
 
-    public void clear() {
-        events.clear();
-    }
+  public void clear() {
+    events.clear();
+  }
 }

@@ -13,213 +13,245 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The per-instance memory tier: fresh items only, each kept at most {@code MEMORY_TTL_SECONDS}
- * and never past its own {@code expiresAt}, bounded by entry count and by estimated bytes.
+ * The per-instance memory tier: fresh items only, each kept at most {@code MEMORY_TTL_SECONDS} and
+ * never past its own {@code expiresAt}, bounded by entry count and by estimated bytes.
  *
- * <p>Caffeine bounds by count or by weight, not both, so each entry weighs at least
- * {@code MEMORY_MAX_BYTES / MEMORY_MAX_ENTRIES}: with that floor the weight bound also caps the
- * count. Maintenance runs on the calling thread, because Lambda freezes background threads
- * between invocations.
+ * <p>Caffeine bounds by count or by weight, not both, so each entry weighs at least {@code
+ * MEMORY_MAX_BYTES / MEMORY_MAX_ENTRIES}: with that floor the weight bound also caps the count.
+ * Maintenance runs on the calling thread, because Lambda freezes background threads between
+ * invocations.
  */
 final class MemoryTier {
 
+  /**
+   * A cached item plus its answer, serialized once: {@code head} is
+   * {@code {"id":..,"value":..[,"contentType":..]} without the closing brace, {@code tail} is
+   * {@code ,"version":..,"fetchedAt":..,"expiresAt":..}. Only {@code source} and {@code stale}
+   * differ between answers for the same entry, so a memory hit copies bytes instead of
+   * re-encoding the value on every call. {@code earlyFromMillis} is when the early-refresh
+   * window opens, worked out once so a hit before it pays one comparison; {@code lastReadMillis}
+   * is when this instance last read the key, for the early-refresh policy.
+   */
+  static final class Entry {
+    private final Item item;
+    private final byte[] head;
+    private final byte[] tail;
+    private final long earlyFromMillis;
+
     /**
-     * A cached item plus its answer, serialized once: {@code head} is
-     * {@code {"id":..,"value":..[,"contentType":..]} without the closing brace, {@code tail} is
-     * {@code ,"version":..,"fetchedAt":..,"expiresAt":..}. Only {@code source} and {@code stale}
-     * differ between answers for the same entry, so a memory hit copies bytes instead of
-     * re-encoding the value on every call. {@code earlyFromMillis} is when the early-refresh
-     * window opens, worked out once so a hit before it pays one comparison; {@code lastReadMillis}
-     * is when this instance last read the key, for the early-refresh policy.
+     * Plain, not volatile: Lambda runs one request at a time per instance, and a lost update only
+     * blurs a gap.
      */
-    static final class Entry {
-        private final Item item;
-        private final byte[] head;
-        private final byte[] tail;
-        private final long earlyFromMillis;
-        /** Plain, not volatile: Lambda runs one request at a time per instance, and a lost update only blurs a gap. */
-        long lastReadMillis;
+    long lastReadMillis;
 
-        Entry(Item item, byte[] head, byte[] tail, long earlyFromMillis) {
-            this.item = item;
-            this.head = head;
-            this.tail = tail;
-            this.earlyFromMillis = earlyFromMillis;
-        }
-
-        Item item() {
-            return item;
-        }
-
-        byte[] head() {
-            return head;
-        }
-
-        byte[] tail() {
-            return tail;
-        }
-
-        long earlyFromMillis() {
-            return earlyFromMillis;
-        }
+    Entry(Item item, byte[] head, byte[] tail, long earlyFromMillis) {
+      this.item = item;
+      this.head = head;
+      this.tail = tail;
+      this.earlyFromMillis = earlyFromMillis;
     }
 
-    /** Rough JVM cost of an entry beyond its strings: node, record, boxed key, headers. */
-    private static final int OVERHEAD_BYTES = 200;
+    Item item() {
+      return item;
+    }
 
-    private final Cache<ItemId, Entry> cache;
-    private final Clock clock;
+    byte[] head() {
+      return head;
+    }
 
-    MemoryTier(Settings settings, Clock clock, Ticker ticker) {
-        this.clock = clock;
-        long ttlNanos = settings.memoryTtl().toNanos();
-        if (ttlNanos == 0 || settings.memoryMaxEntries() == 0 || settings.memoryMaxBytes() == 0) {
-            this.cache = null;
-            return;
-        }
-        long floor = Math.min(Integer.MAX_VALUE,
-                (settings.memoryMaxBytes() + settings.memoryMaxEntries() - 1) / settings.memoryMaxEntries());
-        this.cache = Caffeine.newBuilder()
-                .executor(Runnable::run)
-                .ticker(ticker)
-                .maximumWeight(settings.memoryMaxBytes())
-                .weigher((ItemId id, Entry e) -> (int) Math.max(floor, Math.min(Integer.MAX_VALUE, estimateBytes(e))))
-                .expireAfter(new Expiry<ItemId, Entry>() {
-                    @Override
-                    public long expireAfterCreate(ItemId id, Entry e, long currentTime) {
-                        long untilExpiry = TimeUnit.MILLISECONDS.toNanos(e.item().expiresAt() * 1000 - clock.millis());
-                        return Math.max(0, Math.min(ttlNanos, untilExpiry));
-                    }
+    byte[] tail() {
+      return tail;
+    }
 
-                    @Override
-                    public long expireAfterUpdate(ItemId id, Entry e, long currentTime, long currentDuration) {
-                        return expireAfterCreate(id, e, currentTime);
-                    }
+    long earlyFromMillis() {
+      return earlyFromMillis;
+    }
+  }
 
-                    @Override
-                    public long expireAfterRead(ItemId id, Entry e, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
+  /** Rough JVM cost of an entry beyond its strings: node, record, boxed key, headers. */
+  private static final int OVERHEAD_BYTES = 200;
+
+  private final Cache<ItemId, Entry> cache;
+  private final Clock clock;
+
+  MemoryTier(Settings settings, Clock clock, Ticker ticker) {
+    this.clock = clock;
+    long ttlNanos = settings.memoryTtl().toNanos();
+    if (ttlNanos == 0 || settings.memoryMaxEntries() == 0 || settings.memoryMaxBytes() == 0) {
+      this.cache = null;
+      return;
+    }
+    long floor =
+        Math.min(
+            Integer.MAX_VALUE,
+            (settings.memoryMaxBytes() + settings.memoryMaxEntries() - 1)
+                / settings.memoryMaxEntries());
+    this.cache =
+        Caffeine.newBuilder()
+            .executor(Runnable::run)
+            .ticker(ticker)
+            .maximumWeight(settings.memoryMaxBytes())
+            .weigher(
+                (ItemId id, Entry e) ->
+                    (int) Math.max(floor, Math.min(Integer.MAX_VALUE, estimateBytes(e))))
+            .expireAfter(
+                new Expiry<ItemId, Entry>() {
+                  @Override
+                  public long expireAfterCreate(ItemId id, Entry e, long currentTime) {
+                    long untilExpiry =
+                        TimeUnit.MILLISECONDS.toNanos(e.item().expiresAt() * 1000 - clock.millis());
+                    return Math.max(0, Math.min(ttlNanos, untilExpiry));
+                  }
+
+                  @Override
+                  public long expireAfterUpdate(
+                      ItemId id, Entry e, long currentTime, long currentDuration) {
+                    return expireAfterCreate(id, e, currentTime);
+                  }
+
+                  @Override
+                  public long expireAfterRead(
+                      ItemId id, Entry e, long currentTime, long currentDuration) {
+                    return currentDuration;
+                  }
                 })
-                .build();
-    }
+            .build();
+  }
 
-    boolean enabled() {
-        return cache != null;
-    }
+  boolean enabled() {
+    return cache != null;
+  }
 
-    /** The entry if present, younger than the memory TTL and not past {@code expiresAt}. */
-    Entry get(ItemId id) {
-        return get(id, clock.millis());
-    }
+  /** The entry if present, younger than the memory TTL and not past {@code expiresAt}. */
+  Entry get(ItemId id) {
+    return get(id, clock.millis());
+  }
 
-    /** As {@link #get(ItemId)}, judged at {@code nowMillis} that the caller already read. */
-    Entry get(ItemId id, long nowMillis) {
-        if (cache == null) {
-            return null;
-        }
-        Entry e = cache.getIfPresent(id);
-        if (e != null && nowMillis >= e.item().expiresAt() * 1000) {
-            // Caffeine's timer and the wall clock can disagree by a tick; expiresAt is the contract.
-            cache.asMap().remove(id, e);
-            return null;
-        }
-        return e;
+  /** As {@link #get(ItemId)}, judged at {@code nowMillis} that the caller already read. */
+  Entry get(ItemId id, long nowMillis) {
+    if (cache == null) {
+      return null;
     }
-
-    /**
-     * Stores a fresh item unless a newer version is already held (a slow eventual read must not
-     * undo a prime). Returns the entry now held.
-     */
-    Entry offer(Item item) {
-        Entry candidate = entryFor(item);
-        if (cache == null || clock.millis() >= item.expiresAt() * 1000) {
-            return candidate;
-        }
-        return cache.asMap().merge(item.id(), candidate,
-                (held, offered) -> held.item().version() > offered.item().version() ? held : offered);
+    Entry e = cache.getIfPresent(id);
+    if (e != null && nowMillis >= e.item().expiresAt() * 1000) {
+      // Caffeine's timer and the wall clock can disagree by a tick; expiresAt is the contract.
+      cache.asMap().remove(id, e);
+      return null;
     }
+    return e;
+  }
 
-    OptionalLong heldVersion(ItemId id) {
-        Entry e = get(id);
-        return e == null ? OptionalLong.empty() : OptionalLong.of(e.item().version());
+  /**
+   * Stores a fresh item unless a newer version is already held (a slow eventual read must not undo
+   * a prime). Returns the entry now held.
+   */
+  Entry offer(Item item) {
+    Entry candidate = entryFor(item);
+    if (cache == null || clock.millis() >= item.expiresAt() * 1000) {
+      return candidate;
     }
+    return cache
+        .asMap()
+        .merge(
+            item.id(),
+            candidate,
+            (held, offered) -> held.item().version() > offered.item().version() ? held : offered);
+  }
 
-    void invalidate(ItemId id) {
-        if (cache != null) {
-            cache.invalidate(id);
-        }
+  OptionalLong heldVersion(ItemId id) {
+    Entry e = get(id);
+    return e == null ? OptionalLong.empty() : OptionalLong.of(e.item().version());
+  }
+
+  void invalidate(ItemId id) {
+    if (cache != null) {
+      cache.invalidate(id);
     }
+  }
 
-    /**
-     * Drops {@code id} if this tier holds a version older than {@code version}.
-     *
-     * @return {@code true} if an entry was dropped
-     */
-    boolean dropOlderThan(ItemId id, long version) {
-        if (cache == null) {
-            return false;
-        }
-        boolean[] dropped = {false};
-        cache.asMap().computeIfPresent(id, (key, held) -> {
-            if (held.item().version() < version) {
+  /**
+   * Drops {@code id} if this tier holds a version older than {@code version}.
+   *
+   * @return {@code true} if an entry was dropped
+   */
+  boolean dropOlderThan(ItemId id, long version) {
+    if (cache == null) {
+      return false;
+    }
+    boolean[] dropped = {false};
+    cache
+        .asMap()
+        .computeIfPresent(
+            id,
+            (key, held) -> {
+              if (held.item().version() < version) {
                 dropped[0] = true;
                 return null;
-            }
-            return held;
-        });
-        return dropped[0];
-    }
+              }
+              return held;
+            });
+    return dropped[0];
+  }
 
-    /** Drops every entry: what they hold can no longer be vouched for. */
-    void clear() {
-        if (cache != null) {
-            cache.invalidateAll();
-        }
+  /** Drops every entry: what they hold can no longer be vouched for. */
+  void clear() {
+    if (cache != null) {
+      cache.invalidateAll();
     }
+  }
 
-    long size() {
-        if (cache == null) {
-            return 0;
-        }
-        cache.cleanUp();
-        return cache.estimatedSize();
+  long size() {
+    if (cache == null) {
+      return 0;
     }
+    cache.cleanUp();
+    return cache.estimatedSize();
+  }
 
-    long weight() {
-        if (cache == null) {
-            return 0;
-        }
-        return cache.policy().eviction().map(ev -> ev.weightedSize().orElse(0)).orElse(0L);
+  long weight() {
+    if (cache == null) {
+      return 0;
     }
+    return cache.policy().eviction().map(ev -> ev.weightedSize().orElse(0)).orElse(0L);
+  }
 
-    static Entry entryFor(Item item) {
-        return new Entry(item, ResponseWriter.head(item, embeddable(item)), ResponseWriter.tail(item),
-                EarlyRefresh.windowOpensAt(item));
-    }
+  static Entry entryFor(Item item) {
+    return new Entry(
+        item,
+        ResponseWriter.head(item, embeddable(item)),
+        ResponseWriter.tail(item),
+        EarlyRefresh.windowOpensAt(item));
+  }
 
-    /** The item's strings as UTF-16 plus the serialized answer bytes plus fixed overhead. */
-    static long estimateBytes(Entry e) {
-        Item item = e.item();
-        long chars = item.id().value().length()
-                + length(item.value()) + length(item.contentType()) + length(item.etag()) + length(item.lastModified());
-        return OVERHEAD_BYTES + 2 * chars + e.head().length + e.tail().length;
-    }
+  /** The item's strings as UTF-16 plus the serialized answer bytes plus fixed overhead. */
+  static long estimateBytes(Entry e) {
+    Item item = e.item();
+    long chars =
+        item.id().value().length()
+            + length(item.value())
+            + length(item.contentType())
+            + length(item.etag())
+            + length(item.lastModified());
+    return OVERHEAD_BYTES + 2L * chars + e.head().length + e.tail().length;
+  }
 
-    private static int length(String s) {
-        return s == null ? 0 : s.length();
-    }
+  private static int length(String s) {
+    return s == null ? 0 : s.length();
+  }
 
-    /** JSON values are returned as JSON only if they parse; otherwise as a string, never as broken output. */
-    private static boolean embeddable(Item item) {
-        if (item.value() == null || !item.isJson()) {
-            return false;
-        }
-        try {
-            com.fasterxml.jackson.databind.JsonNode parsed = Json.MAPPER.readTree(item.value());
-            return parsed != null && !parsed.isMissingNode();
-        } catch (Exception notJson) {
-            return false;
-        }
+  /**
+   * JSON values are returned as JSON only if they parse; otherwise as a string, never as broken
+   * output.
+   */
+  private static boolean embeddable(Item item) {
+    if (item.value() == null || !item.isJson()) {
+      return false;
     }
+    try {
+      com.fasterxml.jackson.databind.JsonNode parsed = Json.MAPPER.readTree(item.value());
+      return parsed != null && !parsed.isMissingNode();
+    } catch (Exception notJson) {
+      return false;
+    }
+  }
 }

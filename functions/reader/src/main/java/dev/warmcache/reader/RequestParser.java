@@ -14,188 +14,203 @@ import java.util.Arrays;
 import java.util.Iterator;
 
 /**
- * Turns request bytes into a {@link ReaderRequest} or a {@link BadRequestException} whose
- * message says what was wrong and what is expected. Strict on purpose: unknown fields are
- * rejected rather than ignored, so a misspelt field or an attempt to send a value fails loudly.
+ * Turns request bytes into a {@link ReaderRequest} or a {@link BadRequestException} whose message
+ * says what was wrong and what is expected. Strict on purpose: unknown fields are rejected rather
+ * than ignored, so a misspelt field or an attempt to send a value fails loudly.
  */
 public final class RequestParser {
 
-    /** A read is about 30 bytes; anything near this limit is not a warmcache request. */
-    public static final int MAX_REQUEST_BYTES = 8 * 1024;
+  /** A read is about 30 bytes; anything near this limit is not a warmcache request. */
+  public static final int MAX_REQUEST_BYTES = 8 * 1024;
 
-    private static final String SHAPES = "send {\"id\":\"15\"} or {\"prime\":{\"id\":\"15\",\"version\":7}}";
+  private static final String SHAPES =
+      "send {\"id\":\"15\"} or {\"prime\":{\"id\":\"15\",\"version\":7}}";
 
-    public ReaderRequest parse(InputStream in) throws IOException {
-        // Start small: InputStream.readNBytes(8193) would allocate and zero 8 KiB per request,
-        // more than everything else a memory hit does.
-        byte[] buffer = new byte[128];
-        int length = 0;
-        while (true) {
-            int read = in.read(buffer, length, buffer.length - length);
-            if (read < 0) {
-                break;
-            }
-            length += read;
-            if (length > MAX_REQUEST_BYTES) {
-                throw new BadRequestException(RequestError.RequestTooLarge,
-                        "the request is larger than " + MAX_REQUEST_BYTES + " bytes; " + SHAPES);
-            }
-            if (length == buffer.length) {
-                buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 4, MAX_REQUEST_BYTES + 1));
-            }
-        }
-        return parse(length == buffer.length ? buffer : Arrays.copyOf(buffer, length));
+  public ReaderRequest parse(InputStream in) throws IOException {
+    // Start small: InputStream.readNBytes(8193) would allocate and zero 8 KiB per request,
+    // more than everything else a memory hit does.
+    byte[] buffer = new byte[128];
+    int length = 0;
+    while (true) {
+      int read = in.read(buffer, length, buffer.length - length);
+      if (read < 0) {
+        break;
+      }
+      length += read;
+      if (length > MAX_REQUEST_BYTES) {
+        throw new BadRequestException(
+            RequestError.RequestTooLarge,
+            "the request is larger than " + MAX_REQUEST_BYTES + " bytes; " + SHAPES);
+      }
+      if (length == buffer.length) {
+        buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 4, MAX_REQUEST_BYTES + 1));
+      }
     }
+    return parse(length == buffer.length ? buffer : Arrays.copyOf(buffer, length));
+  }
 
-    public ReaderRequest parse(byte[] bytes) {
-        ReaderRequest simple = simpleRead(bytes);
-        if (simple != null) {
-            return simple;
-        }
-        if (isBlank(bytes)) {
-            throw new BadRequestException(RequestError.EmptyRequest, "the request is empty; " + SHAPES);
-        }
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new BadRequestException(RequestError.InvalidJson, "the request is not valid JSON: " + clip(e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw new BadRequestException(RequestError.InvalidJson, "the request is not valid JSON");
-        }
-        if (root == null || root.isMissingNode()) {
-            throw new BadRequestException(RequestError.EmptyRequest, "the request is empty; " + SHAPES);
-        }
-        if (!root.isObject()) {
-            throw new BadRequestException(RequestError.NotAnObject,
-                    "the request must be a JSON object, got " + JsonTypes.describe(root) + "; " + SHAPES);
-        }
-        JsonNode id = root.get("id");
-        JsonNode prime = root.get("prime");
-        if (id != null && prime != null) {
-            throw new BadRequestException(RequestError.ConflictingFields,
-                    "a request has either \"id\" (a read) or \"prime\" (a prime notice), not both");
-        }
-        if (prime != null) {
-            rejectUnknown(root, "prime", "a prime request takes only \"prime\"");
-            return parsePrime(prime);
-        }
-        if (id == null) {
-            String unknown = firstUnknown(root, "id");
-            if (unknown != null) {
-                throw new BadRequestException(RequestError.UnknownField,
-                        "unknown field \"" + clip(unknown) + "\"; " + SHAPES);
-            }
-            throw new BadRequestException(RequestError.MissingField, "the request needs \"id\"; " + SHAPES);
-        }
-        rejectUnknown(root, "id", "a read takes only \"id\"");
-        return new ReaderRequest.Read(id(id));
+  public ReaderRequest parse(byte[] bytes) {
+    ReaderRequest simple = simpleRead(bytes);
+    if (simple != null) {
+      return simple;
     }
-
-    /**
-     * The common case, {@code {"id":"15"}} or {@code {"id":15}}, read with the streaming parser
-     * and no tree. Anything else, including every malformed input, returns null and goes through
-     * the tree path, which owns all error messages.
-     */
-    private static ReaderRequest simpleRead(byte[] bytes) {
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(bytes)) {
-            if (p.nextToken() != JsonToken.START_OBJECT
-                    || p.nextToken() != JsonToken.FIELD_NAME || !"id".equals(p.currentName())) {
-                return null;
-            }
-            JsonToken value = p.nextToken();
-            String id;
-            if (value == JsonToken.VALUE_STRING) {
-                id = p.getText();
-            } else if (value == JsonToken.VALUE_NUMBER_INT) {
-                id = p.getBigIntegerValue().toString();
-            } else {
-                return null;
-            }
-            if (p.nextToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-                return null;
-            }
-            return new ReaderRequest.Read(ItemId.of(id));
-        } catch (IOException | InvalidIdException slowPathExplains) {
-            return null;
-        }
+    if (isBlank(bytes)) {
+      throw new BadRequestException(RequestError.EmptyRequest, "the request is empty; " + SHAPES);
     }
-
-    private static ReaderRequest parsePrime(JsonNode prime) {
-        if (!prime.isObject()) {
-            throw new BadRequestException(RequestError.InvalidPrime,
-                    "prime must be an object {\"id\":\"15\",\"version\":7}, got " + JsonTypes.describe(prime));
-        }
-        String unknown = firstUnknown(prime, "id", "version");
-        if (unknown != null) {
-            String why = unknown.equals("value")
-                    ? "a prime never carries a value: readers reload from DynamoDB"
-                    : "prime takes only \"id\" and \"version\"";
-            throw new BadRequestException(RequestError.UnknownField, "unknown field \"prime." + clip(unknown) + "\"; " + why);
-        }
-        JsonNode id = prime.get("id");
-        JsonNode version = prime.get("version");
-        if (id == null) {
-            throw new BadRequestException(RequestError.MissingField, "prime.id is missing");
-        }
-        if (version == null) {
-            throw new BadRequestException(RequestError.MissingField, "prime.version is missing");
-        }
-        ItemId itemId = id(id);
-        if (!version.isIntegralNumber() || !version.canConvertToLong()) {
-            throw new BadRequestException(RequestError.InvalidVersion,
-                    "prime.version must be a whole number up to 2^63-1, got " + JsonTypes.describe(version));
-        }
-        long v = version.longValue();
-        if (v < 0) {
-            throw new BadRequestException(RequestError.InvalidVersion, "prime.version must not be negative, got " + v);
-        }
-        return new ReaderRequest.Prime(itemId, v);
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      throw new BadRequestException(
+          RequestError.InvalidJson,
+          "the request is not valid JSON: " + clip(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new BadRequestException(RequestError.InvalidJson, "the request is not valid JSON");
     }
-
-    private static ItemId id(JsonNode node) {
-        try {
-            return ItemId.fromJson(node);
-        } catch (InvalidIdException e) {
-            throw new BadRequestException(RequestError.InvalidId, e.getMessage());
-        }
+    if (root == null || root.isMissingNode()) {
+      throw new BadRequestException(RequestError.EmptyRequest, "the request is empty; " + SHAPES);
     }
-
-    private static void rejectUnknown(JsonNode object, String allowed, String why) {
-        String unknown = firstUnknown(object, allowed);
-        if (unknown != null) {
-            throw new BadRequestException(RequestError.UnknownField, "unknown field \"" + clip(unknown) + "\"; " + why);
-        }
+    if (!root.isObject()) {
+      throw new BadRequestException(
+          RequestError.NotAnObject,
+          "the request must be a JSON object, got " + JsonTypes.describe(root) + "; " + SHAPES);
     }
+    JsonNode id = root.get("id");
+    JsonNode prime = root.get("prime");
+    if (id != null && prime != null) {
+      throw new BadRequestException(
+          RequestError.ConflictingFields,
+          "a request has either \"id\" (a read) or \"prime\" (a prime notice), not both");
+    }
+    if (prime != null) {
+      rejectUnknown(root, "prime", "a prime request takes only \"prime\"");
+      return parsePrime(prime);
+    }
+    if (id == null) {
+      String unknown = firstUnknown(root, "id");
+      if (unknown != null) {
+        throw new BadRequestException(
+            RequestError.UnknownField, "unknown field \"" + clip(unknown) + "\"; " + SHAPES);
+      }
+      throw new BadRequestException(
+          RequestError.MissingField, "the request needs \"id\"; " + SHAPES);
+    }
+    rejectUnknown(root, "id", "a read takes only \"id\"");
+    return new ReaderRequest.Read(id(id));
+  }
 
-    private static String firstUnknown(JsonNode object, String... allowed) {
-        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            boolean known = false;
-            for (String a : allowed) {
-                known |= a.equals(name);
-            }
-            if (!known) {
-                return name;
-            }
-        }
+  /**
+   * The common case, {@code {"id":"15"}} or {@code {"id":15}}, read with the streaming parser and
+   * no tree. Anything else, including every malformed input, returns null and goes through the tree
+   * path, which owns all error messages.
+   */
+  private static ReaderRequest simpleRead(byte[] bytes) {
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT
+          || p.nextToken() != JsonToken.FIELD_NAME
+          || !"id".equals(p.currentName())) {
         return null;
+      }
+      JsonToken value = p.nextToken();
+      String id;
+      if (value == JsonToken.VALUE_STRING) {
+        id = p.getText();
+      } else if (value == JsonToken.VALUE_NUMBER_INT) {
+        id = p.getBigIntegerValue().toString();
+      } else {
+        return null;
+      }
+      if (p.nextToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        return null;
+      }
+      return new ReaderRequest.Read(ItemId.of(id));
+    } catch (IOException | InvalidIdException slowPathExplains) {
+      return null;
     }
+  }
 
-    private static boolean isBlank(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                return false;
-            }
-        }
-        return true;
+  private static ReaderRequest parsePrime(JsonNode prime) {
+    if (!prime.isObject()) {
+      throw new BadRequestException(
+          RequestError.InvalidPrime,
+          "prime must be an object {\"id\":\"15\",\"version\":7}, got "
+              + JsonTypes.describe(prime));
     }
+    String unknown = firstUnknown(prime, "id", "version");
+    if (unknown != null) {
+      String why =
+          unknown.equals("value")
+              ? "a prime never carries a value: readers reload from DynamoDB"
+              : "prime takes only \"id\" and \"version\"";
+      throw new BadRequestException(
+          RequestError.UnknownField, "unknown field \"prime." + clip(unknown) + "\"; " + why);
+    }
+    JsonNode id = prime.get("id");
+    JsonNode version = prime.get("version");
+    if (id == null) {
+      throw new BadRequestException(RequestError.MissingField, "prime.id is missing");
+    }
+    if (version == null) {
+      throw new BadRequestException(RequestError.MissingField, "prime.version is missing");
+    }
+    ItemId itemId = id(id);
+    if (!version.isIntegralNumber() || !version.canConvertToLong()) {
+      throw new BadRequestException(
+          RequestError.InvalidVersion,
+          "prime.version must be a whole number up to 2^63-1, got " + JsonTypes.describe(version));
+    }
+    long v = version.longValue();
+    if (v < 0) {
+      throw new BadRequestException(
+          RequestError.InvalidVersion, "prime.version must not be negative, got " + v);
+    }
+    return new ReaderRequest.Prime(itemId, v);
+  }
 
-    /** Keeps echoed input short, so a hostile request cannot flood the answer or the logs. */
-    private static String clip(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.length() <= 160 ? s : s.substring(0, 160) + "...";
+  private static ItemId id(JsonNode node) {
+    try {
+      return ItemId.fromJson(node);
+    } catch (InvalidIdException e) {
+      throw new BadRequestException(RequestError.InvalidId, e.getMessage());
     }
+  }
+
+  private static void rejectUnknown(JsonNode object, String allowed, String why) {
+    String unknown = firstUnknown(object, allowed);
+    if (unknown != null) {
+      throw new BadRequestException(
+          RequestError.UnknownField, "unknown field \"" + clip(unknown) + "\"; " + why);
+    }
+  }
+
+  private static String firstUnknown(JsonNode object, String... allowed) {
+    for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      boolean known = false;
+      for (String a : allowed) {
+        known |= a.equals(name);
+      }
+      if (!known) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  private static boolean isBlank(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Keeps echoed input short, so a hostile request cannot flood the answer or the logs. */
+  private static String clip(String s) {
+    if (s == null) {
+      return "";
+    }
+    return s.length() <= 160 ? s : s.substring(0, 160) + "...";
+  }
 }

@@ -23,43 +23,48 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CacheMissOverEventBridgeTest {
 
-    @RegisterExtension
-    static final DynamoDbLocalFixture DYNAMODB = new DynamoDbLocalFixture();
+  @RegisterExtension static final DynamoDbLocalFixture DYNAMODB = new DynamoDbLocalFixture();
 
-    @Test
-    void absentKeyPublishesCacheMissThroughTheEventBridgeClient() throws Exception {
-        List<JsonNode> entries = new CopyOnWriteArrayList<>();
-        HttpServer bus = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        bus.createContext("/", exchange -> {
-            JsonNode body = Json.MAPPER.readTree(exchange.getRequestBody().readAllBytes());
-            body.get("Entries").forEach(entries::add);
-            byte[] answer = "{\"FailedEntryCount\":0,\"Entries\":[{\"EventId\":\"1\"}]}".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
-            exchange.sendResponseHeaders(200, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
+  @Test
+  void absentKeyPublishesCacheMissThroughTheEventBridgeClient() throws Exception {
+    List<JsonNode> entries = new CopyOnWriteArrayList<>();
+    HttpServer bus =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    bus.createContext(
+        "/",
+        exchange -> {
+          JsonNode body = Json.MAPPER.readTree(exchange.getRequestBody().readAllBytes());
+          body.get("Entries").forEach(entries::add);
+          byte[] answer =
+              "{\"FailedEntryCount\":0,\"Entries\":[{\"EventId\":\"1\"}]}"
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+          exchange.sendResponseHeaders(200, answer.length);
+          exchange.getResponseBody().write(answer);
+          exchange.close();
         });
-        bus.start();
-        try {
-            Map<String, String> env = DYNAMODB.env();
-            env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", "http://127.0.0.1:" + bus.getAddress().getPort());
-            env.put("EVENT_BUS_NAME", "warmcache-test-bus");
-            env.put("MISS_WAIT_MS", "0");
-            ReaderHandler handler = new ReaderHandler(env);
+    bus.start();
+    try {
+      Map<String, String> env = DYNAMODB.env();
+      env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", "http://127.0.0.1:" + bus.getAddress().getPort());
+      env.put("EVENT_BUS_NAME", "warmcache-test-bus");
+      env.put("MISS_WAIT_MS", "0");
+      ReaderHandler handler = new ReaderHandler(env);
 
-            JsonNode answer = Harness.call(handler, "{\"id\":\"404-not-here\"}");
-            assertTrue(answer.get("pending").asBoolean(), answer.toString());
-            Harness.call(handler, "{\"id\":\"404-not-here\"}");
+      JsonNode answer = Harness.call(handler, "{\"id\":\"404-not-here\"}");
+      assertTrue(answer.get("pending").asBoolean(), answer.toString());
+      Harness.call(handler, "{\"id\":\"404-not-here\"}");
 
-            assertEquals(1, entries.size(), "the second miss within the interval is not re-sent");
-            JsonNode entry = entries.get(0);
-            assertEquals("warmcache-test-bus", entry.get("EventBusName").asText());
-            assertEquals("warmcache.reader", entry.get("Source").asText());
-            assertEquals("CacheMiss", entry.get("DetailType").asText());
-            assertEquals(Json.MAPPER.readTree("{\"id\":\"404-not-here\",\"reason\":\"absent\"}"),
-                    Json.MAPPER.readTree(entry.get("Detail").asText()));
-        } finally {
-            bus.stop(0);
-        }
+      assertEquals(1, entries.size(), "the second miss within the interval is not re-sent");
+      JsonNode entry = entries.get(0);
+      assertEquals("warmcache-test-bus", entry.get("EventBusName").asText());
+      assertEquals("warmcache.reader", entry.get("Source").asText());
+      assertEquals("CacheMiss", entry.get("DetailType").asText());
+      assertEquals(
+          Json.MAPPER.readTree("{\"id\":\"404-not-here\",\"reason\":\"absent\"}"),
+          Json.MAPPER.readTree(entry.get("Detail").asText()));
+    } finally {
+      bus.stop(0);
     }
+  }
 }

@@ -9,29 +9,29 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** A wall clock that tests move forward by hand; it starts at the real current time. */
 final class MutableClock extends Clock {
-    private final AtomicLong millis = new AtomicLong(System.currentTimeMillis());
+  private final AtomicLong millis = new AtomicLong(System.currentTimeMillis());
 
-    void advance(Duration d) {
-        millis.addAndGet(d.toMillis());
-    }
+  void advance(Duration d) {
+    millis.addAndGet(d.toMillis());
+  }
 
-    @Override
-    public long millis() {
-        return millis.get();
-    }
+  @Override
+  public long millis() {
+    return millis.get();
+  }
 
-    @Override
-    public Instant instant() {
-        return Instant.ofEpochMilli(millis.get());
-    }
+  @Override
+  public Instant instant() {
+    return Instant.ofEpochMilli(millis.get());
+  }
 
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
+  @Override
+  public ZoneId getZone() {
+    return ZoneOffset.UTC;
+  }
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException();
-    }
+  @Override
+  public Clock withZone(ZoneId zone) {
+    throw new UnsupportedOperationException();
+  }
 }

@@ -23,33 +23,33 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class ReaderScope implements BeforeEachCallback, AfterEachCallback {
 
-    private final DynamoDbLocalFixture dynamodb;
-    private final List<Harness> open = new ArrayList<>();
-    private ItemStore store;
+  private final DynamoDbLocalFixture dynamodb;
+  private final List<Harness> open = new ArrayList<>();
+  private ItemStore store;
 
-    ReaderScope(DynamoDbLocalFixture dynamodb) {
-        this.dynamodb = dynamodb;
-    }
+  ReaderScope(DynamoDbLocalFixture dynamodb) {
+    this.dynamodb = dynamodb;
+  }
 
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        dynamodb.clear();
-        store = new ItemStore(dynamodb.client(), DynamoDbLocalFixture.TABLE);
-    }
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    dynamodb.clear();
+    store = new ItemStore(dynamodb.client(), DynamoDbLocalFixture.TABLE);
+  }
 
-    @Override
-    public void afterEach(ExtensionContext context) {
-        open.forEach(h -> h.dynamoDb.close());
-        open.clear();
-    }
+  @Override
+  public void afterEach(ExtensionContext context) {
+    open.forEach(h -> h.dynamoDb.close());
+    open.clear();
+  }
 
-    ItemStore store() {
-        return store;
-    }
+  ItemStore store() {
+    return store;
+  }
 
-    Harness open(Map<String, String> env, EventPublisher events, Clock clock) {
-        Harness h = new Harness(dynamodb, env, events, clock);
-        open.add(h);
-        return h;
-    }
+  Harness open(Map<String, String> env, EventPublisher events, Clock clock) {
+    Harness h = new Harness(dynamodb, env, events, clock);
+    open.add(h);
+    return h;
+  }
 }

@@ -16,8 +16,7 @@ import java.util.concurrent.Flow;
 final class BoundedBody implements HttpResponse.BodySubscriber<BoundedBody.Bytes> {
 
   /** The body read, or its first {@code limit + 1} bytes with {@code truncated} set. */
-  record Bytes(byte[] bytes, boolean truncated) {
-  }
+  record Bytes(byte[] bytes, boolean truncated) {}
 
   private final int limit;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();

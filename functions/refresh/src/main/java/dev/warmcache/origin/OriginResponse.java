@@ -10,7 +10,8 @@ public sealed interface OriginResponse {
    * @param etag the ETag header, or {@code null}
    * @param lastModified the Last-Modified header, or {@code null}
    */
-  record Fetched(String body, String contentType, String etag, String lastModified) implements OriginResponse {}
+  record Fetched(String body, String contentType, String etag, String lastModified)
+      implements OriginResponse {}
 
   /** 304: the cached value is still current. */
   record NotModified() implements OriginResponse {}

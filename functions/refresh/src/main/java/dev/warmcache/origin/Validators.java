@@ -1,8 +1,6 @@
 package dev.warmcache.origin;
 
-/**
- * Conditional-GET validators from the cached copy. Either may be {@code null}.
- */
+/** Conditional-GET validators from the cached copy. Either may be {@code null}. */
 public record Validators(String etag, String lastModified) {
 
   public static final Validators NONE = new Validators(null, null);

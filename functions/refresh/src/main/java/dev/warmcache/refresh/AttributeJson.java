@@ -10,30 +10,32 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * DynamoDB's JSON wire form of an attribute map ({@code {"id":{"S":"15"}}}), which is what
- * Step Functions' DynamoDB integrations read and return. The item mapping itself stays in
- * {@code ItemStore}; this only changes the notation, for the scalar types items use.
+ * DynamoDB's JSON wire form of an attribute map ({@code {"id":{"S":"15"}}}), which is what Step
+ * Functions' DynamoDB integrations read and return. The item mapping itself stays in {@code
+ * ItemStore}; this only changes the notation, for the scalar types items use.
  */
 final class AttributeJson {
 
-  private AttributeJson() {
-  }
+  private AttributeJson() {}
 
   static ObjectNode write(Map<String, AttributeValue> attributes) {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
-    attributes.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-      AttributeValue v = e.getValue();
-      ObjectNode typed = out.putObject(e.getKey());
-      if (v.s() != null) {
-        typed.put("S", v.s());
-      } else if (v.n() != null) {
-        typed.put("N", v.n());
-      } else if (v.bool() != null) {
-        typed.put("BOOL", v.bool());
-      } else {
-        typed.put("NULL", true);
-      }
-    });
+    attributes.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e -> {
+              AttributeValue v = e.getValue();
+              ObjectNode typed = out.putObject(e.getKey());
+              if (v.s() != null) {
+                typed.put("S", v.s());
+              } else if (v.n() != null) {
+                typed.put("N", v.n());
+              } else if (v.bool() != null) {
+                typed.put("BOOL", v.bool());
+              } else {
+                typed.put("NULL", true);
+              }
+            });
     return out;
   }
 

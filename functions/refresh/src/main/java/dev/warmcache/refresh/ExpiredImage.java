@@ -15,33 +15,40 @@ import java.util.Set;
 /**
  * The OldImage of a TTL-expiry record, checked and reduced to what the workflow may believe.
  *
- * <p>The record is execution input: anyone allowed to call {@code StartExecution} can forge one.
- * So the image is refused unless it could be a warmcache item of this very key (same id, only
- * attributes warmcache writes, each of its type, a version with room for one more), and even
- * then only three facts survive: the version (so the next write continues the sequence), the
- * idle count (so cold keys retire) and a lease in progress. Its value never travels further, so
- * no state can write it back.
+ * <p>The record is execution input: anyone allowed to call {@code StartExecution} can forge one. So
+ * the image is refused unless it could be a warmcache item of this very key (same id, only
+ * attributes warmcache writes, each of its type, a version with room for one more), and even then
+ * only three facts survive: the version (so the next write continues the sequence), the idle count
+ * (so cold keys retire) and a lease in progress. Its value never travels further, so no state can
+ * write it back.
  */
 final class ExpiredImage {
 
-  private static final Set<String> NUMBERS = Set.of(ItemAttributes.VERSION, ItemAttributes.FETCHED_AT,
-      ItemAttributes.EXPIRES_AT, ItemAttributes.IDLE_REFRESHES, ItemAttributes.REFRESH_MILLIS,
-      ItemAttributes.REFRESH_REQUESTED_AT, ItemAttributes.LEASE_UNTIL);
+  private static final Set<String> NUMBERS =
+      Set.of(
+          ItemAttributes.VERSION,
+          ItemAttributes.FETCHED_AT,
+          ItemAttributes.EXPIRES_AT,
+          ItemAttributes.IDLE_REFRESHES,
+          ItemAttributes.REFRESH_MILLIS,
+          ItemAttributes.REFRESH_REQUESTED_AT,
+          ItemAttributes.LEASE_UNTIL);
 
-  private ExpiredImage() {
-  }
+  private ExpiredImage() {}
 
   /**
-   * @param image         the record's OldImage as DynamoDB JSON ({@code {"id":{"S":"15"},...}})
-   * @param id            the key the record names in {@code Keys}
-   * @param owner         this execution's ARN
-   * @param nowMillis     the lease task's clock
-   * @param leaseMillis   {@code LEASE_SECONDS}: no lease the workflow writes ends later than now plus this
-   * @return {@code {"version":N,"idleRefreshes":N}} when the image holds a version, {@code {}} for a
-   *     lease-only record, plus {@code heldBy}/{@code heldUntil} when another execution of this
+   * @param image the record's OldImage as DynamoDB JSON ({@code {"id":{"S":"15"},...}})
+   * @param id the key the record names in {@code Keys}
+   * @param owner this execution's ARN
+   * @param nowMillis the lease task's clock
+   * @param leaseMillis {@code LEASE_SECONDS}: no lease the workflow writes ends later than now plus
+   *     this
+   * @return {@code {"version":N,"idleRefreshes":N}} when the image holds a version, {@code {}} for
+   *     a lease-only record, plus {@code heldBy}/{@code heldUntil} when another execution of this
    *     state machine held a live lease
    */
-  static ObjectNode check(JsonNode image, ItemId id, String owner, long nowMillis, long leaseMillis) {
+  static ObjectNode check(
+      JsonNode image, ItemId id, String owner, long nowMillis, long leaseMillis) {
     if (!image.isObject()) {
       throw refuse(id, "the OldImage is not an attribute map");
     }
@@ -56,10 +63,13 @@ final class ExpiredImage {
     if (image.has(ItemAttributes.VERSION)) {
       long version = number(image, id, ItemAttributes.VERSION, 0, Item.MAX_VERSION - 1);
       summary.put("version", version);
-      summary.put("idleRefreshes", number(image, id, ItemAttributes.IDLE_REFRESHES, 0, Integer.MAX_VALUE));
+      summary.put(
+          "idleRefreshes", number(image, id, ItemAttributes.IDLE_REFRESHES, 0, Integer.MAX_VALUE));
     }
     String holder = image.path(ItemAttributes.LEASE_OWNER).path("S").asText(null);
-    if (holder != null && image.has(ItemAttributes.LEASE_UNTIL) && !holder.equals(owner)
+    if (holder != null
+        && image.has(ItemAttributes.LEASE_UNTIL)
+        && !holder.equals(owner)
         && holder.startsWith(stateMachinePrefix(owner))) {
       long until = number(image, id, ItemAttributes.LEASE_UNTIL, 0, Long.MAX_VALUE);
       if (until > nowMillis) {
@@ -81,7 +91,8 @@ final class ExpiredImage {
     if (!ItemAttributes.ALL.contains(name)) {
       throw refuse(id, "the OldImage holds \"" + name + "\", which warmcache never writes");
     }
-    String expected = NUMBERS.contains(name) ? "N" : name.equals(ItemAttributes.NOT_FOUND) ? "BOOL" : "S";
+    String expected =
+        NUMBERS.contains(name) ? "N" : name.equals(ItemAttributes.NOT_FOUND) ? "BOOL" : "S";
     if (!typed.isObject() || typed.size() != 1 || !typed.has(expected)) {
       throw refuse(id, "the OldImage's \"" + name + "\" is not of type " + expected);
     }
@@ -96,13 +107,15 @@ final class ExpiredImage {
       // Any integer in range has at most 20 digits; a longer text is refused before it is parsed.
       BigDecimal value = n.asText().length() > 32 ? null : new BigDecimal(n.asText());
       if (value != null
-          && value.compareTo(BigDecimal.valueOf(min)) >= 0 && value.compareTo(BigDecimal.valueOf(max)) <= 0) {
+          && value.compareTo(BigDecimal.valueOf(min)) >= 0
+          && value.compareTo(BigDecimal.valueOf(max)) <= 0) {
         return value.longValueExact();
       }
     } catch (NumberFormatException | ArithmeticException e) {
       // Falls through to the refusal below: not an integer.
     }
-    throw refuse(id, "the OldImage's \"" + name + "\" is not an integer between " + min + " and " + max);
+    throw refuse(
+        id, "the OldImage's \"" + name + "\" is not an integer between " + min + " and " + max);
   }
 
   private static InvalidStreamRecordException refuse(ItemId id, String why) {

@@ -24,12 +24,12 @@ import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
- * The refresh workflow's one Lambda function. The ASL names the task in the payload,
- * {@code {"task":"lease|decide|fetch|grace","refresh":{...}}}, and gets the next refresh document
- * back; everything that needs a clock or the origin happens here, the rest is ASL.
+ * The refresh workflow's one Lambda function. The ASL names the task in the payload, {@code
+ * {"task":"lease|decide|fetch|grace","refresh":{...}}}, and gets the next refresh document back;
+ * everything that needs a clock or the origin happens here, the rest is ASL.
  *
- * <p>Failures are thrown as {@code dev.warmcache.refresh.errors} exceptions, whose class names
- * the ASL's Retry and Catch match (see docs/workflow.md).
+ * <p>Failures are thrown as {@code dev.warmcache.refresh.errors} exceptions, whose class names the
+ * ASL's Retry and Catch match (see docs/workflow.md).
  */
 public final class RefreshHandler implements RequestStreamHandler, Resource {
 
@@ -53,7 +53,8 @@ public final class RefreshHandler implements RequestStreamHandler, Resource {
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
     long start = System.nanoTime();
     if (context != null) {
       PowertoolsLogging.initializeLogging(context);
@@ -62,7 +63,8 @@ public final class RefreshHandler implements RequestStreamHandler, Resource {
     try {
       request = Json.MAPPER.readTree(input);
     } catch (JacksonException e) {
-      throw new MalformedTaskInputException("the task input is not JSON: " + e.getOriginalMessage());
+      throw new MalformedTaskInputException(
+          "the task input is not JSON: " + e.getOriginalMessage());
     }
     if (request == null || !request.isObject()) {
       throw new MalformedTaskInputException("the task input must be a JSON object");
@@ -73,22 +75,36 @@ public final class RefreshHandler implements RequestStreamHandler, Resource {
     try {
       result = tasks.run(request);
     } catch (RefreshException e) {
-      LOG.warn("task failed", entry("task", task), entry("key", id), entry("errorType", e.getClass().getName()),
-          entry("reason", e.getMessage()), entry("latencyMs", millisSince(start)));
+      LOG.warn(
+          "task failed",
+          entry("task", task),
+          entry("key", id),
+          entry("errorType", e.getClass().getName()),
+          entry("reason", e.getMessage()),
+          entry("latencyMs", millisSince(start)));
       throw e;
     } catch (RuntimeException e) {
       // A bug or a library failure: logged in full here, but the error document that reaches the
       // execution history carries a name and a one-line message, never a stack trace or a cause.
       LOG.error("task failed unexpectedly", entry("task", task), entry("key", id), e);
-      throw new UnexpectedTaskFailureException("the " + task + " task failed unexpectedly ("
-          + e.getClass().getSimpleName() + "); see the refresh function's log");
+      throw new UnexpectedTaskFailureException(
+          "the "
+              + task
+              + " task failed unexpectedly ("
+              + e.getClass().getSimpleName()
+              + "); see the refresh function's log");
     }
     Json.MAPPER.writeValue(output, result);
     if (LOG.isInfoEnabled()) {
-      LOG.info("task done", entry("task", task), entry("key", result.path("id").asText(id)),
-          entry("trigger", result.path("trigger").asText(null)), entry("action", result.path("action").asText(null)),
+      LOG.info(
+          "task done",
+          entry("task", task),
+          entry("key", result.path("id").asText(id)),
+          entry("trigger", result.path("trigger").asText(null)),
+          entry("action", result.path("action").asText(null)),
           entry("outcome", result.path("write").path("outcome").asText(null)),
-          entry("kept", result.path("grace").path("action").asText(null)), entry("latencyMs", millisSince(start)));
+          entry("kept", result.path("grace").path("action").asText(null)),
+          entry("latencyMs", millisSince(start)));
     }
   }
 
@@ -97,13 +113,15 @@ public final class RefreshHandler implements RequestStreamHandler, Resource {
   }
 
   /**
-   * SnapStart/CRaC hook: run the clock-only tasks on a sample document so Jackson, the item
-   * mapping and the task code are loaded before the snapshot. No I/O: no origin call, no AWS call.
+   * SnapStart/CRaC hook: run the clock-only tasks on a sample document so Jackson, the item mapping
+   * and the task code are loaded before the snapshot. No I/O: no origin call, no AWS call.
    */
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws Exception {
-    ObjectNode request = (ObjectNode) Json.MAPPER.readTree(
-        "{\"task\":\"lease\",\"owner\":\"snapstart-warm-up\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"expired\":{}}}");
+    ObjectNode request =
+        (ObjectNode)
+            Json.MAPPER.readTree(
+                "{\"task\":\"lease\",\"owner\":\"snapstart-warm-up\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"expired\":{}}}");
     ObjectNode leased = tasks.run(request);
     leased.putObject("current").putObject("item").putObject("id").put("S", "15");
     request.put("task", "decide").set("refresh", leased);

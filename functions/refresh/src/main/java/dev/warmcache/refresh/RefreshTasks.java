@@ -37,6 +37,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class RefreshTasks {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
   /** Longest ETag, Last-Modified or Content-Type kept; longer ones are dropped, not stored. */
   static final int MAX_HEADER_CHARS = 1024;
 
@@ -44,7 +45,10 @@ final class RefreshTasks {
   private final Clock clock;
   private final OriginClient origin;
 
-  /** Builds the origin client now, so a missing or bad {@code ORIGIN_URL_TEMPLATE} fails the init, not every refresh. */
+  /**
+   * Builds the origin client now, so a missing or bad {@code ORIGIN_URL_TEMPLATE} fails the init,
+   * not every refresh.
+   */
   RefreshTasks(Settings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
@@ -59,11 +63,14 @@ final class RefreshTasks {
     }
     ObjectNode doc = ((ObjectNode) refresh).deepCopy();
     return switch (task) {
-      case "lease" -> lease(doc, request.path("owner").asText(""), request.path("startedAt").asText(""));
+      case "lease" ->
+          lease(doc, request.path("owner").asText(""), request.path("startedAt").asText(""));
       case "decide" -> decide(doc);
       case "fetch" -> fetch(doc);
       case "grace" -> grace(doc);
-      default -> throw new MalformedTaskInputException("unknown task \"" + task + "\"; expected lease, decide, fetch or grace");
+      default ->
+          throw new MalformedTaskInputException(
+              "unknown task \"" + task + "\"; expected lease, decide, fetch or grace");
     };
   }
 
@@ -95,8 +102,10 @@ final class RefreshTasks {
     }
     // Only the expiry trigger carries an image (the other Pass states write {}); of it, only a
     // checked summary travels on: never its value, never its lease unchecked.
-    ObjectNode expired = doc.path("trigger").asText().equals("expiry")
-        ? ExpiredImage.check(doc.path("expired"), id, owner, now, settings.lease().toMillis()) : NODES.objectNode();
+    ObjectNode expired =
+        doc.path("trigger").asText().equals("expiry")
+            ? ExpiredImage.check(doc.path("expired"), id, owner, now, settings.lease().toMillis())
+            : NODES.objectNode();
     // TTL may delete an expired item while a refresh of it holds the lease; that lease is then
     // only in the REMOVE record, and the workflow hands it back instead of fetching a second time.
     JsonNode heldBy = expired.remove("heldBy");
@@ -109,7 +118,10 @@ final class RefreshTasks {
     return doc;
   }
 
-  /** Fresh (skip), retire (idle key on expiry) or fetch. Replaces the leased item by a value-free summary. */
+  /**
+   * Fresh (skip), retire (idle key on expiry) or fetch. Replaces the leased item by a value-free
+   * summary.
+   */
   ObjectNode decide(ObjectNode doc) {
     ItemId id = id(doc);
     String trigger = doc.path("trigger").asText();
@@ -123,11 +135,15 @@ final class RefreshTasks {
       // A stored record that is not a valid item: a fetch repairs it with a higher version if its
       // version can be read; otherwise no write could ever replace it, and that is named.
       current = Optional.empty();
-      summary = repairable(id, stored, e);
+      summary = repairable(stored, e);
     }
     if (current.isPresent() && current.get().version() >= Item.MAX_VERSION) {
-      throw new MalformedStoredItemException("version " + current.get().version() + " of " + id
-          + " is the maximum, so no refresh can write a higher one");
+      throw new MalformedStoredItemException(
+          "version "
+              + current.get().version()
+              + " of "
+              + id
+              + " is the maximum, so no refresh can write a higher one");
     }
     JsonNode expired = doc.path("expired");
     long nowSeconds = clock.instant().getEpochSecond();
@@ -139,21 +155,45 @@ final class RefreshTasks {
     if (fresh && doc.has("seenVersion") && current.get().version() > seen) {
       // The reader saw an older version: someone already refreshed what it asked about.
       action = "fresh";
-      reason = "version " + current.get().version() + " is stored, newer than the " + seen + " the reader saw";
+      reason =
+          "version "
+              + current.get().version()
+              + " is stored, newer than the "
+              + seen
+              + " the reader saw";
     } else if (fresh && !trigger.equals("force") && !early) {
       action = "fresh";
-      reason = "the stored value is fresh until " + current.get().expiresAt() + " (now " + nowSeconds + ")";
-    } else if (trigger.equals("expiry") && !summary.path("exists").asBoolean() && expired.has("version")
+      reason =
+          "the stored value is fresh until "
+              + current.get().expiresAt()
+              + " (now "
+              + nowSeconds
+              + ")";
+    } else if (trigger.equals("expiry")
+        && !summary.path("exists").asBoolean()
+        && expired.has("version")
         && expired.path("idleRefreshes").asLong() >= settings.maxIdleRefreshes()) {
       action = "retire";
-      reason = "no reader read " + id + " in " + expired.path("idleRefreshes").asLong()
-          + " refreshes (MAX_IDLE_REFRESHES=" + settings.maxIdleRefreshes() + ")";
+      reason =
+          "no reader read "
+              + id
+              + " in "
+              + expired.path("idleRefreshes").asLong()
+              + " refreshes (MAX_IDLE_REFRESHES="
+              + settings.maxIdleRefreshes()
+              + ")";
     } else {
       action = "fetch";
-      reason = summary.has("malformed") ? "the stored item is malformed (" + summary.get("malformed").asText()
-          + "); a fetch replaces it" : trigger.equals("force") ? "forced"
-          : early ? "early refresh of a value close to its expiry"
-          : current.isPresent() ? "the stored value expired" : "no stored value";
+      reason =
+          summary.has("malformed")
+              ? "the stored item is malformed ("
+                  + summary.get("malformed").asText()
+                  + "); a fetch replaces it"
+              : trigger.equals("force")
+                  ? "forced"
+                  : early
+                      ? "early refresh of a value close to its expiry"
+                      : current.isPresent() ? "the stored value expired" : "no stored value";
     }
     doc.set("current", summary);
     doc.put("action", action);
@@ -167,18 +207,29 @@ final class RefreshTasks {
     String trigger = doc.path("trigger").asText();
     JsonNode current = doc.path("current");
     JsonNode expired = doc.path("expired");
-    boolean hasValue = current.path("exists").asBoolean(false) && !current.path("notFound").asBoolean(false)
-        && !current.has("malformed");
-    long baseVersion = Math.max(current.path("version").asLong(0), expired.path("version").asLong(0));
+    boolean hasValue =
+        current.path("exists").asBoolean(false)
+            && !current.path("notFound").asBoolean(false)
+            && !current.has("malformed");
+    long baseVersion =
+        Math.max(current.path("version").asLong(0), expired.path("version").asLong(0));
     if (baseVersion >= Item.MAX_VERSION) {
-      throw new MalformedStoredItemException("version " + baseVersion + " of " + id + " leaves no higher version to write");
+      throw new MalformedStoredItemException(
+          "version " + baseVersion + " of " + id + " leaves no higher version to write");
     }
-    int baseIdle = (int) Math.min(Integer.MAX_VALUE - 1, current.path("exists").asBoolean(false)
-        ? current.path("idleRefreshes").asLong(0) : expired.path("idleRefreshes").asLong(0));
+    int baseIdle =
+        (int)
+            Math.min(
+                Integer.MAX_VALUE - 1,
+                current.path("exists").asBoolean(false)
+                    ? current.path("idleRefreshes").asLong(0)
+                    : expired.path("idleRefreshes").asLong(0));
     // A reader asked for this key, so it is not idle; expiries and forced refreshes count as idle.
     int idle = trigger.equals("miss") ? 0 : baseIdle + 1;
-    Validators validators = hasValue
-        ? Validators.of(text(current, "etag"), text(current, "lastModified")) : Validators.NONE;
+    Validators validators =
+        hasValue
+            ? Validators.of(text(current, "etag"), text(current, "lastModified"))
+            : Validators.NONE;
 
     OriginResponse response;
     try {
@@ -193,8 +244,11 @@ final class RefreshTasks {
     long fetchedAt = clock.millis();
     long nowSeconds = fetchedAt / 1000;
     // Δ of early refresh: what this refresh took from the execution's start to the origin's answer.
-    long refreshMillis = Math.max(1, Math.min(settings.lease().toMillis(),
-        fetchedAt - doc.path("startedAt").asLong(fetchedAt)));
+    long refreshMillis =
+        Math.max(
+            1,
+            Math.min(
+                settings.lease().toMillis(), fetchedAt - doc.path("startedAt").asLong(fetchedAt)));
     ObjectNode write = NODES.objectNode();
     long version;
     long expiresAt;
@@ -208,8 +262,15 @@ final class RefreshTasks {
     } else if (response instanceof OriginResponse.NotFound) {
       version = baseVersion + 1;
       expiresAt = nowSeconds + jittered(settings.negativeTtl());
-      Item item = Item.builder(id).notFound(true).version(version).fetchedAt(fetchedAt).expiresAt(expiresAt)
-          .idleRefreshes(idle).refreshMillis(refreshMillis).build();
+      Item item =
+          Item.builder(id)
+              .notFound(true)
+              .version(version)
+              .fetchedAt(fetchedAt)
+              .expiresAt(expiresAt)
+              .idleRefreshes(idle)
+              .refreshMillis(refreshMillis)
+              .build();
       write.put("outcome", "notFound");
       write.set("item", AttributeJson.write(ItemStore.toAttributes(item)));
     } else {
@@ -220,14 +281,28 @@ final class RefreshTasks {
       // Catch can handle.
       long escaped = jsonStringBytes(fetched.body());
       if (escaped > settings.maxValueBytes()) {
-        throw new OriginBodyTooLargeException("origin body for " + id + " is " + escaped
-            + " bytes as a JSON string in the workflow's state, over MAX_VALUE_BYTES=" + settings.maxValueBytes());
+        throw new OriginBodyTooLargeException(
+            "origin body for "
+                + id
+                + " is "
+                + escaped
+                + " bytes as a JSON string in the workflow's state, over MAX_VALUE_BYTES="
+                + settings.maxValueBytes());
       }
       version = baseVersion + 1;
       expiresAt = nowSeconds + jittered(settings.ttl());
-      Item item = Item.builder(id).value(fetched.body()).contentType(header(fetched.contentType()))
-          .version(version).fetchedAt(fetchedAt).expiresAt(expiresAt).etag(header(fetched.etag()))
-          .lastModified(header(fetched.lastModified())).idleRefreshes(idle).refreshMillis(refreshMillis).build();
+      Item item =
+          Item.builder(id)
+              .value(fetched.body())
+              .contentType(header(fetched.contentType()))
+              .version(version)
+              .fetchedAt(fetchedAt)
+              .expiresAt(expiresAt)
+              .etag(header(fetched.etag()))
+              .lastModified(header(fetched.lastModified()))
+              .idleRefreshes(idle)
+              .refreshMillis(refreshMillis)
+              .build();
       write.put("outcome", "updated");
       write.set("item", AttributeJson.write(ItemStore.toAttributes(item)));
     }
@@ -293,7 +368,10 @@ final class RefreshTasks {
     return doc;
   }
 
-  /** Epoch ms of the execution's start ($$.Execution.StartTime), never before the lease could start nor after now. */
+  /**
+   * Epoch ms of the execution's start ($$.Execution.StartTime), never before the lease could start
+   * nor after now.
+   */
   private long startedAt(String executionStartTime, long now) {
     try {
       long started = Instant.parse(executionStartTime).toEpochMilli();
@@ -324,8 +402,10 @@ final class RefreshTasks {
     return ItemStore.fromAttributes(AttributeJson.read(attributes));
   }
 
-  /** The summary of a malformed stored item whose version can still be raised, or the named failure. */
-  private static ObjectNode repairable(ItemId id, JsonNode stored, MalformedItemException why) {
+  /**
+   * The summary of a malformed stored item whose version can still be raised, or the named failure.
+   */
+  private static ObjectNode repairable(JsonNode stored, MalformedItemException why) {
     String text = stored.path(ItemAttributes.VERSION).path("N").asText("");
     long version;
     try {
@@ -334,7 +414,8 @@ final class RefreshTasks {
       version = -1;
     }
     if (version < 0 || version >= Item.MAX_VERSION) {
-      throw new MalformedStoredItemException(why.getMessage() + "; its version cannot be raised, so no refresh can replace it");
+      throw new MalformedStoredItemException(
+          why.getMessage() + "; its version cannot be raised, so no refresh can replace it");
     }
     ObjectNode s = NODES.objectNode();
     s.put("exists", true);
@@ -346,14 +427,15 @@ final class RefreshTasks {
   private static ObjectNode summary(Optional<Item> item) {
     ObjectNode s = NODES.objectNode();
     s.put("exists", item.isPresent());
-    item.ifPresent(i -> {
-      s.put("version", i.version());
-      s.put("expiresAt", i.expiresAt());
-      s.put("idleRefreshes", i.idleRefreshes());
-      s.put("notFound", i.notFound());
-      if (i.etag() != null) s.put("etag", i.etag());
-      if (i.lastModified() != null) s.put("lastModified", i.lastModified());
-    });
+    item.ifPresent(
+        i -> {
+          s.put("version", i.version());
+          s.put("expiresAt", i.expiresAt());
+          s.put("idleRefreshes", i.idleRefreshes());
+          s.put("notFound", i.notFound());
+          if (i.etag() != null) s.put("etag", i.etag());
+          if (i.lastModified() != null) s.put("lastModified", i.lastModified());
+        });
     return s;
   }
 
@@ -396,7 +478,10 @@ final class RefreshTasks {
     return v == null || v.isNull() ? null : v.asText();
   }
 
-  /** A Lambda error's Cause is the runtime's error document; its errorMessage is what a person wants. */
+  /**
+   * A Lambda error's Cause is the runtime's error document; its errorMessage is what a person
+   * wants.
+   */
   private static String message(String cause) {
     try {
       JsonNode parsed = Json.MAPPER.readTree(cause);

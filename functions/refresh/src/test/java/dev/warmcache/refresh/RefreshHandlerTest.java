@@ -22,32 +22,53 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The clock-only tasks (lease, decide, grace) at a fixed instant; fetch is proven end to end in local/. */
+/**
+ * The clock-only tasks (lease, decide, grace) at a fixed instant; fetch is proven end to end in
+ * local/.
+ */
 class RefreshHandlerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant NOW = Instant.parse("2026-11-22T00:00:00Z");
   private static final long NOW_S = NOW.getEpochSecond();
 
-  private final RefreshHandler handler = new RefreshHandler(
-      Settings.from(Map.of("LEASE_SECONDS", "20", "MAX_IDLE_REFRESHES", "3", "GRACE_TTL_SECONDS", "100",
-          "ORIGIN_URL_TEMPLATE", "http://127.0.0.1:9/items/{id}")),
-      Clock.fixed(NOW, ZoneOffset.UTC));
+  private final RefreshHandler handler =
+      new RefreshHandler(
+          Settings.from(
+              Map.of(
+                  "LEASE_SECONDS",
+                  "20",
+                  "MAX_IDLE_REFRESHES",
+                  "3",
+                  "GRACE_TTL_SECONDS",
+                  "100",
+                  "ORIGIN_URL_TEMPLATE",
+                  "http://127.0.0.1:9/items/{id}")),
+          Clock.fixed(NOW, ZoneOffset.UTC));
 
   private JsonNode run(String request) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(new ByteArrayInputStream(request.getBytes(StandardCharsets.UTF_8)), out, null);
+    handler.handleRequest(
+        new ByteArrayInputStream(request.getBytes(StandardCharsets.UTF_8)), out, null);
     return JSON.readTree(out.toByteArray());
   }
 
   private static String item(long version, long expiresAt, int idle) {
-    return "{\"id\":{\"S\":\"15\"},\"value\":{\"S\":\"v\"},\"version\":{\"N\":\"" + version + "\"},\"fetchedAt\":{\"N\":\"1\"},"
-        + "\"expiresAt\":{\"N\":\"" + expiresAt + "\"},\"idleRefreshes\":{\"N\":\"" + idle + "\"}}";
+    return "{\"id\":{\"S\":\"15\"},\"value\":{\"S\":\"v\"},\"version\":{\"N\":\""
+        + version
+        + "\"},\"fetchedAt\":{\"N\":\"1\"},"
+        + "\"expiresAt\":{\"N\":\""
+        + expiresAt
+        + "\"},\"idleRefreshes\":{\"N\":\""
+        + idle
+        + "\"}}";
   }
 
   @Test
   void leaseNormalizesTheIdAndStampsOwnerAndDeadline() throws Exception {
-    JsonNode out = run("{\"task\":\"lease\",\"owner\":\"arn:x\",\"refresh\":{\"trigger\":\"force\",\"id\":15,\"expired\":{}}}");
+    JsonNode out =
+        run(
+            "{\"task\":\"lease\",\"owner\":\"arn:x\",\"refresh\":{\"trigger\":\"force\",\"id\":15,\"expired\":{}}}");
 
     assertEquals("15", out.get("id").asText());
     assertEquals("arn:x", out.get("owner").asText());
@@ -56,19 +77,26 @@ class RefreshHandlerTest {
   }
 
   @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
-      "early with a version | {\"reason\":\"early\",\"version\":4} | early | 4",
-      "expired | {\"reason\":\"expired\",\"version\":4} | miss | 4",
-      "unknown reason | {\"reason\":\"EARLY\",\"version\":4} | miss | 4",
-      "version as text | {\"reason\":\"early\",\"version\":\"4\"} | early | ",
-      "negative version | {\"reason\":\"early\",\"version\":-1} | early | ",
-      "fractional version | {\"reason\":\"early\",\"version\":4.5} | early | ",
-      "huge version | {\"reason\":\"early\",\"version\":99999999999999999999} | early | ",
-      "detail not an object | \"early\" | | "})
-  void leaseTakesOnlyAKnownReasonAndAPlainVersionFromTheUntrustedMissDetail(String name, String detail, String reason,
-      Long seen) throws Exception {
-    JsonNode out = run("{\"task\":\"lease\",\"owner\":\"arn:x\",\"startedAt\":\"2026-11-21T23:59:59.5Z\","
-        + "\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"detail\":" + detail + ",\"expired\":{}}}");
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "early with a version | {\"reason\":\"early\",\"version\":4} | early | 4",
+        "expired | {\"reason\":\"expired\",\"version\":4} | miss | 4",
+        "unknown reason | {\"reason\":\"EARLY\",\"version\":4} | miss | 4",
+        "version as text | {\"reason\":\"early\",\"version\":\"4\"} | early | ",
+        "negative version | {\"reason\":\"early\",\"version\":-1} | early | ",
+        "fractional version | {\"reason\":\"early\",\"version\":4.5} | early | ",
+        "huge version | {\"reason\":\"early\",\"version\":99999999999999999999} | early | ",
+        "detail not an object | \"early\" | | "
+      })
+  void leaseTakesOnlyAKnownReasonAndAPlainVersionFromTheUntrustedMissDetail(
+      String name, String detail, String reason, Long seen) throws Exception {
+    JsonNode out =
+        run(
+            "{\"task\":\"lease\",\"owner\":\"arn:x\",\"startedAt\":\"2026-11-21T23:59:59.5Z\","
+                + "\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"detail\":"
+                + detail
+                + ",\"expired\":{}}}");
     assertFalse(out.has("detail"), "the raw detail does not travel on");
     assertEquals(reason, out.has("missReason") ? out.get("missReason").asText() : null);
     assertEquals(seen, out.has("seenVersion") ? out.get("seenVersion").asLong() : null);
@@ -77,35 +105,58 @@ class RefreshHandlerTest {
 
   @Test
   void aForgedExecutionStartTimeCannotStretchTheMeasuredRefresh() throws Exception {
-    JsonNode out = run("{\"task\":\"lease\",\"owner\":\"arn:x\",\"startedAt\":\"1970-01-01T00:00:00Z\","
-        + "\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{}}}");
-    assertEquals(Long.toString(NOW.toEpochMilli() - 20_000), out.get("startedAt").asText(), "clamped to one lease");
-    JsonNode garbage = run("{\"task\":\"lease\",\"owner\":\"arn:x\",\"startedAt\":\"soon\","
-        + "\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{}}}");
+    JsonNode out =
+        run(
+            "{\"task\":\"lease\",\"owner\":\"arn:x\",\"startedAt\":\"1970-01-01T00:00:00Z\","
+                + "\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{}}}");
+    assertEquals(
+        Long.toString(NOW.toEpochMilli() - 20_000),
+        out.get("startedAt").asText(),
+        "clamped to one lease");
+    JsonNode garbage =
+        run(
+            "{\"task\":\"lease\",\"owner\":\"arn:x\",\"startedAt\":\"soon\","
+                + "\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{}}}");
     assertEquals(Long.toString(NOW.toEpochMilli()), garbage.get("startedAt").asText());
   }
 
   @Test
   void anEarlyMissFetchesAFreshValueUnlessANewerVersionIsStored() throws Exception {
     String fresh = item(5, NOW_S + 100, 0);
-    JsonNode early = run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"missReason\":\"early\",\"seenVersion\":5,"
-        + "\"id\":\"15\",\"expired\":{},\"current\":{\"item\":" + fresh + "}}}");
+    JsonNode early =
+        run(
+            "{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"missReason\":\"early\",\"seenVersion\":5,"
+                + "\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
+                + fresh
+                + "}}}");
     assertEquals("fetch", early.get("action").asText());
-    JsonNode late = run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"missReason\":\"early\",\"seenVersion\":4,"
-        + "\"id\":\"15\",\"expired\":{},\"current\":{\"item\":" + fresh + "}}}");
+    JsonNode late =
+        run(
+            "{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"missReason\":\"early\",\"seenVersion\":4,"
+                + "\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
+                + fresh
+                + "}}}");
     assertEquals("fresh", late.get("action").asText(), late.toString());
-    JsonNode plain = run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"missReason\":\"miss\","
-        + "\"id\":\"15\",\"expired\":{},\"current\":{\"item\":" + fresh + "}}}");
+    JsonNode plain =
+        run(
+            "{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"missReason\":\"miss\","
+                + "\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
+                + fresh
+                + "}}}");
     assertEquals("fresh", plain.get("action").asText());
   }
 
   @Test
   void badIdsAndBadTaskInputAreTypedErrors() {
-    InvalidIdException invalid = assertThrows(InvalidIdException.class,
-        () -> run("{\"task\":\"lease\",\"owner\":\"o\",\"refresh\":{\"id\":\"../admin\"}}"));
+    InvalidIdException invalid =
+        assertThrows(
+            InvalidIdException.class,
+            () -> run("{\"task\":\"lease\",\"owner\":\"o\",\"refresh\":{\"id\":\"../admin\"}}"));
     assertTrue(invalid.getMessage().contains("'/'"), invalid.getMessage());
     assertEquals(0, invalid.getStackTrace().length, "no stack trace to leak");
-    assertThrows(MalformedTaskInputException.class, () -> run("{\"task\":\"dance\",\"refresh\":{\"id\":\"1\"}}"));
+    assertThrows(
+        MalformedTaskInputException.class,
+        () -> run("{\"task\":\"dance\",\"refresh\":{\"id\":\"1\"}}"));
     assertThrows(MalformedTaskInputException.class, () -> run("[1]"));
     assertThrows(MalformedTaskInputException.class, () -> run("{\"task\":"));
   }
@@ -113,49 +164,105 @@ class RefreshHandlerTest {
   @Test
   void decideSkipsFreshValuesUnlessForcedAndRetiresIdleExpiredKeys() throws Exception {
     String fresh = item(4, NOW_S + 60, 0);
-    assertEquals("fresh", run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
-        + fresh + "}}}").get("action").asText());
-    assertEquals("fetch", run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
-        + fresh + "}}}").get("action").asText());
-    JsonNode expiredIdle = run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\",\"expired\":"
-        + "{\"version\":4,\"idleRefreshes\":3},\"current\":{\"item\":{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\"o\"}}}}}");
+    assertEquals(
+        "fresh",
+        run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
+                + fresh
+                + "}}}")
+            .get("action")
+            .asText());
+    assertEquals(
+        "fetch",
+        run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
+                + fresh
+                + "}}}")
+            .get("action")
+            .asText());
+    JsonNode expiredIdle =
+        run(
+            "{\"task\":\"decide\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\",\"expired\":"
+                + "{\"version\":4,\"idleRefreshes\":3},\"current\":{\"item\":{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\"o\"}}}}}");
     assertEquals("retire", expiredIdle.get("action").asText());
-    assertFalse(expiredIdle.get("current").get("exists").asBoolean(), "a lease-only record is no item");
-    assertEquals("fetch", run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\",\"expired\":"
-        + "{\"version\":4,\"idleRefreshes\":2},\"current\":{\"item\":{\"id\":{\"S\":\"15\"}}}}}").get("action").asText());
-    JsonNode summary = run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
-        + item(4, NOW_S - 1, 0) + "}}}").get("current");
+    assertFalse(
+        expiredIdle.get("current").get("exists").asBoolean(), "a lease-only record is no item");
+    assertEquals(
+        "fetch",
+        run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\",\"expired\":"
+                + "{\"version\":4,\"idleRefreshes\":2},\"current\":{\"item\":{\"id\":{\"S\":\"15\"}}}}}")
+            .get("action")
+            .asText());
+    JsonNode summary =
+        run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
+                + item(4, NOW_S - 1, 0)
+                + "}}}")
+            .get("current");
     assertFalse(summary.has("value"), "the value does not travel on through the workflow");
     assertEquals(4, summary.get("version").asLong());
   }
 
   @Test
   void graceExtendsWithoutShorteningAndNeverPutsADeletedValueBack() throws Exception {
-    String failure = "\"failure\":{\"Error\":\"dev.warmcache.refresh.errors.OriginUnavailableException\","
-        + "\"Cause\":\"{\\\"errorMessage\\\":\\\"origin answered 500\\\"}\"}";
-    JsonNode extendShort = run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"owner\":\"o\",\"expired\":{},"
-        + "\"current\":{\"exists\":true,\"expiresAt\":" + (NOW_S - 5) + "}," + failure + "}}").get("grace");
+    String failure =
+        "\"failure\":{\"Error\":\"dev.warmcache.refresh.errors.OriginUnavailableException\","
+            + "\"Cause\":\"{\\\"errorMessage\\\":\\\"origin answered 500\\\"}\"}";
+    JsonNode extendShort =
+        run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"owner\":\"o\",\"expired\":{},"
+                + "\"current\":{\"exists\":true,\"expiresAt\":"
+                + (NOW_S - 5)
+                + "},"
+                + failure
+                + "}}")
+            .get("grace");
     assertEquals("extend", extendShort.get("action").asText());
     assertEquals(Long.toString(NOW_S + 100), extendShort.get("expiresAt").asText());
     assertEquals("origin answered 500", extendShort.get("event").get("message").asText());
-    JsonNode extendLong = run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"owner\":\"o\",\"expired\":{},"
-        + "\"current\":{\"exists\":true,\"expiresAt\":" + (NOW_S + 500) + "}," + failure + "}}").get("grace");
-    assertEquals(Long.toString(NOW_S + 500), extendLong.get("expiresAt").asText(), "never shortens a fresh value");
+    JsonNode extendLong =
+        run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"owner\":\"o\",\"expired\":{},"
+                + "\"current\":{\"exists\":true,\"expiresAt\":"
+                + (NOW_S + 500)
+                + "},"
+                + failure
+                + "}}")
+            .get("grace");
+    assertEquals(
+        Long.toString(NOW_S + 500),
+        extendLong.get("expiresAt").asText(),
+        "never shortens a fresh value");
 
-    JsonNode deleted = run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\",\"owner\":\"o\",\"expired\":"
-        + "{\"version\":4,\"idleRefreshes\":1},\"current\":{\"exists\":false}," + failure + "}}").get("grace");
-    assertEquals("release", deleted.get("action").asText(), "the stream record's value is never written back");
+    JsonNode deleted =
+        run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\",\"owner\":\"o\",\"expired\":"
+                + "{\"version\":4,\"idleRefreshes\":1},\"current\":{\"exists\":false},"
+                + failure
+                + "}}")
+            .get("grace");
+    assertEquals(
+        "release",
+        deleted.get("action").asText(),
+        "the stream record's value is never written back");
     assertFalse(deleted.has("item"));
 
-    assertEquals("release", run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"owner\":\"o\",\"expired\":{},"
-        + "\"current\":{\"exists\":false}," + failure + "}}").get("grace").get("action").asText());
+    assertEquals(
+        "release",
+        run("{\"task\":\"grace\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"owner\":\"o\",\"expired\":{},"
+                + "\"current\":{\"exists\":false},"
+                + failure
+                + "}}")
+            .get("grace")
+            .get("action")
+            .asText());
   }
 
-  private static final String OWNER = "arn:aws:states:us-east-1:000000000000:execution:warmcache-refresh:run-1";
+  private static final String OWNER =
+      "arn:aws:states:us-east-1:000000000000:execution:warmcache-refresh:run-1";
 
   private JsonNode leaseExpiry(String oldImage) throws Exception {
-    return run("{\"task\":\"lease\",\"owner\":\"" + OWNER + "\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\","
-        + "\"expired\":" + oldImage + "}}");
+    return run(
+        "{\"task\":\"lease\",\"owner\":\""
+            + OWNER
+            + "\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\","
+            + "\"expired\":"
+            + oldImage
+            + "}}");
   }
 
   @Test
@@ -167,95 +274,177 @@ class RefreshHandlerTest {
   }
 
   @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
-      "another id | {\"id\":{\"S\":\"16\"},\"version\":{\"N\":\"4\"},\"value\":{\"S\":\"v\"}}",
-      "no id | {\"version\":{\"N\":\"4\"},\"value\":{\"S\":\"v\"}}",
-      "not a map | \"x\"",
-      "unknown attribute | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"4\"},\"admin\":{\"BOOL\":true}}",
-      "value as a map | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"4\"},\"value\":{\"M\":{}}}",
-      "version as text | {\"id\":{\"S\":\"15\"},\"version\":{\"S\":\"4\"}}",
-      "version at long max | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"9223372036854775807\"}}",
-      "version at the maximum | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"9007199254740991\"}}",
-      "negative version | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"-1\"}}",
-      "fractional version | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"1.5\"}}",
-      "huge exponent | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"1e999999999\"}}",
-      "negative idle count | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"4\"},\"idleRefreshes\":{\"N\":\"-3\"}}"})
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "another id | {\"id\":{\"S\":\"16\"},\"version\":{\"N\":\"4\"},\"value\":{\"S\":\"v\"}}",
+        "no id | {\"version\":{\"N\":\"4\"},\"value\":{\"S\":\"v\"}}",
+        "not a map | \"x\"",
+        "unknown attribute | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"4\"},\"admin\":{\"BOOL\":true}}",
+        "value as a map | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"4\"},\"value\":{\"M\":{}}}",
+        "version as text | {\"id\":{\"S\":\"15\"},\"version\":{\"S\":\"4\"}}",
+        "version at long max | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"9223372036854775807\"}}",
+        "version at the maximum | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"9007199254740991\"}}",
+        "negative version | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"-1\"}}",
+        "fractional version | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"1.5\"}}",
+        "huge exponent | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"1e999999999\"}}",
+        "negative idle count | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"4\"},\"idleRefreshes\":{\"N\":\"-3\"}}"
+      })
   void aForgedExpiredImageIsRefusedByName(String name, String oldImage) {
-    InvalidStreamRecordException e = assertThrows(InvalidStreamRecordException.class, () -> leaseExpiry(oldImage));
+    InvalidStreamRecordException e =
+        assertThrows(InvalidStreamRecordException.class, () -> leaseExpiry(oldImage));
     assertTrue(e.getMessage().startsWith("TTL-expiry record for 15 refused: "), e.getMessage());
   }
 
   @Test
-  void aLeaseInTheImageIsHandedBackOnlyToThisStateMachineAndNeverBeyondLeaseSeconds() throws Exception {
+  void aLeaseInTheImageIsHandedBackOnlyToThisStateMachineAndNeverBeyondLeaseSeconds()
+      throws Exception {
     long now = NOW.toEpochMilli();
     String year3000 = "\"leaseUntil\":{\"N\":\"32503680000000\"}";
-    JsonNode forged = leaseExpiry("{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\""
-        + OWNER.replace("run-1", "evil") + "\"}," + year3000 + "}");
-    assertEquals(Long.toString(now + 20_000), forged.get("heldUntil").asText(), "clamped to now + LEASE_SECONDS");
+    JsonNode forged =
+        leaseExpiry(
+            "{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\""
+                + OWNER.replace("run-1", "evil")
+                + "\"},"
+                + year3000
+                + "}");
+    assertEquals(
+        Long.toString(now + 20_000),
+        forged.get("heldUntil").asText(),
+        "clamped to now + LEASE_SECONDS");
 
-    JsonNode live = leaseExpiry("{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\"" + OWNER.replace("run-1", "run-0")
-        + "\"},\"leaseUntil\":{\"N\":\"" + (now + 5_000) + "\"}}");
+    JsonNode live =
+        leaseExpiry(
+            "{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\""
+                + OWNER.replace("run-1", "run-0")
+                + "\"},\"leaseUntil\":{\"N\":\""
+                + (now + 5_000)
+                + "\"}}");
     assertEquals(Long.toString(now + 5_000), live.get("heldUntil").asText());
 
-    JsonNode foreign = leaseExpiry("{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\"arn:aws:states:us-east-1:000000000000:"
-        + "execution:other-machine:x\"}," + year3000 + "}");
-    assertFalse(foreign.has("heldBy"), "a lease of another state machine is not this workflow's to hand back");
-    JsonNode lapsed = leaseExpiry("{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\"" + OWNER.replace("run-1", "run-0")
-        + "\"},\"leaseUntil\":{\"N\":\"" + (now - 1) + "\"}}");
+    JsonNode foreign =
+        leaseExpiry(
+            "{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\"arn:aws:states:us-east-1:000000000000:"
+                + "execution:other-machine:x\"},"
+                + year3000
+                + "}");
+    assertFalse(
+        foreign.has("heldBy"),
+        "a lease of another state machine is not this workflow's to hand back");
+    JsonNode lapsed =
+        leaseExpiry(
+            "{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\""
+                + OWNER.replace("run-1", "run-0")
+                + "\"},\"leaseUntil\":{\"N\":\""
+                + (now - 1)
+                + "\"}}");
     assertFalse(lapsed.has("heldBy"));
     assertTrue(lapsed.get("expired").isEmpty(), "a lease-only image has no version");
   }
 
   @Test
   void aMalformedStoredItemIsRepairedWithAHigherVersionOrNamed() throws Exception {
-    JsonNode repair = run("{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"expired\":{},"
-        + "\"current\":{\"item\":{\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"6\"}}}}}");
+    JsonNode repair =
+        run(
+            "{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"expired\":{},"
+                + "\"current\":{\"item\":{\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"6\"}}}}}");
     assertEquals("fetch", repair.get("action").asText());
     assertEquals(6, repair.get("current").get("version").asLong());
     assertTrue(repair.get("current").get("exists").asBoolean());
-    assertTrue(repair.get("reason").asText().startsWith("the stored item is malformed"), repair.get("reason").asText());
+    assertTrue(
+        repair.get("reason").asText().startsWith("the stored item is malformed"),
+        repair.get("reason").asText());
 
     for (String version : new String[] {"x", "9007199254740991", "-2", "9223372036854775807"}) {
-      assertThrows(MalformedStoredItemException.class, () -> run("{\"task\":\"decide\",\"refresh\":{\"trigger\":"
-          + "\"force\",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":{\"id\":{\"S\":\"15\"},\"value\":{\"S\":\"v\"},"
-          + "\"version\":{\"N\":\"" + version + "\"}}}}}"), version);
+      assertThrows(
+          MalformedStoredItemException.class,
+          () ->
+              run(
+                  "{\"task\":\"decide\",\"refresh\":{\"trigger\":"
+                      + "\"force\",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":{\"id\":{\"S\":\"15\"},\"value\":{\"S\":\"v\"},"
+                      + "\"version\":{\"N\":\""
+                      + version
+                      + "\"}}}}}"),
+          version);
     }
   }
 
-  /** The origin client is built at init, so a deploy with a bad template fails its first init, not every refresh. */
+  /**
+   * The origin client is built at init, so a deploy with a bad template fails its first init, not
+   * every refresh.
+   */
   @Test
   void aMissingOrBadOriginTemplateFailsTheInit() {
-    assertThrows(dev.warmcache.settings.InvalidSettingException.class, () -> new RefreshHandler(Map.of()));
-    assertThrows(dev.warmcache.settings.InvalidSettingException.class,
-        () -> new RefreshHandler(Map.of("ORIGIN_URL_TEMPLATE", "https://api.example.com/items?id={id}")));
+    assertThrows(
+        dev.warmcache.settings.InvalidSettingException.class, () -> new RefreshHandler(Map.of()));
+    assertThrows(
+        dev.warmcache.settings.InvalidSettingException.class,
+        () ->
+            new RefreshHandler(
+                Map.of("ORIGIN_URL_TEMPLATE", "https://api.example.com/items?id={id}")));
   }
 
-  /** The reader's catch-all is the model: whatever goes wrong, the error document has no stack trace and no cause. */
+  /**
+   * The reader's catch-all is the model: whatever goes wrong, the error document has no stack trace
+   * and no cause.
+   */
   @Test
   void anUnexpectedFailureIsNamedWithoutAStackTrace() {
-    Clock broken = new Clock() {
-      @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
-      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-      @Override public Instant instant() { throw new IllegalStateException("clock exploded at dev.warmcache.Secret.java:42"); }
-    };
-    RefreshHandler failing = new RefreshHandler(Settings.from(Map.of("ORIGIN_URL_TEMPLATE", "http://127.0.0.1:9/{id}")), broken);
-    byte[] request = "{\"task\":\"lease\",\"owner\":\"arn:x\",\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{}}}"
-        .getBytes(StandardCharsets.UTF_8);
+    Clock broken =
+        new Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
 
-    UnexpectedTaskFailureException e = assertThrows(UnexpectedTaskFailureException.class,
-        () -> failing.handleRequest(new ByteArrayInputStream(request), new ByteArrayOutputStream(), null));
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            throw new IllegalStateException("clock exploded at dev.warmcache.Secret.java:42");
+          }
+        };
+    RefreshHandler failing =
+        new RefreshHandler(
+            Settings.from(Map.of("ORIGIN_URL_TEMPLATE", "http://127.0.0.1:9/{id}")), broken);
+    byte[] request =
+        "{\"task\":\"lease\",\"owner\":\"arn:x\",\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{}}}"
+            .getBytes(StandardCharsets.UTF_8);
+
+    UnexpectedTaskFailureException e =
+        assertThrows(
+            UnexpectedTaskFailureException.class,
+            () ->
+                failing.handleRequest(
+                    new ByteArrayInputStream(request), new ByteArrayOutputStream(), null));
 
     assertEquals(0, e.getStackTrace().length);
     assertEquals(null, e.getCause());
-    assertEquals("the lease task failed unexpectedly (IllegalStateException); see the refresh function's log", e.getMessage());
+    assertEquals(
+        "the lease task failed unexpectedly (IllegalStateException); see the refresh function's log",
+        e.getMessage());
   }
 
-  /** The size check counts what the state really holds: Jackson's own serialization of the value. */
+  /**
+   * The size check counts what the state really holds: Jackson's own serialization of the value.
+   */
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"plain", "\"quoted\" \\ back", "tab\tnew\nline\u0001",
-      "é ü ß", "€ ✓", "😀 emoji 😀", "\ud800 lone surrogate"})
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "plain",
+        "\"quoted\" \\ back",
+        "tab\tnew\nline\u0001",
+        "é ü ß",
+        "€ ✓",
+        "😀 emoji 😀",
+        "\ud800 lone surrogate"
+      })
   void theEscapedSizeIsTheSizeInTheState(String value) throws Exception {
-    assertEquals(JSON.writeValueAsBytes(value).length - 2, RefreshTasks.jsonStringBytes(value), value);
+    assertEquals(
+        JSON.writeValueAsBytes(value).length - 2, RefreshTasks.jsonStringBytes(value), value);
     String quoteDense = "\"".repeat(110_000);
     assertEquals(220_000, RefreshTasks.jsonStringBytes(quoteDense), "every quote doubles");
   }

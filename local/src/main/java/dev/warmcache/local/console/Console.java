@@ -24,11 +24,12 @@ import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * The watch console: a web page and its JSON API, mounted by the twin's edge server under
- * {@code /console}. Items are read and changed, and ForceRefresh events sent, through the twin's own
- * AWS endpoint, so "Force refresh" is the same {@code PutEvents} a user sends with the AWS CLI.
+ * The watch console: a web page and its JSON API, mounted by the twin's edge server under {@code
+ * /console}. Items are read and changed, and ForceRefresh events sent, through the twin's own AWS
+ * endpoint, so "Force refresh" is the same {@code PutEvents} a user sends with the AWS CLI.
  * Executions, their histories and the running definition come from the Step Functions engine, the
- * readers from the Lambda pool, and the knobs from the demo origin: AWS has no API for the last two.
+ * readers from the Lambda pool, and the knobs from the demo origin: AWS has no API for the last
+ * two.
  *
  * <pre>{@code
  * Console console = Console.builder(edge.endpoint())
@@ -46,9 +47,16 @@ public final class Console implements HttpHandler {
   private static final int MAX_EXECUTIONS = 100;
   private static final int MAX_ITEMS = 200;
   private static final Pattern ASSET = Pattern.compile("[a-z0-9-]+\\.(html|css|js|svg)");
-  private static final Map<String, String> CONTENT_TYPES = Map.of(
-      "html", "text/html; charset=utf-8", "css", "text/css; charset=utf-8",
-      "js", "text/javascript; charset=utf-8", "svg", "image/svg+xml");
+  private static final Map<String, String> CONTENT_TYPES =
+      Map.of(
+          "html",
+          "text/html; charset=utf-8",
+          "css",
+          "text/css; charset=utf-8",
+          "js",
+          "text/javascript; charset=utf-8",
+          "svg",
+          "image/svg+xml");
 
   private final ObjectMapper json = new ObjectMapper();
   private final EdgeClient edge;
@@ -61,7 +69,8 @@ public final class Console implements HttpHandler {
 
   private Console(Builder b) {
     this.edge = new EdgeClient(b.endpoint, json);
-    this.executions = new Executions(Objects.requireNonNull(b.engine, "stepFunctions"), json, b.stateMachineArn);
+    this.executions =
+        new Executions(Objects.requireNonNull(b.engine, "stepFunctions"), json, b.stateMachineArn);
     this.items = new Items(edge, json, b.tableName, b.clock);
     this.eventBusName = b.eventBusName;
     this.instances = b.instances;
@@ -69,7 +78,10 @@ public final class Console implements HttpHandler {
     this.clock = b.clock;
   }
 
-  /** A console for the twin answering AWS calls at {@code endpoint}, with the contract's resource names. */
+  /**
+   * A console for the twin answering AWS calls at {@code endpoint}, with the contract's resource
+   * names.
+   */
   public static Builder builder(URI endpoint) {
     return new Builder(endpoint);
   }
@@ -95,9 +107,14 @@ public final class Console implements HttpHandler {
       } catch (ConsoleException e) {
         response = error(e);
       } catch (RuntimeException e) {
-        LOG.log(Level.SEVERE, "console request failed: " + exchange.getRequestMethod() + " " + path, e);
-        response = error(new ConsoleException(500, "InternalError",
-            "The console failed to answer " + path + "; the twin's log has the details"));
+        LOG.log(
+            Level.SEVERE, "console request failed: " + exchange.getRequestMethod() + " " + path, e);
+        response =
+            error(
+                new ConsoleException(
+                    500,
+                    "InternalError",
+                    "The console failed to answer " + path + "; the twin's log has the details"));
       }
       write(exchange, response);
     }
@@ -112,15 +129,19 @@ public final class Console implements HttpHandler {
       case "executions":
         requireMethod(method, "GET");
         return ok(executions.list(MAX_EXECUTIONS));
-      case "execution": {
-        requireMethod(method, "GET");
-        String arn = query(exchange, "arn");
-        if (arn == null || !arn.startsWith(executions.stateMachineArn().replace(":stateMachine:", ":execution:") + ":")) {
-          throw ConsoleException.badRequest("InvalidArn",
-              "Pass ?arn= with an execution ARN of " + executions.stateMachineArn());
+      case "execution":
+        {
+          requireMethod(method, "GET");
+          String arn = query(exchange, "arn");
+          if (arn == null
+              || !arn.startsWith(
+                  executions.stateMachineArn().replace(":stateMachine:", ":execution:") + ":")) {
+            throw ConsoleException.badRequest(
+                "InvalidArn",
+                "Pass ?arn= with an execution ARN of " + executions.stateMachineArn());
+          }
+          return ok(executions.detail(arn));
         }
-        return ok(executions.detail(arn));
-      }
       case "definition":
         requireMethod(method, "GET");
         return ok(executions.definition());
@@ -147,14 +168,17 @@ public final class Console implements HttpHandler {
     }
   }
 
-  /** Everything the page polls each second, in one answer; a failing part is reported, not fatal. */
+  /**
+   * Everything the page polls each second, in one answer; a failing part is reported, not fatal.
+   */
   private ObjectNode snapshot() {
     ObjectNode out = json.createObjectNode();
     out.put("now", clock.millis());
     ObjectNode errors = json.createObjectNode();
     out.set("executions", section(errors, "executions", () -> executions.list(MAX_EXECUTIONS)));
     out.set("items", section(errors, "items", () -> items.list(MAX_ITEMS)));
-    // The page tells a complete listing from a cut one by this: fewer rows than the limit is all of them.
+    // The page tells a complete listing from a cut one by this: fewer rows than the limit is all of
+    // them.
     out.put("itemsLimit", MAX_ITEMS);
     out.set("readers", section(errors, "readers", this::readers));
     out.set("origin", origin == null ? null : knobs(origin.control()));
@@ -171,7 +195,8 @@ public final class Console implements HttpHandler {
       LOG.log(Level.WARNING, "console snapshot: " + name + " failed", e);
       errors.put(name, "InternalError: see the twin's log");
     }
-    return name.equals("readers") ? json.createObjectNode().set("functions", json.createArrayNode())
+    return name.equals("readers")
+        ? json.createObjectNode().set("functions", json.createArrayNode())
         : json.createArrayNode();
   }
 
@@ -184,10 +209,15 @@ public final class Console implements HttpHandler {
     return out;
   }
 
-  /** The ForceRefresh an operator sends with {@code aws events put-events}, through the twin's EventBridge. */
+  /**
+   * The ForceRefresh an operator sends with {@code aws events put-events}, through the twin's
+   * EventBridge.
+   */
   private ObjectNode forceRefresh(String id) {
     ObjectNode request = json.createObjectNode();
-    request.putArray("Entries").addObject()
+    request
+        .putArray("Entries")
+        .addObject()
         .put("Source", "warmcache.admin")
         .put("DetailType", "ForceRefresh")
         .put("Detail", json.createObjectNode().put("id", id).toString())
@@ -195,8 +225,11 @@ public final class Console implements HttpHandler {
     JsonNode answer = edge.events("PutEvents", request);
     JsonNode entry = answer.path("Entries").path(0);
     if (answer.path("FailedEntryCount").asInt(0) > 0 || entry.has("ErrorCode")) {
-      throw new ConsoleException(502, entry.path("ErrorCode").asText("PutEventsFailed"),
-          "PutEvents rejected the ForceRefresh: " + entry.path("ErrorMessage").asText("no reason given"));
+      throw new ConsoleException(
+          502,
+          entry.path("ErrorCode").asText("PutEventsFailed"),
+          "PutEvents rejected the ForceRefresh: "
+              + entry.path("ErrorMessage").asText("no reason given"));
     }
     return json.createObjectNode().put("id", id).put("eventId", entry.path("EventId").asText(null));
   }
@@ -207,20 +240,23 @@ public final class Console implements HttpHandler {
     JsonNode latency = body.path("latencyMs");
     JsonNode failure = body.path("failureRate");
     JsonNode change = body.path("changeEveryFetch");
-    if (!latency.isMissingNode() && !latency.isIntegralNumber() || !failure.isMissingNode() && !failure.isNumber()
+    if (!latency.isMissingNode() && !latency.isIntegralNumber()
+        || !failure.isMissingNode() && !failure.isNumber()
         || !change.isMissingNode() && !change.isBoolean()) {
-      throw ConsoleException.badRequest("InvalidOriginSettings",
+      throw ConsoleException.badRequest(
+          "InvalidOriginSettings",
           "latencyMs must be an integer (ms), failureRate a number from 0 to 1, changeEveryFetch a boolean");
     }
     // One writer at a time, so two knobs changed together from two tabs both stick.
     synchronized (origin) {
       DemoOrigin.Control now = origin.control();
       try {
-        DemoOrigin.Control next = new DemoOrigin.Control(
-            latency.isMissingNode() ? now.latencyMs() : latency.asLong(),
-            failure.isMissingNode() ? now.failureRate() : failure.asDouble(),
-            change.isMissingNode() ? now.changeEveryFetch() : change.asBoolean(),
-            now.statusById());
+        DemoOrigin.Control next =
+            new DemoOrigin.Control(
+                latency.isMissingNode() ? now.latencyMs() : latency.asLong(),
+                failure.isMissingNode() ? now.failureRate() : failure.asDouble(),
+                change.isMissingNode() ? now.changeEveryFetch() : change.asBoolean(),
+                now.statusById());
         origin.control(next);
         return next;
       } catch (IllegalArgumentException e) {
@@ -230,13 +266,16 @@ public final class Console implements HttpHandler {
   }
 
   private ObjectNode knobs(DemoOrigin.Control control) {
-    return json.createObjectNode().put("latencyMs", control.latencyMs()).put("failureRate", control.failureRate())
+    return json.createObjectNode()
+        .put("latencyMs", control.latencyMs())
+        .put("failureRate", control.failureRate())
         .put("changeEveryFetch", control.changeEveryFetch());
   }
 
   private DemoOrigin demoOrigin() {
     if (origin == null) {
-      throw new ConsoleException(404, "NoDemoOrigin", "This twin runs without the demo origin, so it has no knobs");
+      throw new ConsoleException(
+          404, "NoDemoOrigin", "This twin runs without the demo origin, so it has no knobs");
     }
     return origin;
   }
@@ -248,25 +287,28 @@ public final class Console implements HttpHandler {
   }
 
   /**
-   * A POST body as a JSON object. Requiring {@code application/json} and a same-origin
-   * {@code Origin} keeps other web pages from driving the twin through the user's browser.
+   * A POST body as a JSON object. Requiring {@code application/json} and a same-origin {@code
+   * Origin} keeps other web pages from driving the twin through the user's browser.
    */
   private JsonNode body(HttpExchange exchange) throws IOException {
-    String contentType = Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("Content-Type"), "");
+    String contentType =
+        Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("Content-Type"), "");
     if (!contentType.toLowerCase().startsWith("application/json")) {
       throw new ConsoleException(415, "UnsupportedMediaType", "Send the body as application/json");
     }
     String origin = exchange.getRequestHeaders().getFirst("Origin");
     String host = exchange.getRequestHeaders().getFirst("Host");
     if (origin != null && !origin.equals("http://" + host)) {
-      throw new ConsoleException(403, "CrossOriginRequest", "The console only accepts actions from its own page");
+      throw new ConsoleException(
+          403, "CrossOriginRequest", "The console only accepts actions from its own page");
     }
     byte[] bytes;
     try (InputStream in = exchange.getRequestBody()) {
       bytes = in.readNBytes(MAX_BODY_BYTES + 1);
     }
     if (bytes.length > MAX_BODY_BYTES) {
-      throw new ConsoleException(413, "RequestTooLarge", "The body exceeds " + MAX_BODY_BYTES + " bytes");
+      throw new ConsoleException(
+          413, "RequestTooLarge", "The body exceeds " + MAX_BODY_BYTES + " bytes");
     }
     JsonNode node;
     try {
@@ -313,7 +355,10 @@ public final class Console implements HttpHandler {
 
   private Response error(ConsoleException e) {
     ObjectNode body = json.createObjectNode().put("error", e.code()).put("message", e.getMessage());
-    return new Response(e.status(), "application/json; charset=utf-8", body.toString().getBytes(StandardCharsets.UTF_8));
+    return new Response(
+        e.status(),
+        "application/json; charset=utf-8",
+        body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private static void write(HttpExchange exchange, Response response) throws IOException {
@@ -354,7 +399,8 @@ public final class Console implements HttpHandler {
   /** Resource names default to the contract's twin names; override them only for a renamed twin. */
   public static final class Builder {
     private final URI endpoint;
-    private String stateMachineArn = "arn:aws:states:us-east-1:000000000000:stateMachine:warmcache-refresh";
+    private String stateMachineArn =
+        "arn:aws:states:us-east-1:000000000000:stateMachine:warmcache-refresh";
     private String tableName = "warmcache";
     private String eventBusName = "warmcache";
     private StepFunctionsEngine engine;
@@ -381,7 +427,9 @@ public final class Console implements HttpHandler {
       return this;
     }
 
-    /** The engine that runs the refresh workflow: executions, histories and the running definition. */
+    /**
+     * The engine that runs the refresh workflow: executions, histories and the running definition.
+     */
     public Builder stepFunctions(StepFunctionsEngine engine) {
       this.engine = engine;
       return this;
@@ -392,7 +440,10 @@ public final class Console implements HttpHandler {
       return this;
     }
 
-    /** The demo origin whose latency and failure rate the page adjusts; without it there are no knobs. */
+    /**
+     * The demo origin whose latency and failure rate the page adjusts; without it there are no
+     * knobs.
+     */
     public Builder origin(DemoOrigin origin) {
       this.origin = origin;
       return this;

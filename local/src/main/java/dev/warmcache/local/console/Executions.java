@@ -29,12 +29,14 @@ final class Executions {
   private final StepFunctionsEngine engine;
   private final ObjectMapper json;
   private final String stateMachineArn;
-  private final Map<String, Trigger> triggers = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Trigger> eldest) {
-      return size() > TRIGGER_CACHE;
-    }
-  });
+  private final Map<String, Trigger> triggers =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Trigger> eldest) {
+              return size() > TRIGGER_CACHE;
+            }
+          });
 
   Executions(StepFunctionsEngine engine, ObjectMapper json, String stateMachineArn) {
     this.engine = engine;
@@ -52,7 +54,10 @@ final class Executions {
     ArrayNode out = json.createArrayNode();
     for (Execution e : all.subList(0, Math.min(max, all.size()))) {
       ObjectNode row = summary(e);
-      row.set("trigger", json.valueToTree(triggers.computeIfAbsent(e.executionArn(), arn -> triggerOf(e.input()))));
+      row.set(
+          "trigger",
+          json.valueToTree(
+              triggers.computeIfAbsent(e.executionArn(), arn -> triggerOf(e.input()))));
       out.add(row);
     }
     return out;
@@ -60,8 +65,15 @@ final class Executions {
 
   /** One execution: its description and its AWS-shaped event history so far. */
   ObjectNode detail(String executionArn) {
-    Execution e = engine.describeExecution(executionArn).orElseThrow(() -> new ConsoleException(404,
-        "ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'"));
+    Execution e =
+        engine
+            .describeExecution(executionArn)
+            .orElseThrow(
+                () ->
+                    new ConsoleException(
+                        404,
+                        "ExecutionDoesNotExist",
+                        "Execution Does Not Exist: '" + executionArn + "'"));
     ObjectNode execution = summary(e);
     execution.set("trigger", json.valueToTree(triggerOf(e.input())));
     execution.put("input", e.input());
@@ -82,8 +94,15 @@ final class Executions {
 
   /** The definition the engine runs, as JSON. */
   JsonNode definition() {
-    StateMachine machine = engine.stateMachine(stateMachineArn).orElseThrow(() -> new ConsoleException(404,
-        "StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'"));
+    StateMachine machine =
+        engine
+            .stateMachine(stateMachineArn)
+            .orElseThrow(
+                () ->
+                    new ConsoleException(
+                        404,
+                        "StateMachineDoesNotExist",
+                        "State Machine Does Not Exist: '" + stateMachineArn + "'"));
     try {
       return json.readTree(machine.definition());
     } catch (IOException e) {
@@ -117,7 +136,8 @@ final class Executions {
     try {
       return action.get();
     } catch (StepFunctionsException e) {
-      throw new ConsoleException(e.errorCode().endsWith("DoesNotExist") ? 404 : 400, e.errorCode(), e.getMessage());
+      throw new ConsoleException(
+          e.errorCode().endsWith("DoesNotExist") ? 404 : 400, e.errorCode(), e.getMessage());
     }
   }
 }

@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * The cache table as the page shows it, read and written through the twin's DynamoDB API: one row
- * per item with a value preview, never the whole value, and "Expire now" as a plain
- * {@code UpdateItem} so DynamoDB Local's own TTL sweep, its stream and the pipe do the rest.
+ * per item with a value preview, never the whole value, and "Expire now" as a plain {@code
+ * UpdateItem} so DynamoDB Local's own TTL sweep, its stream and the pipe do the rest.
  */
 final class Items {
 
@@ -54,17 +54,22 @@ final class Items {
       }
       JsonNode page = edge.dynamoDb("Scan", request);
       // The change feed shares the table; its records are bookkeeping, not cached items.
-      page.path("Items").forEach(item -> {
-        if (!dev.warmcache.changes.ChangeFeed.isChangeRecordKey(item.path("id").path("S").asText(null))) {
-          found.add(item);
-        }
-      });
+      page.path("Items")
+          .forEach(
+              item -> {
+                if (!dev.warmcache.changes.ChangeFeed.isChangeRecordKey(
+                    item.path("id").path("S").asText(null))) {
+                  found.add(item);
+                }
+              });
       startKey = page.hasNonNull("LastEvaluatedKey") ? page.get("LastEvaluatedKey") : null;
     } while (startKey != null && found.size() < max);
     long nowMs = clock.millis();
     ArrayNode out = json.createArrayNode();
-    found.stream().map(item -> row(item, nowMs))
-        .sorted(Comparator.comparing((ObjectNode row) -> row.path("id").asText(), Items::naturalOrder))
+    found.stream()
+        .map(item -> row(item, nowMs))
+        .sorted(
+            Comparator.comparing((ObjectNode row) -> row.path("id").asText(), Items::naturalOrder))
         .limit(max)
         .forEach(out::add);
     return out;
@@ -85,8 +90,10 @@ final class Items {
       edge.dynamoDb("UpdateItem", request);
     } catch (ConsoleException e) {
       if ("ConditionalCheckFailedException".equals(e.code())) {
-        throw new ConsoleException(404, "ItemNotFound", "No item with id " + id + " in table " + tableName
-            + "; there is nothing to expire");
+        throw new ConsoleException(
+            404,
+            "ItemNotFound",
+            "No item with id " + id + " in table " + tableName + "; there is nothing to expire");
       }
       throw e;
     }
@@ -99,7 +106,9 @@ final class Items {
     putNumber(row, "version", item.path("version"));
     String value = item.path("value").path("S").asText(null);
     if (value != null) {
-      row.put("preview", value.length() > PREVIEW_CHARS ? value.substring(0, PREVIEW_CHARS) + "…" : value);
+      row.put(
+          "preview",
+          value.length() > PREVIEW_CHARS ? value.substring(0, PREVIEW_CHARS) + "…" : value);
       row.put("valueChars", value.length());
     }
     if (item.has("contentType")) {
@@ -109,7 +118,10 @@ final class Items {
     putNumber(row, "expiresAt", item.path("expiresAt"));
     putNumber(row, "idleRefreshes", item.path("idleRefreshes"));
     row.put("notFound", item.path("notFound").path("BOOL").asBoolean(false));
-    row.put("stale", item.has("expiresAt") && Long.parseLong(item.path("expiresAt").path("N").asText("0")) * 1000 < nowMs);
+    row.put(
+        "stale",
+        item.has("expiresAt")
+            && Long.parseLong(item.path("expiresAt").path("N").asText("0")) * 1000 < nowMs);
     JsonNode lease = lease(item, nowMs);
     if (lease != null) {
       row.set("lease", lease);
@@ -118,8 +130,9 @@ final class Items {
   }
 
   /**
-   * The single-flight lease, if one is held: the owner is the lease's string attribute, the deadline
-   * its number attribute (epoch seconds or milliseconds). A lease past its deadline is not held.
+   * The single-flight lease, if one is held: the owner is the lease's string attribute, the
+   * deadline its number attribute (epoch seconds or milliseconds). A lease past its deadline is not
+   * held.
    */
   private JsonNode lease(JsonNode item, long nowMs) {
     String owner = null;

@@ -24,13 +24,20 @@ public interface LambdaInstances {
    * One instance (one class loader, one request at a time).
    *
    * @param initDurationMs cold-start init duration, {@code null} while initializing
-   * @param memoryEntries  entries in the reader's memory tier, {@code null} if the function has none
-   * @param lastPrimeAt    epoch ms of the last prime this instance handled, or {@code null}
-   * @param lastPrimeId    the item id of that prime, or {@code null}
-   * @param startedAt      epoch ms the instance was created
-   * @param lastUsedAt     epoch ms its last invocation ended, or {@code null}
+   * @param memoryEntries entries in the reader's memory tier, {@code null} if the function has none
+   * @param lastPrimeAt epoch ms of the last prime this instance handled, or {@code null}
+   * @param lastPrimeId the item id of that prime, or {@code null}
+   * @param startedAt epoch ms the instance was created
+   * @param lastUsedAt epoch ms its last invocation ended, or {@code null}
    */
-  record Instance(String id, boolean busy, Long initDurationMs, Long memoryEntries, Long lastPrimeAt,
-      String lastPrimeId, long invocations, long startedAt, Long lastUsedAt) {
-  }
+  record Instance(
+      String id,
+      boolean busy,
+      Long initDurationMs,
+      Long memoryEntries,
+      Long lastPrimeAt,
+      String lastPrimeId,
+      long invocations,
+      long startedAt,
+      Long lastUsedAt) {}
 }

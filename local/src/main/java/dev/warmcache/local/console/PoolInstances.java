@@ -12,9 +12,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -60,17 +60,21 @@ public final class PoolInstances implements LambdaInstances {
 
   @Override
   public List<Function> functions() {
-    List<Function> functions = pool.functions().stream()
-        .map(FunctionConfig::name)
-        .sorted()
-        .map(name -> {
-          Map<String, Long> entries = pool.probe(name, PoolInstances::memoryEntries);
-          return new Function(name, pool.instances(name).stream()
-              .sorted(Comparator.comparing(InstanceInfo::startedAt))
-              .map(info -> view(info, entries.get(info.instanceId())))
-              .toList());
-        })
-        .toList();
+    List<Function> functions =
+        pool.functions().stream()
+            .map(FunctionConfig::name)
+            .sorted()
+            .map(
+                name -> {
+                  Map<String, Long> entries = pool.probe(name, PoolInstances::memoryEntries);
+                  return new Function(
+                      name,
+                      pool.instances(name).stream()
+                          .sorted(Comparator.comparing(InstanceInfo::startedAt))
+                          .map(info -> view(info, entries.get(info.instanceId())))
+                          .toList());
+                })
+            .toList();
     // Reclaimed instances take their last prime with them.
     Set<String> live = new HashSet<>();
     functions.forEach(f -> f.instances().forEach(i -> live.add(i.id())));
@@ -84,18 +88,24 @@ public final class PoolInstances implements LambdaInstances {
       Method method = handler.getClass().getMethod("memoryEntries");
       return method.getReturnType() == long.class ? (Long) method.invoke(handler) : null;
     } catch (ReflectiveOperationException | RuntimeException noMemoryTier) {
-      // The refresh function has none; a reader mid-shutdown may throw: either way, nothing to show.
+      // The refresh function has none; a reader mid-shutdown may throw: either way, nothing to
+      // show.
       return null;
     }
   }
 
   private Instance view(InstanceInfo info, Long memoryEntries) {
     Prime prime = primes.get(info.instanceId());
-    return new Instance(info.instanceId(), info.busy(),
+    return new Instance(
+        info.instanceId(),
+        info.busy(),
         info.initDuration() == null ? null : info.initDuration().toMillis(),
         memoryEntries,
-        prime == null ? null : prime.at(), prime == null ? null : prime.id(),
-        info.invocations(), millis(info.startedAt()), millis(info.lastUsedAt()));
+        prime == null ? null : prime.at(),
+        prime == null ? null : prime.id(),
+        info.invocations(),
+        millis(info.startedAt()),
+        millis(info.lastUsedAt()));
   }
 
   private static Long millis(Instant instant) {

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What started an execution, read from its input in the trigger's native shape: the EventBridge
- * event of a {@code ForceRefresh} or {@code CacheMiss} rule target, or the {@code [record]} batch of
- * a TTL deletion that the pipe delivers. Anything else was started by hand ({@code StartExecution}).
+ * event of a {@code ForceRefresh} or {@code CacheMiss} rule target, or the {@code [record]} batch
+ * of a TTL deletion that the pipe delivers. Anything else was started by hand ({@code
+ * StartExecution}).
  *
- * @param kind   {@code force}, {@code miss}, {@code ttl} or {@code manual}
- * @param id     the item id, or {@code null} if the input names none
+ * @param kind {@code force}, {@code miss}, {@code ttl} or {@code manual}
+ * @param id the item id, or {@code null} if the input names none
  * @param detail a one-line description for a tooltip
  */
 record Trigger(String kind, String id, String detail) {
@@ -20,9 +21,15 @@ record Trigger(String kind, String id, String detail) {
       if ("REMOVE".equals(record.path("eventName").asText())) {
         JsonNode keys = record.path("dynamodb").path("Keys");
         String id = text(keys.path("id").path("S"));
-        boolean byTtl = "dynamodb.amazonaws.com".equals(record.path("userIdentity").path("principalId").asText());
-        return new Trigger("ttl", id, byTtl ? "DynamoDB TTL deleted the item (stream record via the pipe)"
-            : "stream REMOVE record");
+        boolean byTtl =
+            "dynamodb.amazonaws.com"
+                .equals(record.path("userIdentity").path("principalId").asText());
+        return new Trigger(
+            "ttl",
+            id,
+            byTtl
+                ? "DynamoDB TTL deleted the item (stream record via the pipe)"
+                : "stream REMOVE record");
       }
       event = record;
     }

@@ -15,9 +15,9 @@ import java.util.logging.Logger;
 
 /**
  * Where the twin puts what it could not deliver after its retries, one JSON object per line, so no
- * event or stream record is ever silently dropped. AWS uses an SQS dead-letter queue for rule targets
- * and pipes; a file is the twin's equivalent that a person can read with {@code cat} and the console
- * can list.
+ * event or stream record is ever silently dropped. AWS uses an SQS dead-letter queue for rule
+ * targets and pipes; a file is the twin's equivalent that a person can read with {@code cat} and
+ * the console can list.
  */
 public final class DeadLetterFile {
 
@@ -37,7 +37,8 @@ public final class DeadLetterFile {
   /**
    * Records one undeliverable message.
    *
-   * @param source who gave up, such as {@code rule/force-refresh} or {@code pipe/warmcache-ttl-expiry}
+   * @param source who gave up, such as {@code rule/force-refresh} or {@code
+   *     pipe/warmcache-ttl-expiry}
    * @param payload the message as it would have been delivered
    */
   public synchronized void add(String source, String reason, JsonNode payload) {
@@ -48,12 +49,24 @@ public final class DeadLetterFile {
     line.set("payload", payload);
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          file,
+          line + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       LOG.warning(() -> "dead letter from " + source + " (" + reason + ") written to " + file);
     } catch (IOException e) {
       // The last resort is the log itself: the message must stay visible somewhere.
-      LOG.severe("dead letter from " + source + " could not be written to " + file + ": " + e.getMessage()
-          + "; the message was " + line);
+      LOG.severe(
+          "dead letter from "
+              + source
+              + " could not be written to "
+              + file
+              + ": "
+              + e.getMessage()
+              + "; the message was "
+              + line);
     }
   }
 

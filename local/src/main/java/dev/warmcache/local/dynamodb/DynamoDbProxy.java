@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * DynamoDB or DynamoDB Streams on the edge port: requests go to DynamoDB Local unchanged, answers
- * come back unchanged, except that DynamoDB Local's {@code ddblocal} region in table and stream ARNs
- * reads as the twin's region, so ARNs look like the ones on AWS and in the project's docs.
+ * come back unchanged, except that DynamoDB Local's {@code ddblocal} region in table and stream
+ * ARNs reads as the twin's region, so ARNs look like the ones on AWS and in the project's docs.
  *
  * <p>Item operations pass through byte for byte: a value that happens to contain an ARN is data,
  * not something to rewrite.
@@ -26,9 +26,21 @@ public final class DynamoDbProxy implements JsonProtocolService {
   static final String LOCAL_ARN = "arn:aws:dynamodb:ddblocal:";
   static final String LOCAL_REGION_FIELD = "\"awsRegion\":\"ddblocal\"";
 
-  private static final Set<String> ITEM_OPERATIONS = Set.of("GetItem", "PutItem", "UpdateItem", "DeleteItem",
-      "Query", "Scan", "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems",
-      "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction");
+  private static final Set<String> ITEM_OPERATIONS =
+      Set.of(
+          "GetItem",
+          "PutItem",
+          "UpdateItem",
+          "DeleteItem",
+          "Query",
+          "Scan",
+          "BatchGetItem",
+          "BatchWriteItem",
+          "TransactGetItems",
+          "TransactWriteItems",
+          "ExecuteStatement",
+          "BatchExecuteStatement",
+          "ExecuteTransaction");
 
   private final String targetPrefix;
   private final URI local;
@@ -39,7 +51,11 @@ public final class DynamoDbProxy implements JsonProtocolService {
     this.targetPrefix = targetPrefix;
     this.local = local;
     this.region = region;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
   }
 
   /** DynamoDB ({@code DynamoDB_20120810.*}) served by DynamoDB Local at {@code local}. */
@@ -47,7 +63,10 @@ public final class DynamoDbProxy implements JsonProtocolService {
     return new DynamoDbProxy(DynamoDbJsonClient.DYNAMODB, local, region);
   }
 
-  /** DynamoDB Streams ({@code DynamoDBStreams_20120810.*}), which DynamoDB Local serves on the same port. */
+  /**
+   * DynamoDB Streams ({@code DynamoDBStreams_20120810.*}), which DynamoDB Local serves on the same
+   * port.
+   */
   public static DynamoDbProxy streams(URI local, String region) {
     return new DynamoDbProxy(DynamoDbJsonClient.STREAMS, local, region);
   }
@@ -64,29 +83,45 @@ public final class DynamoDbProxy implements JsonProtocolService {
 
   @Override
   public EdgeResponse handle(String operation, EdgeRequest request) throws Exception {
-    boolean rewrite = !(DynamoDbJsonClient.DYNAMODB.equals(targetPrefix) && ITEM_OPERATIONS.contains(operation));
+    boolean rewrite =
+        !(DynamoDbJsonClient.DYNAMODB.equals(targetPrefix) && ITEM_OPERATIONS.contains(operation));
     String twinArn = "arn:aws:dynamodb:" + region + ":";
     byte[] body = request.body();
     if (rewrite) {
-      body = new String(body, StandardCharsets.UTF_8).replace(twinArn, LOCAL_ARN).getBytes(StandardCharsets.UTF_8);
+      body =
+          new String(body, StandardCharsets.UTF_8)
+              .replace(twinArn, LOCAL_ARN)
+              .getBytes(StandardCharsets.UTF_8);
     }
     String authorization = request.header("Authorization");
-    HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(local)
-        .timeout(Duration.ofSeconds(60))
-        .header("X-Amz-Target", targetPrefix + "." + operation)
-        .header("Content-Type", "application/x-amz-json-1.0")
-        .header("Authorization", authorization == null ? DynamoDbJsonClient.DUMMY_AUTHORIZATION : authorization)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> answer =
+        http.send(
+            HttpRequest.newBuilder(local)
+                .timeout(Duration.ofSeconds(60))
+                .header("X-Amz-Target", targetPrefix + "." + operation)
+                .header("Content-Type", "application/x-amz-json-1.0")
+                .header(
+                    "Authorization",
+                    authorization == null ? DynamoDbJsonClient.DUMMY_AUTHORIZATION : authorization)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     byte[] out = answer.body();
     if (rewrite) {
-      out = new String(out, StandardCharsets.UTF_8).replace(LOCAL_ARN, twinArn)
-          .replace(LOCAL_REGION_FIELD, "\"awsRegion\":\"" + region + "\"").getBytes(StandardCharsets.UTF_8);
+      out =
+          new String(out, StandardCharsets.UTF_8)
+              .replace(LOCAL_ARN, twinArn)
+              .replace(LOCAL_REGION_FIELD, "\"awsRegion\":\"" + region + "\"")
+              .getBytes(StandardCharsets.UTF_8);
     }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", "application/x-amz-json-1.0");
-    // x-amz-crc32 is left out on purpose: the body may have been rewritten, and clients check it only when present.
-    answer.headers().firstValue("x-amzn-ErrorType").ifPresent(v -> headers.put("x-amzn-ErrorType", v));
+    // x-amz-crc32 is left out on purpose: the body may have been rewritten, and clients check it
+    // only when present.
+    answer
+        .headers()
+        .firstValue("x-amzn-ErrorType")
+        .ifPresent(v -> headers.put("x-amzn-ErrorType", v));
     return new EdgeResponse(answer.statusCode(), headers, out);
   }
 }

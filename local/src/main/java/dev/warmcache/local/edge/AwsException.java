@@ -17,7 +17,9 @@ public final class AwsException extends RuntimeException {
   }
 
   public static AwsException unknownOperation(String operation) {
-    return new AwsException(400, "UnknownOperationException",
+    return new AwsException(
+        400,
+        "UnknownOperationException",
         "The local twin does not implement the operation " + operation);
   }
 

@@ -14,7 +14,8 @@ import java.util.TreeMap;
  *
  * @param headers header names are case-insensitive, as in HTTP
  */
-public record EdgeRequest(String method, String path, String rawQuery, Map<String, List<String>> headers, byte[] body) {
+public record EdgeRequest(
+    String method, String path, String rawQuery, Map<String, List<String>> headers, byte[] body) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,7 +38,9 @@ public record EdgeRequest(String method, String path, String rawQuery, Map<Strin
       int eq = pair.indexOf('=');
       String key = eq < 0 ? pair : pair.substring(0, eq);
       if (java.net.URLDecoder.decode(key, StandardCharsets.UTF_8).equals(name)) {
-        return eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        return eq < 0
+            ? ""
+            : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       }
     }
     return null;
@@ -63,7 +66,8 @@ public record EdgeRequest(String method, String path, String rawQuery, Map<Strin
       }
       return input;
     } catch (JsonProcessingException e) {
-      throw AwsException.serialization("The request body is not valid JSON: " + e.getOriginalMessage());
+      throw AwsException.serialization(
+          "The request body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw AwsException.serialization("The request body could not be read");
     }

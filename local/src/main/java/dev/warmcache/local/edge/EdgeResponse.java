@@ -12,7 +12,8 @@ public record EdgeResponse(int status, Map<String, String> headers, byte[] body)
   }
 
   public static EdgeResponse of(int status, String contentType, String body) {
-    return new EdgeResponse(status, Map.of("Content-Type", contentType), body.getBytes(StandardCharsets.UTF_8));
+    return new EdgeResponse(
+        status, Map.of("Content-Type", contentType), body.getBytes(StandardCharsets.UTF_8));
   }
 
   /** A copy with one more header. */

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The twin's one HTTP port on 127.0.0.1. Everything under {@code /} goes through the {@link Router};
- * other parts of the twin (the console under {@code /console}, twin internals under
- * {@code /_twin/...}) mount their own handlers on a path.
+ * The twin's one HTTP port on 127.0.0.1. Everything under {@code /} goes through the {@link
+ * Router}; other parts of the twin (the console under {@code /console}, twin internals under {@code
+ * /_twin/...}) mount their own handlers on a path.
  *
  * <pre>{@code
  * Router router = new Router().register(eventBridge).register(lambda);
@@ -43,22 +43,27 @@ public final class EdgeServer implements AutoCloseable {
 
   /** Binds 127.0.0.1 on {@code port} (0 picks a free one) and starts serving. */
   public static EdgeServer start(int port, Router router) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
     AtomicInteger threads = new AtomicInteger();
     // Unbounded on purpose: a synchronous Invoke may wait seconds for a workflow, and Lambda's own
     // concurrency limit, not the edge, is what turns callers away.
-    ExecutorService workers = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "edge-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService workers =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "edge-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(workers);
     server.createContext("/", exchange -> serve(exchange, router));
     server.start();
     return new EdgeServer(server, workers);
   }
 
-  /** Hands every request under {@code path} to {@code handler} as is (for the console and streams). */
+  /**
+   * Hands every request under {@code path} to {@code handler} as is (for the console and streams).
+   */
   public void mount(String path, HttpHandler handler) {
     server.createContext(path, handler);
   }
@@ -79,12 +84,23 @@ public final class EdgeServer implements AutoCloseable {
       }
       EdgeResponse response;
       if (body.length > MAX_BODY_BYTES) {
-        response = Router.error(null, new AwsException(413, "RequestEntityTooLargeException",
-            "Request body exceeds " + MAX_BODY_BYTES + " bytes"));
+        response =
+            Router.error(
+                null,
+                new AwsException(
+                    413,
+                    "RequestEntityTooLargeException",
+                    "Request body exceeds " + MAX_BODY_BYTES + " bytes"));
       } else {
         URI uri = exchange.getRequestURI();
-        response = router.dispatch(new EdgeRequest(exchange.getRequestMethod(), uri.getRawPath(),
-            uri.getRawQuery(), exchange.getRequestHeaders(), body));
+        response =
+            router.dispatch(
+                new EdgeRequest(
+                    exchange.getRequestMethod(),
+                    uri.getRawPath(),
+                    uri.getRawQuery(),
+                    exchange.getRequestHeaders(),
+                    body));
       }
       write(exchange, response);
     }

@@ -1,8 +1,8 @@
 package dev.warmcache.local.edge;
 
 /**
- * A service spoken with the AWS JSON 1.0/1.1 protocols: {@code POST /} with
- * {@code X-Amz-Target: <prefix>.<Operation>}. One implementation per AWS service.
+ * A service spoken with the AWS JSON 1.0/1.1 protocols: {@code POST /} with {@code X-Amz-Target:
+ * <prefix>.<Operation>}. One implementation per AWS service.
  */
 public interface JsonProtocolService {
 
@@ -13,8 +13,8 @@ public interface JsonProtocolService {
   String jsonVersion();
 
   /**
-   * Answers one operation. Throw {@link AwsException} for errors the caller should see;
-   * {@link AwsException#unknownOperation} for operations this service does not implement.
+   * Answers one operation. Throw {@link AwsException} for errors the caller should see; {@link
+   * AwsException#unknownOperation} for operations this service does not implement.
    */
   EdgeResponse handle(String operation, EdgeRequest request) throws Exception;
 }

@@ -1,8 +1,8 @@
 package dev.warmcache.local.edge;
 
 /**
- * A service spoken with AWS's REST-JSON protocol, routed by path prefix (Lambda's
- * {@code /2015-03-31/functions/...}). Errors go out with {@code x-amzn-ErrorType}.
+ * A service spoken with AWS's REST-JSON protocol, routed by path prefix (Lambda's {@code
+ * /2015-03-31/functions/...}). Errors go out with {@code x-amzn-ErrorType}.
  */
 public interface RestService {
 

@@ -41,16 +41,31 @@ public final class Router {
     String requestId = UUID.randomUUID().toString();
     String target = request.header("X-Amz-Target");
     try {
-      EdgeResponse response = target != null ? dispatchJson(target, request) : dispatchRest(request);
+      EdgeResponse response =
+          target != null ? dispatchJson(target, request) : dispatchRest(request);
       return response.withHeader("x-amzn-RequestId", requestId);
     } catch (AwsException e) {
-      return error(target != null ? jsonVersionOf(target) : null, e).withHeader("x-amzn-RequestId", requestId);
+      return error(target != null ? jsonVersionOf(target) : null, e)
+          .withHeader("x-amzn-RequestId", requestId);
     } catch (Exception | Error e) {
-      LOG.log(Level.SEVERE, "request " + requestId + " failed: " + request.method() + " " + request.path()
-          + (target == null ? "" : " " + target), e);
-      AwsException internal = new AwsException(500, "InternalFailure",
-          "The local twin failed to process the request; its log has the details under request id " + requestId);
-      return error(target != null ? jsonVersionOf(target) : null, internal).withHeader("x-amzn-RequestId", requestId);
+      LOG.log(
+          Level.SEVERE,
+          "request "
+              + requestId
+              + " failed: "
+              + request.method()
+              + " "
+              + request.path()
+              + (target == null ? "" : " " + target),
+          e);
+      AwsException internal =
+          new AwsException(
+              500,
+              "InternalFailure",
+              "The local twin failed to process the request; its log has the details under request id "
+                  + requestId);
+      return error(target != null ? jsonVersionOf(target) : null, internal)
+          .withHeader("x-amzn-RequestId", requestId);
     }
   }
 
@@ -71,7 +86,9 @@ public final class Router {
         return service.handle(request);
       }
     }
-    throw new AwsException(404, "UnknownOperationException",
+    throw new AwsException(
+        404,
+        "UnknownOperationException",
         "The local twin does not implement " + request.method() + " " + request.path());
   }
 
@@ -82,8 +99,8 @@ public final class Router {
   }
 
   /**
-   * The error shape of either protocol: {@code __type} and {@code message} in the body and the code in
-   * {@code x-amzn-ErrorType}, which both botocore and the Java SDK read.
+   * The error shape of either protocol: {@code __type} and {@code message} in the body and the code
+   * in {@code x-amzn-ErrorType}, which both botocore and the Java SDK read.
    *
    * @param jsonVersion {@code 1.0}/{@code 1.1} for the JSON protocols, {@code null} for REST-JSON
    */
@@ -94,8 +111,11 @@ public final class Router {
     if (jsonVersion == null) {
       body.put("Type", e.status() >= 500 ? "Service" : "User");
     }
-    String contentType = jsonVersion == null ? "application/json" : "application/x-amz-json-" + jsonVersion;
-    return new EdgeResponse(e.status(), Map.of("Content-Type", contentType, "x-amzn-ErrorType", e.code()),
+    String contentType =
+        jsonVersion == null ? "application/json" : "application/x-amz-json-" + jsonVersion;
+    return new EdgeResponse(
+        e.status(),
+        Map.of("Content-Type", contentType, "x-amzn-ErrorType", e.code()),
         body.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -45,23 +45,25 @@ public final class EventBridgeService implements JsonProtocolService {
   @Override
   public EdgeResponse handle(String operation, EdgeRequest request) {
     JsonNode input = request.jsonObject();
-    ObjectNode output = switch (operation) {
-      case "PutEvents" -> putEvents(input);
-      case "ListRules" -> listRules(input);
-      case "DescribeRule" -> describeRule(input);
-      case "ListTargetsByRule" -> listTargetsByRule(input);
-      case "ListEventBuses" -> listEventBuses();
-      case "DescribeEventBus" -> describeEventBus(input);
-      default -> throw AwsException.unknownOperation("AWSEvents." + operation);
-    };
+    ObjectNode output =
+        switch (operation) {
+          case "PutEvents" -> putEvents(input);
+          case "ListRules" -> listRules(input);
+          case "DescribeRule" -> describeRule(input);
+          case "ListTargetsByRule" -> listTargetsByRule(input);
+          case "ListEventBuses" -> listEventBuses();
+          case "DescribeEventBus" -> describeEventBus(input);
+          default -> throw AwsException.unknownOperation("AWSEvents." + operation);
+        };
     return EdgeResponse.of(200, "application/x-amz-json-1.1", output.toString());
   }
 
   private ObjectNode putEvents(JsonNode input) {
     JsonNode entries = input.path("Entries");
     if (!entries.isArray() || entries.isEmpty() || entries.size() > 10) {
-      throw AwsException.validation("1 validation error detected: Value at 'entries' failed to satisfy constraint: "
-          + "Member must have length less than or equal to 10 and greater than or equal to 1");
+      throw AwsException.validation(
+          "1 validation error detected: Value at 'entries' failed to satisfy constraint: "
+              + "Member must have length less than or equal to 10 and greater than or equal to 1");
     }
     ObjectNode output = JSON.createObjectNode();
     ArrayNode results = output.putArray("Entries");
@@ -70,9 +72,19 @@ public final class EventBridgeService implements JsonProtocolService {
       List<String> resources = new ArrayList<>();
       entry.path("Resources").forEach(r -> resources.add(r.asText()));
       // The CLI sends Time as epoch seconds (a JSON number), possibly with a fraction.
-      Instant time = entry.hasNonNull("Time") ? Instant.ofEpochMilli((long) (entry.path("Time").asDouble() * 1000)) : null;
-      PutEntry.Result result = bus.put(new PutEntry(text(entry, "Source"), text(entry, "DetailType"),
-          text(entry, "Detail"), text(entry, "EventBusName"), resources, time));
+      Instant time =
+          entry.hasNonNull("Time")
+              ? Instant.ofEpochMilli((long) (entry.path("Time").asDouble() * 1000))
+              : null;
+      PutEntry.Result result =
+          bus.put(
+              new PutEntry(
+                  text(entry, "Source"),
+                  text(entry, "DetailType"),
+                  text(entry, "Detail"),
+                  text(entry, "EventBusName"),
+                  resources,
+                  time));
       ObjectNode out = results.addObject();
       if (result.isFailed()) {
         failed++;
@@ -141,7 +153,11 @@ public final class EventBridgeService implements JsonProtocolService {
     out.put("Arn", rule.arn());
     out.put("EventPattern", rule.pattern());
     out.put("State", "ENABLED");
-    out.put("Description", "Loaded from events/" + rule.name().substring(rule.eventBusName().length() + 1) + ".rule.json");
+    out.put(
+        "Description",
+        "Loaded from events/"
+            + rule.name().substring(rule.eventBusName().length() + 1)
+            + ".rule.json");
     out.put("EventBusName", rule.eventBusName());
   }
 
@@ -149,7 +165,8 @@ public final class EventBridgeService implements JsonProtocolService {
     String named = input.path("EventBusName").asText(input.path("Name").asText(""));
     String busName = bus.resolve(named);
     if (busName == null) {
-      throw new AwsException(400, "ResourceNotFoundException", "Event bus " + named + " does not exist.");
+      throw new AwsException(
+          400, "ResourceNotFoundException", "Event bus " + named + " does not exist.");
     }
     return busName;
   }
@@ -157,13 +174,17 @@ public final class EventBridgeService implements JsonProtocolService {
   private EventRule requireRule(JsonNode input) {
     String busName = bus.resolve(input.path("EventBusName").asText(""));
     if (busName == null) {
-      throw new AwsException(400, "ResourceNotFoundException",
+      throw new AwsException(
+          400,
+          "ResourceNotFoundException",
           "Event bus " + input.path("EventBusName").asText() + " does not exist.");
     }
     String ruleName = input.path("Name").asText(input.path("Rule").asText(""));
     EventRule rule = busName.equals(bus.name()) ? bus.rule(ruleName) : null;
     if (rule == null) {
-      throw new AwsException(400, "ResourceNotFoundException",
+      throw new AwsException(
+          400,
+          "ResourceNotFoundException",
           "Rule " + ruleName + " does not exist on EventBus " + busName + ".");
     }
     return rule;

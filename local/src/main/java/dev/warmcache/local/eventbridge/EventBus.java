@@ -30,8 +30,8 @@ import software.amazon.event.ruler.Machine;
 /**
  * The twin's custom event bus: rules read from {@code events/*.rule.json} (the files the CDK stack
  * deploys), matched with AWS's own Event Ruler, and delivered to the rule's target asynchronously,
- * as EventBridge does after {@code PutEvents} has answered. A delivery that keeps failing goes to the
- * dead-letter file instead of vanishing.
+ * as EventBridge does after {@code PutEvents} has answered. A delivery that keeps failing goes to
+ * the dead-letter file instead of vanishing.
  */
 public final class EventBus implements AutoCloseable {
 
@@ -39,8 +39,10 @@ public final class EventBus implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String RULE_SUFFIX = ".rule.json";
   private static final int RECENT = 200;
+
   /** AWS's limit on one PutEvents entry (Source + DetailType + Detail + Resources). */
   static final int MAX_ENTRY_BYTES = 256 * 1024;
+
   static final long[] RETRY_DELAYS_MS = {200, 1000, 3000};
 
   private final String name;
@@ -53,8 +55,14 @@ public final class EventBus implements AutoCloseable {
   private final ExecutorService deliveries;
   private final Deque<JsonNode> recent = new ArrayDeque<>();
 
-  private EventBus(String name, String region, String account, Map<String, EventRule> rules, RuleTarget target,
-      DeadLetterFile deadLetters) throws IOException {
+  private EventBus(
+      String name,
+      String region,
+      String account,
+      Map<String, EventRule> rules,
+      RuleTarget target,
+      DeadLetterFile deadLetters)
+      throws IOException {
     this.name = name;
     this.region = region;
     this.account = account;
@@ -64,24 +72,34 @@ public final class EventBus implements AutoCloseable {
     for (EventRule rule : rules.values()) {
       machine.addRule(rule.name(), rule.pattern());
     }
-    this.deliveries = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "bus-" + name + "-delivery");
-      t.setDaemon(true);
-      return t;
-    });
+    this.deliveries =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "bus-" + name + "-delivery");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
-  /**
-   * Loads every {@code <stem>.rule.json} in {@code eventsDir} as rule {@code <bus>-<stem>}.
-   */
-  public static EventBus load(String name, String region, String account, Path eventsDir, String targetArn,
-      RuleTarget target, DeadLetterFile deadLetters) throws IOException {
+  /** Loads every {@code <stem>.rule.json} in {@code eventsDir} as rule {@code <bus>-<stem>}. */
+  public static EventBus load(
+      String name,
+      String region,
+      String account,
+      Path eventsDir,
+      String targetArn,
+      RuleTarget target,
+      DeadLetterFile deadLetters)
+      throws IOException {
     Map<String, EventRule> rules = new TreeMap<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(eventsDir, "*" + RULE_SUFFIX)) {
       for (Path file : files) {
         String fileName = file.getFileName().toString();
-        // <bus>-<file stem>, the names the CDK stack gives the same rules (warmcache-force-refresh).
-        String ruleName = name + "-" + fileName.substring(0, fileName.length() - RULE_SUFFIX.length());
+        // <bus>-<file stem>, the names the CDK stack gives the same rules
+        // (warmcache-force-refresh).
+        String ruleName =
+            name + "-" + fileName.substring(0, fileName.length() - RULE_SUFFIX.length());
         String pattern = Files.readString(file, StandardCharsets.UTF_8);
         String compact = JSON.readTree(pattern).toString();
         String arn = "arn:aws:events:" + region + ":" + account + ":rule/" + name + "/" + ruleName;
@@ -89,7 +107,8 @@ public final class EventBus implements AutoCloseable {
       }
     }
     if (rules.isEmpty()) {
-      throw new IOException("No *" + RULE_SUFFIX + " event patterns in " + eventsDir.toAbsolutePath());
+      throw new IOException(
+          "No *" + RULE_SUFFIX + " event patterns in " + eventsDir.toAbsolutePath());
     }
     return new EventBus(name, region, account, rules, target, deadLetters);
   }
@@ -119,22 +138,31 @@ public final class EventBus implements AutoCloseable {
     String detailType = entry.detailType() == null ? "" : entry.detailType();
     String detailText = entry.detail() == null ? "" : entry.detail();
     if (source.isEmpty()) {
-      return PutEntry.Result.failed("InvalidArgument", "Parameter Source is not valid. Reason: Source is a required argument.");
+      return PutEntry.Result.failed(
+          "InvalidArgument",
+          "Parameter Source is not valid. Reason: Source is a required argument.");
     }
     if (detailType.isEmpty()) {
-      return PutEntry.Result.failed("InvalidArgument",
+      return PutEntry.Result.failed(
+          "InvalidArgument",
           "Parameter DetailType is not valid. Reason: DetailType is a required argument.");
     }
     if (detailText.isEmpty()) {
-      return PutEntry.Result.failed("InvalidArgument", "Parameter Detail is not valid. Reason: Detail is a required argument.");
+      return PutEntry.Result.failed(
+          "InvalidArgument",
+          "Parameter Detail is not valid. Reason: Detail is a required argument.");
     }
     if (source.length() + detailType.length() + detailText.length() > MAX_ENTRY_BYTES) {
-      return PutEntry.Result.failed("InvalidArgument",
-          "Parameter Entries is not valid. Reason: the entry exceeds " + MAX_ENTRY_BYTES + " bytes.");
+      return PutEntry.Result.failed(
+          "InvalidArgument",
+          "Parameter Entries is not valid. Reason: the entry exceeds "
+              + MAX_ENTRY_BYTES
+              + " bytes.");
     }
     String busName = resolve(entry.eventBusName());
     if (busName == null) {
-      return PutEntry.Result.failed("ResourceNotFoundException", "Event bus " + entry.eventBusName() + " does not exist.");
+      return PutEntry.Result.failed(
+          "ResourceNotFoundException", "Event bus " + entry.eventBusName() + " does not exist.");
     }
     JsonNode detail;
     try {
@@ -151,7 +179,11 @@ public final class EventBus implements AutoCloseable {
     event.put("detail-type", detailType);
     event.put("source", source);
     event.put("account", account);
-    event.put("time", (entry.time() == null ? Instant.now() : entry.time()).truncatedTo(ChronoUnit.SECONDS).toString());
+    event.put(
+        "time",
+        (entry.time() == null ? Instant.now() : entry.time())
+            .truncatedTo(ChronoUnit.SECONDS)
+            .toString());
     event.put("region", region);
     ArrayNode resources = event.putArray("resources");
     entry.resources().forEach(resources::add);
@@ -162,9 +194,14 @@ public final class EventBus implements AutoCloseable {
     return PutEntry.Result.accepted(event.path("id").asText());
   }
 
-  /** The bus a caller names (by name or ARN): {@code default} when none, {@code null} when unknown. */
+  /**
+   * The bus a caller names (by name or ARN): {@code default} when none, {@code null} when unknown.
+   */
   public String resolve(String named) {
-    if (named == null || named.isEmpty() || named.equals("default") || named.equals(arnOf("default"))) {
+    if (named == null
+        || named.isEmpty()
+        || named.equals("default")
+        || named.equals(arnOf("default"))) {
       return "default";
     }
     if (named.equals(name) || named.equals(arn())) {
@@ -211,15 +248,23 @@ public final class EventBus implements AutoCloseable {
         return;
       } catch (Exception e) {
         last = e;
-        LOG.log(Level.WARNING, "rule " + rule.name() + " could not deliver an event (attempt " + (attempt + 1) + "): "
-            + e.getMessage());
+        LOG.log(
+            Level.WARNING,
+            "rule "
+                + rule.name()
+                + " could not deliver an event (attempt "
+                + (attempt + 1)
+                + "): "
+                + e.getMessage());
         if (attempt < RETRY_DELAYS_MS.length && !sleep(RETRY_DELAYS_MS[attempt])) {
           break;
         }
       }
     }
     try {
-      deadLetters.add("rule/" + name + "/" + rule.name(), String.valueOf(last == null ? "interrupted" : last.getMessage()),
+      deadLetters.add(
+          "rule/" + name + "/" + rule.name(),
+          String.valueOf(last == null ? "interrupted" : last.getMessage()),
           JSON.readTree(event));
     } catch (IOException e) {
       LOG.severe("rule " + rule.name() + " lost an unreadable event: " + event);

@@ -10,7 +10,12 @@ import java.util.List;
  * @param eventBusName a bus name or ARN; empty or {@code null} for the account's default bus
  * @param time {@code null} for now
  */
-public record PutEntry(String source, String detailType, String detail, String eventBusName, List<String> resources,
+public record PutEntry(
+    String source,
+    String detailType,
+    String detail,
+    String eventBusName,
+    List<String> resources,
     Instant time) {
 
   public PutEntry {

@@ -1,6 +1,8 @@
 package dev.warmcache.local.eventbridge;
 
-/** What a rule delivers a matching event to; the twin wires it to StartExecution of the workflow. */
+/**
+ * What a rule delivers a matching event to; the twin wires it to StartExecution of the workflow.
+ */
 @FunctionalInterface
 public interface RuleTarget {
 

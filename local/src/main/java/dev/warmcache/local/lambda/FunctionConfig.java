@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** How to run one function: its handler, code, environment and limits. Immutable; use {@link #builder}. */
+/**
+ * How to run one function: its handler, code, environment and limits. Immutable; use {@link
+ * #builder}.
+ */
 public final class FunctionConfig {
 
   private final String name;
@@ -41,21 +44,52 @@ public final class FunctionConfig {
     return new Builder(name);
   }
 
-  public String name() { return name; }
-  public String handlerClass() { return handlerClass; }
-  public String handlerMethod() { return handlerMethod; }
-  public List<Path> classpath() { return classpath; }
-  public Map<String, String> environment() { return environment; }
-  public int concurrencyLimit() { return concurrencyLimit; }
-  public Duration timeout() { return timeout; }
-  public Duration idleTimeout() { return idleTimeout; }
-
-  public Builder toBuilder() {
-    return new Builder(name).handler(handlerClass + "::" + handlerMethod).classpath(classpath)
-        .environment(environment).concurrencyLimit(concurrencyLimit).timeout(timeout).idleTimeout(idleTimeout);
+  public String name() {
+    return name;
   }
 
-  /** Builds a {@link FunctionConfig}. Defaults: concurrency 100, timeout 30 s, idle reclaim after 10 min. */
+  public String handlerClass() {
+    return handlerClass;
+  }
+
+  public String handlerMethod() {
+    return handlerMethod;
+  }
+
+  public List<Path> classpath() {
+    return classpath;
+  }
+
+  public Map<String, String> environment() {
+    return environment;
+  }
+
+  public int concurrencyLimit() {
+    return concurrencyLimit;
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  public Builder toBuilder() {
+    return new Builder(name)
+        .handler(handlerClass + "::" + handlerMethod)
+        .classpath(classpath)
+        .environment(environment)
+        .concurrencyLimit(concurrencyLimit)
+        .timeout(timeout)
+        .idleTimeout(idleTimeout);
+  }
+
+  /**
+   * Builds a {@link FunctionConfig}. Defaults: concurrency 100, timeout 30 s, idle reclaim after 10
+   * min.
+   */
   public static final class Builder {
     private final String name;
     private String handler;
@@ -70,14 +104,37 @@ public final class FunctionConfig {
     }
 
     /** {@code package.Class::method}, as in a Lambda function's handler setting. */
-    public Builder handler(String handler) { this.handler = handler; return this; }
+    public Builder handler(String handler) {
+      this.handler = handler;
+      return this;
+    }
+
     /** Jars or class directories holding the function and everything it needs (a shaded jar). */
-    public Builder classpath(List<Path> classpath) { this.classpath = classpath; return this; }
-    public Builder environment(Map<String, String> environment) { this.environment = environment; return this; }
+    public Builder classpath(List<Path> classpath) {
+      this.classpath = classpath;
+      return this;
+    }
+
+    public Builder environment(Map<String, String> environment) {
+      this.environment = environment;
+      return this;
+    }
+
     /** Reserved concurrency: at most this many instances at once. */
-    public Builder concurrencyLimit(int limit) { this.concurrencyLimit = limit; return this; }
-    public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
-    public Builder idleTimeout(Duration idleTimeout) { this.idleTimeout = idleTimeout; return this; }
+    public Builder concurrencyLimit(int limit) {
+      this.concurrencyLimit = limit;
+      return this;
+    }
+
+    public Builder timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = idleTimeout;
+      return this;
+    }
 
     public FunctionConfig build() {
       return new FunctionConfig(this);

@@ -29,8 +29,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One execution environment: its own class loader (so its own statics), its own thread, one
- * request at a time. The pool guarantees exclusive use; this class only runs what it is given.
+ * One execution environment: its own class loader (so its own statics), its own thread, one request
+ * at a time. The pool guarantees exclusive use; this class only runs what it is given.
  */
 final class FunctionInstance implements AutoCloseable {
 
@@ -51,11 +51,13 @@ final class FunctionInstance implements AutoCloseable {
   FunctionInstance(String id, FunctionConfig config) {
     this.id = id;
     this.config = config;
-    this.thread = Executors.newSingleThreadExecutor(runnable -> {
-      Thread t = new Thread(runnable, "lambda-" + config.name() + "-" + id);
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            runnable -> {
+              Thread t = new Thread(runnable, "lambda-" + config.name() + "-" + id);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   String id() {
@@ -87,22 +89,29 @@ final class FunctionInstance implements AutoCloseable {
   }
 
   InstanceInfo info() {
-    return new InstanceInfo(config.name(), id, busy, invocations.get(), initDuration, startedAt, lastUsedAt);
+    return new InstanceInfo(
+        config.name(), id, busy, invocations.get(), initDuration, startedAt, lastUsedAt);
   }
 
   /** The init phase: class loading, static initializers and the handler's constructor, timed. */
   void init() throws Throwable {
     long start = System.nanoTime();
     try {
-      thread.submit(() -> {
-        loader = new URLClassLoader("lambda-" + config.name() + "-" + id, urls(config.classpath()),
-            ClassLoader.getPlatformClassLoader());
-        Thread.currentThread().setContextClassLoader(loader);
-        Class<?> type = Class.forName(config.handlerClass(), true, loader);
-        handler = construct(type);
-        method = handlerMethod(type);
-        return null;
-      }).get();
+      thread
+          .submit(
+              () -> {
+                loader =
+                    new URLClassLoader(
+                        "lambda-" + config.name() + "-" + id,
+                        urls(config.classpath()),
+                        ClassLoader.getPlatformClassLoader());
+                Thread.currentThread().setContextClassLoader(loader);
+                Class<?> type = Class.forName(config.handlerClass(), true, loader);
+                handler = construct(type);
+                method = handlerMethod(type);
+                return null;
+              })
+          .get();
     } catch (ExecutionException e) {
       throw unwrap(e.getCause());
     } finally {
@@ -135,7 +144,8 @@ final class FunctionInstance implements AutoCloseable {
     }
     Class<?> inputType = params[0] == String.class ? String.class : Object.class;
     Object input = payload.length == 0 ? null : JSON.readValue(payload, inputType);
-    Object result = params.length == 1 ? method.invoke(handler, input) : method.invoke(handler, input, context);
+    Object result =
+        params.length == 1 ? method.invoke(handler, input) : method.invoke(handler, input, context);
     return JSON.writeValueAsBytes(result);
   }
 
@@ -150,8 +160,11 @@ final class FunctionInstance implements AutoCloseable {
   private Method handlerMethod(Class<?> type) throws NoSuchMethodException {
     List<Method> candidates = new ArrayList<>();
     for (Method m : type.getMethods()) {
-      if (m.getName().equals(config.handlerMethod()) && !Modifier.isStatic(m.getModifiers()) && !m.isBridge()
-          && m.getParameterCount() >= 1 && m.getParameterCount() <= 3) {
+      if (m.getName().equals(config.handlerMethod())
+          && !Modifier.isStatic(m.getModifiers())
+          && !m.isBridge()
+          && m.getParameterCount() >= 1
+          && m.getParameterCount() <= 3) {
         candidates.add(m);
       }
     }
@@ -168,18 +181,27 @@ final class FunctionInstance implements AutoCloseable {
     Class<?> loggerType;
     try {
       contextType = Class.forName("com.amazonaws.services.lambda.runtime.Context", false, loader);
-      loggerType = Class.forName("com.amazonaws.services.lambda.runtime.LambdaLogger", false, loader);
+      loggerType =
+          Class.forName("com.amazonaws.services.lambda.runtime.LambdaLogger", false, loader);
     } catch (ClassNotFoundException e) {
       return null;
     }
     String prefix = "[" + config.name() + " " + id + " " + requestId + "] ";
-    Object logger = Proxy.newProxyInstance(loader, new Class<?>[] {loggerType}, (proxy, m, args) -> {
-      if (m.getName().equals("log") && args != null && args.length > 0) {
-        Object message = args[0];
-        System.err.println(prefix + (message instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : message));
-      }
-      return defaultValue(m.getReturnType());
-    });
+    Object logger =
+        Proxy.newProxyInstance(
+            loader,
+            new Class<?>[] {loggerType},
+            (proxy, m, args) -> {
+              if (m.getName().equals("log") && args != null && args.length > 0) {
+                Object message = args[0];
+                System.err.println(
+                    prefix
+                        + (message instanceof byte[] bytes
+                            ? new String(bytes, StandardCharsets.UTF_8)
+                            : message));
+              }
+              return defaultValue(m.getReturnType());
+            });
     Map<String, Object> values = new LinkedHashMap<>();
     values.put("getAwsRequestId", requestId);
     values.put("getLogGroupName", "/aws/lambda/" + config.name());
@@ -188,14 +210,22 @@ final class FunctionInstance implements AutoCloseable {
     values.put("getFunctionVersion", "$LATEST");
     values.put("getInvokedFunctionArn", LambdaPool.arn(config.name()));
     values.put("getLogger", logger);
-    return Proxy.newProxyInstance(loader, new Class<?>[] {contextType}, (proxy, m, args) -> switch (m.getName()) {
-      case "getRemainingTimeInMillis" -> (int) Math.max(0, deadline - System.currentTimeMillis());
-      case "getMemoryLimitInMB" -> 1024;
-      case "toString" -> "Context[" + requestId + "]";
-      case "hashCode" -> System.identityHashCode(proxy);
-      case "equals" -> proxy == args[0];
-      default -> values.containsKey(m.getName()) ? values.get(m.getName()) : defaultValue(m.getReturnType());
-    });
+    return Proxy.newProxyInstance(
+        loader,
+        new Class<?>[] {contextType},
+        (proxy, m, args) ->
+            switch (m.getName()) {
+              case "getRemainingTimeInMillis" ->
+                  (int) Math.max(0, deadline - System.currentTimeMillis());
+              case "getMemoryLimitInMB" -> 1024;
+              case "toString" -> "Context[" + requestId + "]";
+              case "hashCode" -> System.identityHashCode(proxy);
+              case "equals" -> proxy == args[0];
+              default ->
+                  values.containsKey(m.getName())
+                      ? values.get(m.getName())
+                      : defaultValue(m.getReturnType());
+            });
   }
 
   private static Object defaultValue(Class<?> type) {
@@ -218,7 +248,8 @@ final class FunctionInstance implements AutoCloseable {
   }
 
   private static Throwable unwrap(Throwable t) {
-    while ((t instanceof InvocationTargetException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof InvocationTargetException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;
@@ -239,7 +270,11 @@ final class FunctionInstance implements AutoCloseable {
   /** The handler outlived the function's timeout; the instance is discarded, as Lambda does. */
   static final class InstanceTimedOutException extends Exception {
     InstanceTimedOutException(Duration timeout) {
-      super(String.format("Task timed out after %.2f seconds", timeout.toMillis() / 1000.0), null, false, false);
+      super(
+          String.format("Task timed out after %.2f seconds", timeout.toMillis() / 1000.0),
+          null,
+          false,
+          false);
     }
   }
 }

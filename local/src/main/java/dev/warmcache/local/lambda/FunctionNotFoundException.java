@@ -1,6 +1,9 @@
 package dev.warmcache.local.lambda;
 
-/** No function of that name or ARN is registered: Lambda's {@code ResourceNotFoundException}, HTTP 404. */
+/**
+ * No function of that name or ARN is registered: Lambda's {@code ResourceNotFoundException}, HTTP
+ * 404.
+ */
 public final class FunctionNotFoundException extends LambdaServiceException {
 
   public FunctionNotFoundException(String function) {

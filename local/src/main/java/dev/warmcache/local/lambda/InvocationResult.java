@@ -5,15 +5,16 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * What an {@code Invoke} returns. On a function error {@link #functionError()} is {@code "Unhandled"}
- * and the payload is the runtime's error document {@code {"errorMessage","errorType","stackTrace":[]}}.
+ * What an {@code Invoke} returns. On a function error {@link #functionError()} is {@code
+ * "Unhandled"} and the payload is the runtime's error document {@code
+ * {"errorMessage","errorType","stackTrace":[]}}.
  *
  * @param payload the response document (UTF-8 JSON)
  * @param functionError {@code null} on success, {@code "Unhandled"} when the handler threw
  * @param errorType the thrown exception's class name, or {@code null}
  * @param errorMessage the thrown exception's message, or {@code null}
- * @param requestId the request id the function saw as {@code Context.getAwsRequestId()}, for the log
- *     lines and the caller's records to name the same request
+ * @param requestId the request id the function saw as {@code Context.getAwsRequestId()}, for the
+ *     log lines and the caller's records to name the same request
  * @param instanceId the instance that served the request
  * @param initDuration how long that instance took to start, when this request started it
  * @param duration time spent in the handler

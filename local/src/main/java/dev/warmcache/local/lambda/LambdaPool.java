@@ -35,11 +35,13 @@ public final class LambdaPool implements AutoCloseable {
   private final ScheduledExecutorService reaper;
 
   public LambdaPool() {
-    this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "lambda-pool-reaper");
-      t.setDaemon(true);
-      return t;
-    });
+    this.reaper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "lambda-pool-reaper");
+              t.setDaemon(true);
+              return t;
+            });
     reaper.scheduleWithFixedDelay(this::reclaimIdle, 1, 1, TimeUnit.SECONDS);
   }
 
@@ -48,7 +50,10 @@ public final class LambdaPool implements AutoCloseable {
     return "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + function;
   }
 
-  /** Adds a function, or replaces its configuration; instances of the old one finish and are dropped. */
+  /**
+   * Adds a function, or replaces its configuration; instances of the old one finish and are
+   * dropped.
+   */
   public void register(FunctionConfig config) {
     Slot old = functions.put(config.name(), new Slot(config));
     if (old != null) {
@@ -107,8 +112,8 @@ public final class LambdaPool implements AutoCloseable {
   }
 
   /**
-   * Initializes instances, in parallel, until the function has {@code count} (Lambda's
-   * provisioned concurrency): each cold-starts as usual and then waits idle.
+   * Initializes instances, in parallel, until the function has {@code count} (Lambda's provisioned
+   * concurrency): each cold-starts as usual and then waits idle.
    *
    * @return how many instances the function has now
    */
@@ -121,15 +126,17 @@ public final class LambdaPool implements AutoCloseable {
   }
 
   /**
-   * Sends {@code payload} to every idle instance of a function at once and answers the results
-   * in no particular order. Like {@link #invokeOn}, for tests and benchmarks that measure what
-   * each instance serves.
+   * Sends {@code payload} to every idle instance of a function at once and answers the results in
+   * no particular order. Like {@link #invokeOn}, for tests and benchmarks that measure what each
+   * instance serves.
    */
   public List<InvocationResult> invokeEach(String nameOrArn, byte[] payload) {
     List<java.util.concurrent.CompletableFuture<InvocationResult>> calls = new ArrayList<>();
     for (InstanceInfo instance : instances(nameOrArn)) {
-      calls.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> invokeOn(nameOrArn, instance.instanceId(), payload),
-          runnable -> daemon("invoke-each", runnable).start()));
+      calls.add(
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> invokeOn(nameOrArn, instance.instanceId(), payload),
+              runnable -> daemon("invoke-each", runnable).start()));
     }
     return calls.stream().map(java.util.concurrent.CompletableFuture::join).toList();
   }
@@ -219,8 +226,12 @@ public final class LambdaPool implements AutoCloseable {
           if (all.size() >= config.concurrencyLimit()) {
             throw new TooManyRequestsException(config.name(), config.concurrencyLimit());
           }
-          instance = new FunctionInstance(Long.toString(instanceCounter.incrementAndGet(), 36) + "-"
-              + UUID.randomUUID().toString().substring(0, 8), config);
+          instance =
+              new FunctionInstance(
+                  Long.toString(instanceCounter.incrementAndGet(), 36)
+                      + "-"
+                      + UUID.randomUUID().toString().substring(0, 8),
+                  config);
           all.add(instance);
           cold = true;
         }
@@ -233,8 +244,12 @@ public final class LambdaPool implements AutoCloseable {
       List<FunctionInstance> fresh = new ArrayList<>();
       synchronized (this) {
         while (all.size() < Math.min(count, config.concurrencyLimit())) {
-          FunctionInstance instance = new FunctionInstance(Long.toString(instanceCounter.incrementAndGet(), 36) + "-"
-              + UUID.randomUUID().toString().substring(0, 8), config);
+          FunctionInstance instance =
+              new FunctionInstance(
+                  Long.toString(instanceCounter.incrementAndGet(), 36)
+                      + "-"
+                      + UUID.randomUUID().toString().substring(0, 8),
+                  config);
           all.add(instance);
           instance.busy(true);
           fresh.add(instance);
@@ -242,17 +257,21 @@ public final class LambdaPool implements AutoCloseable {
       }
       List<Thread> starting = new ArrayList<>();
       for (FunctionInstance instance : fresh) {
-        Thread starter = daemon("provision-" + instance.id(), () -> {
-          boolean started = false;
-          try {
-            instance.init();
-            started = true;
-          } catch (Throwable initError) {
-            System.err.println("[" + config.name() + " " + instance.id() + "] init failed: " + initError);
-          } finally {
-            release(instance, started);
-          }
-        });
+        Thread starter =
+            daemon(
+                "provision-" + instance.id(),
+                () -> {
+                  boolean started = false;
+                  try {
+                    instance.init();
+                    started = true;
+                  } catch (Throwable initError) {
+                    System.err.println(
+                        "[" + config.name() + " " + instance.id() + "] init failed: " + initError);
+                  } finally {
+                    release(instance, started);
+                  }
+                });
         starter.start();
         starting.add(starter);
       }
@@ -272,9 +291,18 @@ public final class LambdaPool implements AutoCloseable {
     InvocationResult invokeOn(String instanceId, byte[] payload) {
       FunctionInstance instance;
       synchronized (this) {
-        instance = idle.stream().filter(i -> i.id().equals(instanceId)).findFirst()
-            .orElseThrow(() -> new IllegalStateException("instance " + instanceId + " of " + config.name()
-                + " is busy or gone"));
+        instance =
+            idle.stream()
+                .filter(i -> i.id().equals(instanceId))
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "instance "
+                                + instanceId
+                                + " of "
+                                + config.name()
+                                + " is busy or gone"));
         idle.remove(instance);
         instance.busy(true);
       }
@@ -290,27 +318,50 @@ public final class LambdaPool implements AutoCloseable {
             instance.init();
           } catch (Throwable initError) {
             keep = false;
-            return failure(initError, requestId, instance, Optional.of(instance.initDuration()), Duration.ZERO);
+            return failure(
+                initError,
+                requestId,
+                instance,
+                Optional.of(instance.initDuration()),
+                Duration.ZERO);
           }
         }
         Optional<Duration> init = cold ? Optional.of(instance.initDuration()) : Optional.empty();
         long start = System.nanoTime();
         try {
           byte[] response = instance.invoke(payload, requestId);
-          return new InvocationResult(response, null, null, null, requestId, instance.id(), init,
+          return new InvocationResult(
+              response,
+              null,
+              null,
+              null,
+              requestId,
+              instance.id(),
+              init,
               Duration.ofNanos(System.nanoTime() - start));
         } catch (FunctionInstance.InstanceTimedOutException timedOut) {
           keep = false;
-          return failure(timedOut, "Sandbox.Timedout", requestId, instance, init, Duration.ofNanos(System.nanoTime() - start));
+          return failure(
+              timedOut,
+              "Sandbox.Timedout",
+              requestId,
+              instance,
+              init,
+              Duration.ofNanos(System.nanoTime() - start));
         } catch (Throwable error) {
-          return failure(error, requestId, instance, init, Duration.ofNanos(System.nanoTime() - start));
+          return failure(
+              error, requestId, instance, init, Duration.ofNanos(System.nanoTime() - start));
         }
       } finally {
         release(instance, keep);
       }
     }
 
-    private InvocationResult failure(Throwable error, String requestId, FunctionInstance instance, Optional<Duration> init,
+    private InvocationResult failure(
+        Throwable error,
+        String requestId,
+        FunctionInstance instance,
+        Optional<Duration> init,
         Duration took) {
       // The Java runtime logs the stack trace; the caller sees the type and message only.
       System.err.println("[" + config.name() + " " + instance.id() + "] " + error);
@@ -320,8 +371,13 @@ public final class LambdaPool implements AutoCloseable {
       return failure(error, error.getClass().getName(), requestId, instance, init, took);
     }
 
-    private InvocationResult failure(Throwable error, String errorType, String requestId, FunctionInstance instance,
-        Optional<Duration> init, Duration took) {
+    private InvocationResult failure(
+        Throwable error,
+        String errorType,
+        String requestId,
+        FunctionInstance instance,
+        Optional<Duration> init,
+        Duration took) {
       ObjectNode document = JSON.createObjectNode();
       document.put("errorMessage", error.getMessage());
       document.put("errorType", errorType);
@@ -332,7 +388,15 @@ public final class LambdaPool implements AutoCloseable {
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
-      return new InvocationResult(payload, "Unhandled", errorType, error.getMessage(), requestId, instance.id(), init, took);
+      return new InvocationResult(
+          payload,
+          "Unhandled",
+          errorType,
+          error.getMessage(),
+          requestId,
+          instance.id(),
+          init,
+          took);
     }
 
     private void release(FunctionInstance instance, boolean keep) {
@@ -355,13 +419,14 @@ public final class LambdaPool implements AutoCloseable {
       List<FunctionInstance> gone = new ArrayList<>();
       Instant cutoff = Instant.now().minus(idleFor);
       synchronized (this) {
-        idle.removeIf(i -> {
-          if (!i.lastUsedAt().isAfter(cutoff)) {
-            gone.add(i);
-            return true;
-          }
-          return false;
-        });
+        idle.removeIf(
+            i -> {
+              if (!i.lastUsedAt().isAfter(cutoff)) {
+                gone.add(i);
+                return true;
+              }
+              return false;
+            });
         all.removeAll(gone);
       }
       gone.forEach(FunctionInstance::close);

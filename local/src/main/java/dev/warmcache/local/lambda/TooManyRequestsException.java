@@ -4,7 +4,9 @@ package dev.warmcache.local.lambda;
 public final class TooManyRequestsException extends LambdaServiceException {
 
   public TooManyRequestsException(String function, int limit) {
-    super("TooManyRequestsException", 429,
+    super(
+        "TooManyRequestsException",
+        429,
         "Rate Exceeded. Function " + function + " is at its concurrency limit of " + limit);
   }
 }

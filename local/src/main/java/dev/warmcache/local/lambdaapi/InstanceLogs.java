@@ -11,23 +11,29 @@ import java.util.Map;
 /**
  * What each Lambda instance wrote to stdout and stderr, for {@code LogType: Tail}. The pool runs
  * every instance on its own thread named {@code lambda-<function>-<instance>}, and the handlers log
- * to the process's console (Powertools, LambdaLogger, System.out), so the twin tees the console
- * and keeps the latest output of each instance thread. Everything still reaches the real console.
+ * to the process's console (Powertools, LambdaLogger, System.out), so the twin tees the console and
+ * keeps the latest output of each instance thread. Everything still reaches the real console.
  */
 final class InstanceLogs {
 
   private static final String THREAD_PREFIX = "lambda-";
-  /** Per instance; AWS returns the last 4 KB of an invocation's log, this leaves room for long lines. */
+
+  /**
+   * Per instance; AWS returns the last 4 KB of an invocation's log, this leaves room for long
+   * lines.
+   */
   private static final int KEEP_BYTES = 64 * 1024;
+
   private static final int MAX_INSTANCES = 512;
   private static InstanceLogs installed;
 
-  private final Map<String, Log> logs = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Log> eldest) {
-      return size() > MAX_INSTANCES;
-    }
-  };
+  private final Map<String, Log> logs =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Log> eldest) {
+          return size() > MAX_INSTANCES;
+        }
+      };
 
   private InstanceLogs() {}
 
@@ -46,11 +52,12 @@ final class InstanceLogs {
   synchronized Map<String, Long> positions(String function) {
     Map<String, Long> positions = new HashMap<>();
     String prefix = THREAD_PREFIX + function + "-";
-    logs.forEach((thread, log) -> {
-      if (thread.startsWith(prefix)) {
-        positions.put(thread, log.written);
-      }
-    });
+    logs.forEach(
+        (thread, log) -> {
+          if (thread.startsWith(prefix)) {
+            positions.put(thread, log.written);
+          }
+        });
     return positions;
   }
 

@@ -27,12 +27,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Lambda's REST API on the edge port, on top of the workflow's {@link LambdaPool}:
- * {@code Invoke} ({@code POST /2015-03-31/functions/{name}/invocations}) with the
- * {@code RequestResponse}, {@code Event} and {@code DryRun} invocation types, qualifiers, function
- * errors in {@code X-Amz-Function-Error}, {@code LogType: Tail}, and throttles as
- * {@code TooManyRequestsException}; plus {@code GetFunction} and {@code ListFunctions} so that a user
- * can see what the twin hosts.
+ * Lambda's REST API on the edge port, on top of the workflow's {@link LambdaPool}: {@code Invoke}
+ * ({@code POST /2015-03-31/functions/{name}/invocations}) with the {@code RequestResponse}, {@code
+ * Event} and {@code DryRun} invocation types, qualifiers, function errors in {@code
+ * X-Amz-Function-Error}, {@code LogType: Tail}, and throttles as {@code TooManyRequestsException};
+ * plus {@code GetFunction} and {@code ListFunctions} so that a user can see what the twin hosts.
  *
  * <p>The twin hosts one version of each function: {@code $LATEST}, and version {@code 1} that every
  * other qualifier (an alias such as CDK's {@code live}, or a number) resolves to.
@@ -40,10 +39,13 @@ import java.util.regex.Pattern;
 public final class LambdaService implements RestService {
 
   static final String PREFIX = "/2015-03-31/functions";
+
   /** AWS's synchronous payload limit. */
   static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
   /** Lambda retries an asynchronous invocation twice after a function error. */
   static final List<Long> EVENT_RETRY_DELAYS_MS = List.of(1000L, 2000L);
+
   private static final Logger LOG = Logger.getLogger(LambdaService.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern INVOKE = Pattern.compile(PREFIX + "/([^/]+)/invocations/?");
@@ -63,11 +65,14 @@ public final class LambdaService implements RestService {
     this.region = region;
     this.account = account;
     this.deadLetters = deadLetters;
-    this.asyncInvocations = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "lambda-event-invoke");
-      t.setDaemon(true);
-      return t;
-    });
+    this.asyncInvocations =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "lambda-event-invoke");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   @Override
@@ -81,14 +86,17 @@ public final class LambdaService implements RestService {
     if (invoke.matches() && request.method().equals("POST")) {
       return invoke(decode(invoke.group(1)), request);
     }
-    if ((request.path().equals(PREFIX) || request.path().equals(PREFIX + "/")) && request.method().equals("GET")) {
+    if ((request.path().equals(PREFIX) || request.path().equals(PREFIX + "/"))
+        && request.method().equals("GET")) {
       return listFunctions();
     }
     Matcher function = FUNCTION.matcher(request.path());
     if (function.matches() && request.method().equals("GET")) {
       return getFunction(decode(function.group(1)));
     }
-    throw new AwsException(404, "UnknownOperationException",
+    throw new AwsException(
+        404,
+        "UnknownOperationException",
         "The local twin's Lambda does not implement " + request.method() + " " + request.path());
   }
 
@@ -99,15 +107,22 @@ public final class LambdaService implements RestService {
   private EdgeResponse invoke(String functionName, EdgeRequest request) throws IOException {
     Target target = resolve(functionName, request.query("Qualifier"));
     String type = header(request, "X-Amz-Invocation-Type", "RequestResponse");
-    byte[] payload = request.body().length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : request.body();
+    byte[] payload =
+        request.body().length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : request.body();
     if (payload.length > MAX_PAYLOAD_BYTES) {
-      throw new AwsException(413, "RequestTooLargeException",
-          "Request must be smaller than " + MAX_PAYLOAD_BYTES + " bytes for the InvokeFunction operation");
+      throw new AwsException(
+          413,
+          "RequestTooLargeException",
+          "Request must be smaller than "
+              + MAX_PAYLOAD_BYTES
+              + " bytes for the InvokeFunction operation");
     }
     try {
       JSON.readTree(payload);
     } catch (IOException e) {
-      throw new AwsException(400, "InvalidRequestContentException",
+      throw new AwsException(
+          400,
+          "InvalidRequestContentException",
           "Could not parse request body into json: the payload is not valid JSON");
     }
     switch (type) {
@@ -119,7 +134,9 @@ public final class LambdaService implements RestService {
       case "RequestResponse":
         break;
       default:
-        throw new AwsException(400, "InvalidParameterValueException",
+        throw new AwsException(
+            400,
+            "InvalidParameterValueException",
             "X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, not " + type);
     }
     InvocationResult result;
@@ -137,7 +154,8 @@ public final class LambdaService implements RestService {
     }
     if ("Tail".equals(request.header("X-Amz-Log-Type"))) {
       byte[] lines = logs.since(target.name(), result.instanceId(), logPositions);
-      headers.put("X-Amz-Log-Result", Base64.getEncoder().encodeToString(logTail(target, result, lines)));
+      headers.put(
+          "X-Amz-Log-Result", Base64.getEncoder().encodeToString(logTail(target, result, lines)));
     }
     return new EdgeResponse(200, headers, result.payload());
   }
@@ -154,7 +172,13 @@ public final class LambdaService implements RestService {
       } catch (RuntimeException e) {
         reason = e.getMessage();
       }
-      LOG.warning("asynchronous invocation of " + target.name() + " failed (attempt " + (attempt + 1) + "): " + reason);
+      LOG.warning(
+          "asynchronous invocation of "
+              + target.name()
+              + " failed (attempt "
+              + (attempt + 1)
+              + "): "
+              + reason);
       if (attempt < EVENT_RETRY_DELAYS_MS.size()) {
         try {
           Thread.sleep(EVENT_RETRY_DELAYS_MS.get(attempt));
@@ -179,7 +203,11 @@ public final class LambdaService implements RestService {
   private byte[] logTail(Target target, InvocationResult result, byte[] lines) {
     String requestId = result.requestId();
     StringBuilder log = new StringBuilder();
-    log.append("START RequestId: ").append(requestId).append(" Version: ").append(target.version()).append('\n');
+    log.append("START RequestId: ")
+        .append(requestId)
+        .append(" Version: ")
+        .append(target.version())
+        .append('\n');
     log.append(new String(lines, StandardCharsets.UTF_8));
     if (log.charAt(log.length() - 1) != '\n') {
       log.append('\n');
@@ -189,9 +217,16 @@ public final class LambdaService implements RestService {
     }
     double millis = result.duration().toNanos() / 1_000_000.0;
     log.append("END RequestId: ").append(requestId).append('\n');
-    log.append(String.format("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: 1024 MB",
-        requestId, millis, (long) Math.ceil(millis)));
-    result.initDuration().ifPresent(init -> log.append(String.format("\tInit Duration: %.2f ms", init.toNanos() / 1_000_000.0)));
+    log.append(
+        String.format(
+            "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: 1024 MB",
+            requestId, millis, (long) Math.ceil(millis)));
+    result
+        .initDuration()
+        .ifPresent(
+            init ->
+                log.append(
+                    String.format("\tInit Duration: %.2f ms", init.toNanos() / 1_000_000.0)));
     log.append('\n');
     byte[] bytes = log.toString().getBytes(StandardCharsets.UTF_8);
     if (bytes.length <= LOG_TAIL_BYTES) {
@@ -205,7 +240,8 @@ public final class LambdaService implements RestService {
   private EdgeResponse listFunctions() {
     ObjectNode output = JSON.createObjectNode();
     ArrayNode functions = output.putArray("Functions");
-    pool.functions().stream().sorted((a, b) -> a.name().compareTo(b.name()))
+    pool.functions().stream()
+        .sorted((a, b) -> a.name().compareTo(b.name()))
         .forEach(config -> describe(functions.addObject(), config));
     return EdgeResponse.of(200, "application/json", output.toString());
   }
@@ -230,11 +266,14 @@ public final class LambdaService implements RestService {
     out.put("PackageType", "Zip");
     ObjectNode variables = out.putObject("Environment").putObject("Variables");
     // Credentials of the twin's own clients are not the caller's business, even dummy ones.
-    config.environment().forEach((k, v) -> {
-      if (!k.startsWith("AWS_SECRET") && !k.startsWith("AWS_SESSION")) {
-        variables.put(k, v);
-      }
-    });
+    config
+        .environment()
+        .forEach(
+            (k, v) -> {
+              if (!k.startsWith("AWS_SECRET") && !k.startsWith("AWS_SESSION")) {
+                variables.put(k, v);
+              }
+            });
   }
 
   private String arn(String name) {
@@ -256,17 +295,22 @@ public final class LambdaService implements RestService {
     }
     if (queryQualifier != null && !queryQualifier.isEmpty()) {
       if (qualifier != null && !qualifier.equals(queryQualifier)) {
-        throw new AwsException(400, "InvalidParameterValueException",
+        throw new AwsException(
+            400,
+            "InvalidParameterValueException",
             "The derived qualifier from the function name does not match the specified qualifier.");
       }
       qualifier = queryQualifier;
     }
     if (qualifier != null && !QUALIFIER.matcher(qualifier).matches()) {
-      throw new AwsException(400, "InvalidParameterValueException", "Invalid qualifier: " + qualifier);
+      throw new AwsException(
+          400, "InvalidParameterValueException", "Invalid qualifier: " + qualifier);
     }
     if (pool.function(name).isEmpty()) {
-      throw new AwsException(404, "ResourceNotFoundException", "Function not found: " + arn(name)
-          + (qualifier == null ? "" : ":" + qualifier));
+      throw new AwsException(
+          404,
+          "ResourceNotFoundException",
+          "Function not found: " + arn(name) + (qualifier == null ? "" : ":" + qualifier));
     }
     return new Target(name, qualifier == null || qualifier.equals("$LATEST") ? "$LATEST" : "1");
   }

@@ -26,8 +26,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The reader fleet of one twin: provision N warm instances, force a refresh and see it land,
- * then ask every instance what it serves.
+ * The reader fleet of one twin: provision N warm instances, force a refresh and see it land, then
+ * ask every instance what it serves.
  *
  * <pre>{@code
  * try (Fleet fleet = new Fleet(twin)) {
@@ -48,15 +48,20 @@ public final class Fleet implements AutoCloseable {
 
   public Fleet(Twin twin) {
     this.twin = twin;
-    this.dynamoDb = DynamoDbClient.builder()
-        .endpointOverride(URI.create(twin.dynamoDbEndpoint().toString()))
-        .region(Region.of(Twin.REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("fleet", "fleet")))
-        .build();
+    this.dynamoDb =
+        DynamoDbClient.builder()
+            .endpointOverride(URI.create(twin.dynamoDbEndpoint().toString()))
+            .region(Region.of(Twin.REGION))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("fleet", "fleet")))
+            .build();
     this.store = new ItemStore(dynamoDb, Twin.TABLE);
   }
 
-  /** Re-registers the reader with {@code overrides} on top of its environment; its instances start anew. */
+  /**
+   * Re-registers the reader with {@code overrides} on top of its environment; its instances start
+   * anew.
+   */
   public void configureReader(Map<String, String> overrides) {
     FunctionConfig config = twin.lambda().function(Twin.READER).orElseThrow();
     Map<String, String> env = new HashMap<>(config.environment());
@@ -64,7 +69,10 @@ public final class Fleet implements AutoCloseable {
     twin.lambda().register(config.toBuilder().environment(env).build());
   }
 
-  /** Cold-starts reader instances in parallel until there are {@code count}; answers how many there are. */
+  /**
+   * Cold-starts reader instances in parallel until there are {@code count}; answers how many there
+   * are.
+   */
   public int provisionReaders(int count) {
     return twin.lambda().provision(Twin.READER, count);
   }
@@ -87,19 +95,29 @@ public final class Fleet implements AutoCloseable {
   }
 
   /**
-   * Puts a ForceRefresh on the bus, as an operator does, and waits until a version above
-   * {@code afterVersion} is stored.
+   * Puts a ForceRefresh on the bus, as an operator does, and waits until a version above {@code
+   * afterVersion} is stored.
    *
    * @return the wall-clock millis at which the new version was first seen stored
    * @throws IllegalStateException if it does not land within {@code timeout}
    */
   public long forceRefresh(String id, long afterVersion, Duration timeout) {
-    twin.bus().put(new PutEntry("warmcache.admin", "ForceRefresh", JSON.createObjectNode().put("id", id).toString(),
-        Twin.BUS, List.of(), null));
+    twin.bus()
+        .put(
+            new PutEntry(
+                "warmcache.admin",
+                "ForceRefresh",
+                JSON.createObjectNode().put("id", id).toString(),
+                Twin.BUS,
+                List.of(),
+                null));
     return awaitVersionAbove(id, afterVersion, timeout);
   }
 
-  /** Waits until a version above {@code afterVersion} of {@code id} is stored; answers when it was seen. */
+  /**
+   * Waits until a version above {@code afterVersion} of {@code id} is stored; answers when it was
+   * seen.
+   */
   public long awaitVersionAbove(String id, long afterVersion, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -108,10 +126,13 @@ public final class Fleet implements AutoCloseable {
       }
       sleep(POLL_MILLIS);
     }
-    throw new IllegalStateException("no version of " + id + " above " + afterVersion + " landed within " + timeout);
+    throw new IllegalStateException(
+        "no version of " + id + " above " + afterVersion + " landed within " + timeout);
   }
 
-  /** Waits until no refresh execution is running: its primes are done and its instances idle again. */
+  /**
+   * Waits until no refresh execution is running: its primes are done and its instances idle again.
+   */
   public void awaitWorkflowsDone(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     String arn = twin.stateMachine().stateMachineArn();
@@ -123,7 +144,10 @@ public final class Fleet implements AutoCloseable {
     }
   }
 
-  /** One read of {@code id} on every idle reader instance at once: instance id to the version it served (-1: none). */
+  /**
+   * One read of {@code id} on every idle reader instance at once: instance id to the version it
+   * served (-1: none).
+   */
   public Map<String, Long> versionsServed(String id) {
     byte[] read = JSON.createObjectNode().put("id", id).toString().getBytes(StandardCharsets.UTF_8);
     Map<String, Long> served = new HashMap<>();

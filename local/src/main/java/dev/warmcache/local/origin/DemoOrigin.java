@@ -20,25 +20,27 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * The demo origin the twin's refresh function fetches from, mounted on the edge port under
- * {@code /_twin/origin}. It stands in for the real upstream API, so it is deliberately observable
- * and controllable:
+ * The demo origin the twin's refresh function fetches from, mounted on the edge port under {@code
+ * /_twin/origin}. It stands in for the real upstream API, so it is deliberately observable and
+ * controllable:
  *
  * <ul>
- *   <li>{@code GET /_twin/origin/items/{id}}: a JSON value per demo id ({@code 1}..{@code 20} and a few
- *       named ones); unknown ids are 404. Every fetch returns a new revision (so each refresh is
- *       visible) with a strong {@code ETag}; {@code If-None-Match} with the current ETag is a 304.
- *       With {@code changeEveryFetch=false} the revision stays put and conditional GETs hit 304.
+ *   <li>{@code GET /_twin/origin/items/{id}}: a JSON value per demo id ({@code 1}..{@code 20} and a
+ *       few named ones); unknown ids are 404. Every fetch returns a new revision (so each refresh
+ *       is visible) with a strong {@code ETag}; {@code If-None-Match} with the current ETag is a
+ *       304. With {@code changeEveryFetch=false} the revision stays put and conditional GETs hit
+ *       304.
  *   <li>{@code GET /_twin/origin/stats}: requests served per id (tests and benchmarks count origin
  *       calls with it); {@code DELETE} resets the counters.
- *   <li>{@code GET|POST /_twin/origin/control}: {@code latencyMs}, {@code failureRate} (0..1, answered
- *       with 503), {@code changeEveryFetch}, {@code statusById} (force a status for one id, such as
- *       {@code {"7":500}}); a POST changes only the fields it names.
+ *   <li>{@code GET|POST /_twin/origin/control}: {@code latencyMs}, {@code failureRate} (0..1,
+ *       answered with 503), {@code changeEveryFetch}, {@code statusById} (force a status for one
+ *       id, such as {@code {"7":500}}); a POST changes only the fields it names.
  * </ul>
  */
 public final class DemoOrigin implements HttpHandler {
 
   public static final String PATH = "/_twin/origin";
+
   /** The demo ids the twin seeds and prints. */
   public static final List<String> NAMED_IDS = List.of("alpha", "bravo", "charlie");
 
@@ -51,7 +53,11 @@ public final class DemoOrigin implements HttpHandler {
   private volatile Control control = new Control(0, 0.0, true, Map.of());
 
   /** What the control endpoint adjusts. */
-  public record Control(long latencyMs, double failureRate, boolean changeEveryFetch, Map<String, Integer> statusById) {
+  public record Control(
+      long latencyMs,
+      double failureRate,
+      boolean changeEveryFetch,
+      Map<String, Integer> statusById) {
     public Control {
       if (latencyMs < 0 || latencyMs > 60_000) {
         throw new IllegalArgumentException("latencyMs must be between 0 and 60000");
@@ -74,7 +80,9 @@ public final class DemoOrigin implements HttpHandler {
 
   /** Every id the origin knows, numbers first. */
   public static List<String> allIds() {
-    return Stream.concat(IntStream.rangeClosed(1, 20).mapToObj(Integer::toString), NAMED_IDS.stream()).toList();
+    return Stream.concat(
+            IntStream.rangeClosed(1, 20).mapToObj(Integer::toString), NAMED_IDS.stream())
+        .toList();
   }
 
   /** The origin URL template for the refresh function, given the edge endpoint. */
@@ -103,7 +111,9 @@ public final class DemoOrigin implements HttpHandler {
       String method = exchange.getRequestMethod();
       try {
         if (path.startsWith("/items/") && (method.equals("GET") || method.equals("HEAD"))) {
-          item(exchange, URLDecoder.decode(path.substring("/items/".length()), StandardCharsets.UTF_8));
+          item(
+              exchange,
+              URLDecoder.decode(path.substring("/items/".length()), StandardCharsets.UTF_8));
         } else if (path.equals("/stats") && method.equals("GET")) {
           send(exchange, 200, stats(), Map.of());
         } else if (path.equals("/stats") && method.equals("DELETE")) {
@@ -116,7 +126,11 @@ public final class DemoOrigin implements HttpHandler {
         } else if (path.equals("/control") && method.equals("POST")) {
           control(exchange);
         } else {
-          send(exchange, 404, error("NotFound", "No " + method + " " + PATH + path + " on the demo origin"), Map.of());
+          send(
+              exchange,
+              404,
+              error("NotFound", "No " + method + " " + PATH + path + " on the demo origin"),
+              Map.of());
         }
       } catch (IllegalArgumentException e) {
         send(exchange, 400, error("BadRequest", e.getMessage()), Map.of());
@@ -138,13 +152,22 @@ public final class DemoOrigin implements HttpHandler {
     Integer forced = now.statusById().get(id);
     if (forced != null && forced >= 300) {
       failures.incrementAndGet();
-      send(exchange, forced, error("Forced", "The demo origin was told to answer " + forced + " for " + id), Map.of());
+      send(
+          exchange,
+          forced,
+          error("Forced", "The demo origin was told to answer " + forced + " for " + id),
+          Map.of());
       return;
     }
     if (now.failureRate() > 0 && ThreadLocalRandom.current().nextDouble() < now.failureRate()) {
       failures.incrementAndGet();
-      send(exchange, 503, error("Unavailable", "The demo origin failed on purpose (failureRate "
-          + now.failureRate() + ")"), Map.of("Retry-After", "1"));
+      send(
+          exchange,
+          503,
+          error(
+              "Unavailable",
+              "The demo origin failed on purpose (failureRate " + now.failureRate() + ")"),
+          Map.of("Retry-After", "1"));
       return;
     }
     AtomicLong revision = revisions.get(id);
@@ -188,14 +211,21 @@ public final class DemoOrigin implements HttpHandler {
     Map<String, Integer> statuses = new TreeMap<>(old.statusById());
     if (body.has("statusById")) {
       statuses.clear();
-      body.path("statusById").fields().forEachRemaining(f -> statuses.put(f.getKey(),
-          f.getValue().isInt() ? f.getValue().asInt() : null));
+      body.path("statusById")
+          .fields()
+          .forEachRemaining(
+              f -> statuses.put(f.getKey(), f.getValue().isInt() ? f.getValue().asInt() : null));
     }
-    control = new Control(
-        body.has("latencyMs") ? requireNumber(body, "latencyMs").asLong() : old.latencyMs(),
-        body.has("failureRate") ? requireNumber(body, "failureRate").asDouble() : old.failureRate(),
-        body.has("changeEveryFetch") ? body.path("changeEveryFetch").asBoolean(true) : old.changeEveryFetch(),
-        statuses);
+    control =
+        new Control(
+            body.has("latencyMs") ? requireNumber(body, "latencyMs").asLong() : old.latencyMs(),
+            body.has("failureRate")
+                ? requireNumber(body, "failureRate").asDouble()
+                : old.failureRate(),
+            body.has("changeEveryFetch")
+                ? body.path("changeEveryFetch").asBoolean(true)
+                : old.changeEveryFetch(),
+            statuses);
     send(exchange, 200, JSON.valueToTree(control), Map.of());
   }
 
@@ -226,7 +256,8 @@ public final class DemoOrigin implements HttpHandler {
     return JSON.createObjectNode().put("error", code).put("message", message);
   }
 
-  private static void send(HttpExchange exchange, int status, JsonNode body, Map<String, String> headers)
+  private static void send(
+      HttpExchange exchange, int status, JsonNode body, Map<String, String> headers)
       throws IOException {
     byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");

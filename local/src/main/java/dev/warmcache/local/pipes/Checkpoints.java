@@ -25,7 +25,9 @@ final class Checkpoints {
     this.file = file;
   }
 
-  /** @param file where positions persist, or {@code null} to keep them in memory */
+  /**
+   * @param file where positions persist, or {@code null} to keep them in memory
+   */
   static Checkpoints open(Path file) throws IOException {
     Checkpoints checkpoints = new Checkpoints(file);
     if (file != null && Files.exists(file)) {
@@ -33,7 +35,8 @@ final class Checkpoints {
       try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         stored.load(in);
       }
-      stored.forEach((shard, sequence) -> checkpoints.positions.put((String) shard, (String) sequence));
+      stored.forEach(
+          (shard, sequence) -> checkpoints.positions.put((String) shard, (String) sequence));
     }
     return checkpoints;
   }
@@ -42,7 +45,8 @@ final class Checkpoints {
     return positions.get(streamArn + "|" + shardId);
   }
 
-  synchronized void advance(String streamArn, String shardId, String sequenceNumber) throws IOException {
+  synchronized void advance(String streamArn, String shardId, String sequenceNumber)
+      throws IOException {
     positions.put(streamArn + "|" + shardId, sequenceNumber);
     if (file != null) {
       Properties stored = new Properties();
@@ -50,7 +54,8 @@ final class Checkpoints {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Path temp = file.resolveSibling(file.getFileName() + ".tmp");
       try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-        stored.store(out, "warmcache twin pipe checkpoints: stream|shard = last finished sequence number");
+        stored.store(
+            out, "warmcache twin pipe checkpoints: stream|shard = last finished sequence number");
       }
       // Replace in one step so a crash never leaves half a checkpoint file.
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -27,8 +27,8 @@ import software.amazon.event.ruler.Machine;
  * starts the target with a batch of one ({@code [record]}).
  *
  * <p>At least once, in order, per shard: a record's position is checkpointed only after the target
- * took it or, when every retry failed, after it went to the dead-letter file. A shard that closes is
- * finished before its children are read, as Pipes do.
+ * took it or, when every retry failed, after it went to the dead-letter file. A shard that closes
+ * is finished before its children are read, as Pipes do.
  *
  * <pre>{@code
  * StreamPipe pipe = StreamPipe.start(new StreamPipe.Config("warmcache-ttl-expiry", client, localStreamArn,
@@ -44,20 +44,45 @@ public final class StreamPipe implements AutoCloseable {
 
   /**
    * @param localStreamArn the stream ARN as DynamoDB Local names it (used on the wire)
-   * @param streamArn the ARN records carry as {@code eventSourceARN} (the twin's region and account)
+   * @param streamArn the ARN records carry as {@code eventSourceARN} (the twin's region and
+   *     account)
    * @param checkpointFile where positions persist, or {@code null} for memory only
    */
-  public record Config(String name, DynamoDbJsonClient client, String localStreamArn, String streamArn, String region,
-      Path filterFile, Path checkpointFile, DeadLetterFile deadLetters, List<Long> retryDelaysMs) {
+  public record Config(
+      String name,
+      DynamoDbJsonClient client,
+      String localStreamArn,
+      String streamArn,
+      String region,
+      Path filterFile,
+      Path checkpointFile,
+      DeadLetterFile deadLetters,
+      List<Long> retryDelaysMs) {
 
     public Config {
       retryDelaysMs = List.copyOf(retryDelaysMs);
     }
 
     /** With the default retries before a batch is dead-lettered: 0.2, 1, 2 and 5 seconds. */
-    public Config(String name, DynamoDbJsonClient client, String localStreamArn, String streamArn, String region,
-        Path filterFile, Path checkpointFile, DeadLetterFile deadLetters) {
-      this(name, client, localStreamArn, streamArn, region, filterFile, checkpointFile, deadLetters, DEFAULT_RETRY_DELAYS_MS);
+    public Config(
+        String name,
+        DynamoDbJsonClient client,
+        String localStreamArn,
+        String streamArn,
+        String region,
+        Path filterFile,
+        Path checkpointFile,
+        DeadLetterFile deadLetters) {
+      this(
+          name,
+          client,
+          localStreamArn,
+          streamArn,
+          region,
+          filterFile,
+          checkpointFile,
+          deadLetters,
+          DEFAULT_RETRY_DELAYS_MS);
     }
   }
 
@@ -115,7 +140,9 @@ public final class StreamPipe implements AutoCloseable {
         if (!running) {
           return;
         }
-        LOG.log(Level.WARNING, "pipe " + config.name() + " could not read the stream, retrying: " + e.getMessage());
+        LOG.log(
+            Level.WARNING,
+            "pipe " + config.name() + " could not read the stream, retrying: " + e.getMessage());
         try {
           Thread.sleep(backoff);
         } catch (InterruptedException interrupted) {
@@ -134,7 +161,10 @@ public final class StreamPipe implements AutoCloseable {
       String shardId = shard.getKey();
       JsonNode page;
       try {
-        page = config.client().streams("GetRecords", Map.of("ShardIterator", shard.getValue(), "Limit", 100));
+        page =
+            config
+                .client()
+                .streams("GetRecords", Map.of("ShardIterator", shard.getValue(), "Limit", 100));
       } catch (AwsException e) {
         if ("ExpiredIteratorException".equals(e.code())) {
           iterators.put(shardId, iterator(shardId));
@@ -158,13 +188,18 @@ public final class StreamPipe implements AutoCloseable {
   }
 
   private void refreshShards() throws Exception {
-    JsonNode description = config.client().streams("DescribeStream", Map.of("StreamArn", config.localStreamArn()))
-        .path("StreamDescription");
+    JsonNode description =
+        config
+            .client()
+            .streams("DescribeStream", Map.of("StreamArn", config.localStreamArn()))
+            .path("StreamDescription");
     for (JsonNode shard : description.path("Shards")) {
       String shardId = shard.path("ShardId").asText();
       String parent = shard.path("ParentShardId").asText(null);
-      boolean parentPending = parent != null && (iterators.containsKey(parent) || !finished.contains(parent))
-          && knows(description, parent);
+      boolean parentPending =
+          parent != null
+              && (iterators.containsKey(parent) || !finished.contains(parent))
+              && knows(description, parent);
       if (!iterators.containsKey(shardId) && !finished.contains(shardId) && !parentPending) {
         iterators.put(shardId, iterator(shardId));
       }
@@ -202,7 +237,10 @@ public final class StreamPipe implements AutoCloseable {
       ArrayNode batch = JSON.createArrayNode().add(record);
       deliver(batch);
     }
-    checkpoints.advance(config.localStreamArn(), shardId, apiRecord.path("dynamodb").path("SequenceNumber").asText());
+    checkpoints.advance(
+        config.localStreamArn(),
+        shardId,
+        apiRecord.path("dynamodb").path("SequenceNumber").asText());
   }
 
   private void deliver(ArrayNode batch) throws InterruptedException {
@@ -215,8 +253,13 @@ public final class StreamPipe implements AutoCloseable {
         return;
       } catch (Exception e) {
         last = e;
-        LOG.warning("pipe " + config.name() + " could not start its target (attempt " + (attempt + 1) + "): "
-            + e.getMessage());
+        LOG.warning(
+            "pipe "
+                + config.name()
+                + " could not start its target (attempt "
+                + (attempt + 1)
+                + "): "
+                + e.getMessage());
         if (attempt < delays.size()) {
           Thread.sleep(delays.get(attempt));
         }

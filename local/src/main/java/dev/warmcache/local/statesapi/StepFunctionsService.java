@@ -56,17 +56,19 @@ public final class StepFunctionsService implements JsonProtocolService {
     JsonNode input = request.jsonObject();
     ObjectNode output;
     try {
-      output = switch (operation) {
-        case "StartExecution" -> startExecution(input);
-        case "DescribeExecution" -> describeExecution(input);
-        case "ListExecutions" -> listExecutions(input);
-        case "GetExecutionHistory" -> getExecutionHistory(input);
-        case "StopExecution" -> stopExecution(input);
-        case "ListStateMachines" -> listStateMachines(input);
-        case "DescribeStateMachine" -> describeStateMachine(required(input, "stateMachineArn"));
-        case "DescribeStateMachineForExecution" -> describeStateMachine(execution(input).stateMachineArn());
-        default -> throw AwsException.unknownOperation("AWSStepFunctions." + operation);
-      };
+      output =
+          switch (operation) {
+            case "StartExecution" -> startExecution(input);
+            case "DescribeExecution" -> describeExecution(input);
+            case "ListExecutions" -> listExecutions(input);
+            case "GetExecutionHistory" -> getExecutionHistory(input);
+            case "StopExecution" -> stopExecution(input);
+            case "ListStateMachines" -> listStateMachines(input);
+            case "DescribeStateMachine" -> describeStateMachine(required(input, "stateMachineArn"));
+            case "DescribeStateMachineForExecution" ->
+                describeStateMachine(execution(input).stateMachineArn());
+            default -> throw AwsException.unknownOperation("AWSStepFunctions." + operation);
+          };
     } catch (StepFunctionsException e) {
       throw new AwsException(400, e.errorCode(), e.getMessage());
     }
@@ -77,8 +79,11 @@ public final class StepFunctionsService implements JsonProtocolService {
     String machineArn = arn(required(input, "stateMachineArn"));
     JsonNode name = input.get("name");
     JsonNode executionInput = input.get("input");
-    Execution started = engine.startExecution(machineArn, name == null ? null : name.asText(),
-        executionInput == null ? null : executionInput.asText());
+    Execution started =
+        engine.startExecution(
+            machineArn,
+            name == null ? null : name.asText(),
+            executionInput == null ? null : executionInput.asText());
     ObjectNode output = JSON.createObjectNode();
     output.put("executionArn", started.executionArn());
     output.put("startDate", seconds(started.startDate()));
@@ -111,8 +116,11 @@ public final class StepFunctionsService implements JsonProtocolService {
       try {
         filter = ExecutionStatus.valueOf(status);
       } catch (IllegalArgumentException e) {
-        throw AwsException.validation("1 validation error detected: Value '" + status + "' at 'statusFilter' failed to "
-            + "satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED]");
+        throw AwsException.validation(
+            "1 validation error detected: Value '"
+                + status
+                + "' at 'statusFilter' failed to "
+                + "satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED]");
       }
     }
     return page(input, engine.listExecutions(machineArn, filter), "executions", this::summary);
@@ -125,46 +133,66 @@ public final class StepFunctionsService implements JsonProtocolService {
       Collections.reverse(events);
     }
     boolean includeData = input.path("includeExecutionData").asBoolean(true);
-    return page(input, events, "events", event -> {
-      ObjectNode json = event.toAwsJson();
-      if (!includeData) {
-        stripData(json);
-      }
-      return json;
-    });
+    return page(
+        input,
+        events,
+        "events",
+        event -> {
+          ObjectNode json = event.toAwsJson();
+          if (!includeData) {
+            stripData(json);
+          }
+          return json;
+        });
   }
 
   /** {@code includeExecutionData: false} leaves inputs and outputs out of every event's details. */
   private static void stripData(ObjectNode event) {
-    event.fields().forEachRemaining(field -> {
-      if (field.getValue() instanceof ObjectNode details) {
-        details.remove(List.of("input", "output", "result", "parameters"));
-      }
-    });
+    event
+        .fields()
+        .forEachRemaining(
+            field -> {
+              if (field.getValue() instanceof ObjectNode details) {
+                details.remove(List.of("input", "output", "result", "parameters"));
+              }
+            });
   }
 
   private ObjectNode stopExecution(JsonNode input) {
     Execution e = execution(input);
-    Execution stopped = engine.stopExecution(e.executionArn(), text(input, "error"), text(input, "cause"));
+    Execution stopped =
+        engine.stopExecution(e.executionArn(), text(input, "error"), text(input, "cause"));
     ObjectNode output = JSON.createObjectNode();
-    output.put("stopDate", seconds(stopped.stopDate() == null ? Instant.now() : stopped.stopDate()));
+    output.put(
+        "stopDate", seconds(stopped.stopDate() == null ? Instant.now() : stopped.stopDate()));
     return output;
   }
 
   private ObjectNode listStateMachines(JsonNode input) {
-    return page(input, engine.stateMachines(), "stateMachines", machine -> {
-      ObjectNode json = JSON.createObjectNode();
-      json.put("stateMachineArn", machine.stateMachineArn());
-      json.put("name", machine.name());
-      json.put("type", "STANDARD");
-      json.put("creationDate", seconds(machine.creationDate()));
-      return json;
-    });
+    return page(
+        input,
+        engine.stateMachines(),
+        "stateMachines",
+        machine -> {
+          ObjectNode json = JSON.createObjectNode();
+          json.put("stateMachineArn", machine.stateMachineArn());
+          json.put("name", machine.name());
+          json.put("type", "STANDARD");
+          json.put("creationDate", seconds(machine.creationDate()));
+          return json;
+        });
   }
 
   private ObjectNode describeStateMachine(String arn) {
-    StateMachine machine = engine.stateMachine(arn(arn)).orElseThrow(() -> new AwsException(400,
-        "StateMachineDoesNotExist", "State Machine Does Not Exist: '" + arn + "'"));
+    StateMachine machine =
+        engine
+            .stateMachine(arn(arn))
+            .orElseThrow(
+                () ->
+                    new AwsException(
+                        400,
+                        "StateMachineDoesNotExist",
+                        "State Machine Does Not Exist: '" + arn + "'"));
     ObjectNode output = JSON.createObjectNode();
     output.put("stateMachineArn", machine.stateMachineArn());
     output.put("name", machine.name());
@@ -180,8 +208,12 @@ public final class StepFunctionsService implements JsonProtocolService {
 
   private Execution execution(JsonNode input) {
     String arn = arn(required(input, "executionArn"));
-    return engine.describeExecution(arn).orElseThrow(() -> new AwsException(400, "ExecutionDoesNotExist",
-        "Execution Does Not Exist: '" + arn + "'"));
+    return engine
+        .describeExecution(arn)
+        .orElseThrow(
+            () ->
+                new AwsException(
+                    400, "ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'"));
   }
 
   private ObjectNode summary(Execution e) {
@@ -198,20 +230,29 @@ public final class StepFunctionsService implements JsonProtocolService {
   }
 
   /** One page of {@code items}; the token is the offset of the next page, opaque to callers. */
-  private static <T> ObjectNode page(JsonNode input, List<T> items, String field, Function<T, ObjectNode> render) {
+  private static <T> ObjectNode page(
+      JsonNode input, List<T> items, String field, Function<T, ObjectNode> render) {
     int size = input.path("maxResults").asInt(0);
     if (size < 0 || size > MAX_PAGE) {
-      throw AwsException.validation("1 validation error detected: Value '" + size + "' at 'maxResults' failed to "
-          + "satisfy constraint: Member must have value less than or equal to " + MAX_PAGE);
+      throw AwsException.validation(
+          "1 validation error detected: Value '"
+              + size
+              + "' at 'maxResults' failed to "
+              + "satisfy constraint: Member must have value less than or equal to "
+              + MAX_PAGE);
     }
     size = size == 0 ? DEFAULT_PAGE : size;
     int from = 0;
     if (input.hasNonNull("nextToken")) {
       try {
-        from = Integer.parseInt(new String(Base64.getUrlDecoder().decode(input.path("nextToken").asText()),
-            StandardCharsets.UTF_8));
+        from =
+            Integer.parseInt(
+                new String(
+                    Base64.getUrlDecoder().decode(input.path("nextToken").asText()),
+                    StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
-        throw new AwsException(400, "InvalidToken", "Invalid Token: '" + input.path("nextToken").asText() + "'");
+        throw new AwsException(
+            400, "InvalidToken", "Invalid Token: '" + input.path("nextToken").asText() + "'");
       }
     }
     ObjectNode output = JSON.createObjectNode();
@@ -221,7 +262,10 @@ public final class StepFunctionsService implements JsonProtocolService {
       array.add(render.apply(items.get(i)));
     }
     if (to < items.size()) {
-      output.put("nextToken", Base64.getUrlEncoder().encodeToString(Integer.toString(to).getBytes(StandardCharsets.UTF_8)));
+      output.put(
+          "nextToken",
+          Base64.getUrlEncoder()
+              .encodeToString(Integer.toString(to).getBytes(StandardCharsets.UTF_8)));
     }
     return output;
   }
@@ -236,8 +280,10 @@ public final class StepFunctionsService implements JsonProtocolService {
   private static String required(JsonNode input, String field) {
     String value = text(input, field);
     if (value == null || value.isEmpty()) {
-      throw AwsException.validation("1 validation error detected: Value null at '" + field
-          + "' failed to satisfy constraint: Member must not be null");
+      throw AwsException.validation(
+          "1 validation error detected: Value null at '"
+              + field
+              + "' failed to satisfy constraint: Member must not be null");
     }
     return value;
   }

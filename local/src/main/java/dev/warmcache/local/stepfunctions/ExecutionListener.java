@@ -1,6 +1,9 @@
 package dev.warmcache.local.stepfunctions;
 
-/** Observes executions as they run (the watch console). Called on the engine's reader thread; keep it quick. */
+/**
+ * Observes executions as they run (the watch console). Called on the engine's reader thread; keep
+ * it quick.
+ */
 public interface ExecutionListener {
 
   /** A history event was appended to {@code execution} (a snapshot taken right after). */

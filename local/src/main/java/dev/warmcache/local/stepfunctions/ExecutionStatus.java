@@ -2,5 +2,9 @@ package dev.warmcache.local.stepfunctions;
 
 /** Step Functions' execution statuses (Standard workflows). */
 public enum ExecutionStatus {
-  RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED
+  RUNNING,
+  SUCCEEDED,
+  FAILED,
+  TIMED_OUT,
+  ABORTED
 }

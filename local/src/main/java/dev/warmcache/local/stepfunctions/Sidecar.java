@@ -17,9 +17,9 @@ import java.util.function.Consumer;
 
 /**
  * The Node process that walks state machines (sidecar.js). Messages are JSON lines both ways; this
- * class owns the process, serializes writes and hands every incoming message to one consumer on
- * one reader thread, in arrival order, which is execution order. The callbacks receive the sidecar
- * they came from, so the engine can tell a replaced process's last words from the current one's.
+ * class owns the process, serializes writes and hands every incoming message to one consumer on one
+ * reader thread, in arrival order, which is execution order. The callbacks receive the sidecar they
+ * came from, so the engine can tell a replaced process's last words from the current one's.
  */
 final class Sidecar implements AutoCloseable {
 
@@ -29,10 +29,15 @@ final class Sidecar implements AutoCloseable {
   private final OutputStream stdin;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final Thread reader;
-  /** Set before onExit runs, so whoever holds a Sidecar can tell that its exit was (or is being) reported. */
+
+  /**
+   * Set before onExit runs, so whoever holds a Sidecar can tell that its exit was (or is being)
+   * reported.
+   */
   private volatile boolean exited;
 
-  private Sidecar(Process process, BiConsumer<Sidecar, JsonNode> onMessage, Consumer<Sidecar> onExit) {
+  private Sidecar(
+      Process process, BiConsumer<Sidecar, JsonNode> onMessage, Consumer<Sidecar> onExit) {
     this.process = process;
     this.stdin = process.getOutputStream();
     this.reader = new Thread(() -> read(onMessage, onExit), "sfn-sidecar-reader");
@@ -40,37 +45,51 @@ final class Sidecar implements AutoCloseable {
     reader.start();
   }
 
-  /** Starts the process and waits for its "ready"; {@code onExit} runs once the process is gone, even if it never got ready. */
-  static Sidecar start(Path directory, String node, BiConsumer<Sidecar, JsonNode> onMessage, Consumer<Sidecar> onExit) {
+  /**
+   * Starts the process and waits for its "ready"; {@code onExit} runs once the process is gone,
+   * even if it never got ready.
+   */
+  static Sidecar start(
+      Path directory,
+      String node,
+      BiConsumer<Sidecar, JsonNode> onMessage,
+      Consumer<Sidecar> onExit) {
     Path script = directory.resolve("sidecar.js");
     if (!Files.isRegularFile(script)) {
       throw new IllegalStateException("No Step Functions sidecar at " + script);
     }
     if (!Files.isDirectory(directory.resolve("node_modules/aws-local-stepfunctions"))) {
-      throw new IllegalStateException("The sidecar's packages are not installed in " + directory
-          + "; the Maven build installs them with npm ci (mvn -pl local -am verify)");
+      throw new IllegalStateException(
+          "The sidecar's packages are not installed in "
+              + directory
+              + "; the Maven build installs them with npm ci (mvn -pl local -am verify)");
     }
     Process process;
     try {
-      process = new ProcessBuilder(List.of(node, script.toString()))
-          .directory(directory.toFile())
-          .redirectError(ProcessBuilder.Redirect.INHERIT)
-          .start();
+      process =
+          new ProcessBuilder(List.of(node, script.toString()))
+              .directory(directory.toFile())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot start " + node + " for the Step Functions sidecar: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot start " + node + " for the Step Functions sidecar: " + e.getMessage(), e);
     }
     Sidecar sidecar = new Sidecar(process, onMessage, onExit);
     try {
       sidecar.ready.get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       sidecar.close();
-      throw new IllegalStateException("The Step Functions sidecar did not start: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "The Step Functions sidecar did not start: " + e.getMessage(), e);
     }
     return sidecar;
   }
 
   private void read(BiConsumer<Sidecar, JsonNode> onMessage, Consumer<Sidecar> onExit) {
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
         JsonNode message;

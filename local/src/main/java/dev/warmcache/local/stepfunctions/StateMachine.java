@@ -7,4 +7,5 @@ import java.time.Instant;
  *
  * @param definition the definition as run, with every {@code ${...}} placeholder substituted
  */
-public record StateMachine(String stateMachineArn, String name, String definition, String roleArn, Instant creationDate) {}
+public record StateMachine(
+    String stateMachineArn, String name, String definition, String roleArn, Instant creationDate) {}

@@ -25,9 +25,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Step Functions for the twin: state machines, executions and their histories, with the ASL
- * walked by the Node sidecar and every Task state handed to a {@link TaskHandler}. See the
- * package documentation for the API and its AWS mapping.
+ * Step Functions for the twin: state machines, executions and their histories, with the ASL walked
+ * by the Node sidecar and every Task state handed to a {@link TaskHandler}. See the package
+ * documentation for the API and its AWS mapping.
  */
 public final class StepFunctionsEngine implements AutoCloseable {
 
@@ -36,36 +36,52 @@ public final class StepFunctionsEngine implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
-  /** Finished executions kept for Describe/List/History; the oldest go first, so a long-lived twin stays bounded. */
+
+  /**
+   * Finished executions kept for Describe/List/History; the oldest go first, so a long-lived twin
+   * stays bounded.
+   */
   static final int RETAINED_FINISHED = 2_000;
+
   /**
    * How long a start waits for a sidecar while a crashed one is being replaced. Node comes up in
    * about half a second; this is the same patience {@link Sidecar#start} gives a new process.
    */
   static final Duration SIDECAR_WAIT = Duration.ofSeconds(30);
+
   static final String SIDECAR_ERROR = "States.Runtime";
 
   private final TaskHandler tasks;
   private final Path sidecarDirectory;
   private final String node;
-  /** Guards the sidecar hand-over below and every {@link Run#sidecar}, so no start falls between two processes. */
+
+  /**
+   * Guards the sidecar hand-over below and every {@link Run#sidecar}, so no start falls between two
+   * processes.
+   */
   private final Object sidecarLock = new Object();
+
   /** The process new executions go to; null while a replacement starts, or after one failed to. */
   private Sidecar sidecar;
+
   private boolean restarting;
+
   /** Counts failed replacements, so a waiting start knows the attempt it waited for is over. */
   private long failedRestarts;
+
   private String lastRestartFailure;
   private volatile boolean closed;
   private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Void>> definitions = new ConcurrentHashMap<>();
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
-  private final ExecutorService taskThreads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "sfn-task");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService taskThreads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "sfn-task");
+            t.setDaemon(true);
+            return t;
+          });
 
   private StepFunctionsEngine(Path sidecarDirectory, String node, TaskHandler tasks) {
     this.tasks = tasks;
@@ -83,7 +99,8 @@ public final class StepFunctionsEngine implements AutoCloseable {
     return new StepFunctionsEngine(sidecarDirectory, "node", tasks);
   }
 
-  public static StepFunctionsEngine start(Path sidecarDirectory, String nodeExecutable, TaskHandler tasks) {
+  public static StepFunctionsEngine start(
+      Path sidecarDirectory, String nodeExecutable, TaskHandler tasks) {
     return new StepFunctionsEngine(sidecarDirectory, nodeExecutable, tasks);
   }
 
@@ -102,10 +119,12 @@ public final class StepFunctionsEngine implements AutoCloseable {
     while (m.find()) {
       String value = substitutions.get(m.group(1));
       if (value == null) {
-        throw new StepFunctionsException("InvalidDefinition", "No substitution for placeholder ${" + m.group(1) + "}");
+        throw new StepFunctionsException(
+            "InvalidDefinition", "No substitution for placeholder ${" + m.group(1) + "}");
       }
       String escaped = JSON.getNodeFactory().textNode(value).toString();
-      m.appendReplacement(out, Matcher.quoteReplacement(escaped.substring(1, escaped.length() - 1)));
+      m.appendReplacement(
+          out, Matcher.quoteReplacement(escaped.substring(1, escaped.length() - 1)));
     }
     m.appendTail(out);
     return out.toString();
@@ -115,7 +134,8 @@ public final class StepFunctionsEngine implements AutoCloseable {
    * Registers a state machine (CreateStateMachine). The definition is substituted, then validated
    * by the sidecar's interpreter; an invalid one is refused with {@code InvalidDefinition}.
    */
-  public StateMachine createStateMachine(String name, String definition, Map<String, String> substitutions, String roleArn) {
+  public StateMachine createStateMachine(
+      String name, String definition, Map<String, String> substitutions, String roleArn) {
     if (!NAME.matcher(name).matches()) {
       throw new StepFunctionsException("InvalidName", "Invalid state machine name: " + name);
     }
@@ -124,11 +144,16 @@ public final class StepFunctionsEngine implements AutoCloseable {
     try {
       JSON.readTree(text);
     } catch (IOException e) {
-      throw new StepFunctionsException("InvalidDefinition", "The definition is not JSON: " + e.getMessage());
+      throw new StepFunctionsException(
+          "InvalidDefinition", "The definition is not JSON: " + e.getMessage());
     }
     CompletableFuture<Void> defined = new CompletableFuture<>();
     definitions.put(arn, defined);
-    ObjectNode message = JSON.createObjectNode().put("type", "define").put("stateMachineArn", arn).put("definition", text);
+    ObjectNode message =
+        JSON.createObjectNode()
+            .put("type", "define")
+            .put("stateMachineArn", arn)
+            .put("definition", text);
     synchronized (sidecarLock) {
       Sidecar target = awaitSidecar(null, System.nanoTime() + SIDECAR_WAIT.toNanos());
       if (target == null) {
@@ -160,9 +185,9 @@ public final class StepFunctionsEngine implements AutoCloseable {
   }
 
   /**
-   * Starts an execution (StartExecution). As for Standard workflows, starting a running
-   * execution's name again with the same input returns that execution; any other reuse of a name is
-   * {@code ExecutionAlreadyExists}.
+   * Starts an execution (StartExecution). As for Standard workflows, starting a running execution's
+   * name again with the same input returns that execution; any other reuse of a name is {@code
+   * ExecutionAlreadyExists}.
    *
    * @param name {@code null} for a generated one
    * @param input JSON text, {@code null} for {@code {}}
@@ -170,7 +195,8 @@ public final class StepFunctionsEngine implements AutoCloseable {
   public Execution startExecution(String stateMachineArn, String name, String input) {
     StateMachine machine = machines.get(stateMachineArn);
     if (machine == null) {
-      throw new StepFunctionsException("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'");
+      throw new StepFunctionsException(
+          "StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'");
     }
     String executionName = name == null ? UUID.randomUUID().toString() : name;
     if (!NAME.matcher(executionName).matches()) {
@@ -181,12 +207,23 @@ public final class StepFunctionsEngine implements AutoCloseable {
     try {
       inputJson = JSON.readTree(inputText);
     } catch (IOException e) {
-      throw new StepFunctionsException("InvalidExecutionInput", "Invalid State Machine Execution Input: '" + e.getMessage() + "'");
+      throw new StepFunctionsException(
+          "InvalidExecutionInput",
+          "Invalid State Machine Execution Input: '" + e.getMessage() + "'");
     }
     if (inputJson == null) {
-      throw new StepFunctionsException("InvalidExecutionInput", "Invalid State Machine Execution Input: empty");
+      throw new StepFunctionsException(
+          "InvalidExecutionInput", "Invalid State Machine Execution Input: empty");
     }
-    String executionArn = "arn:aws:states:" + REGION + ":" + ACCOUNT + ":execution:" + machine.name() + ":" + executionName;
+    String executionArn =
+        "arn:aws:states:"
+            + REGION
+            + ":"
+            + ACCOUNT
+            + ":execution:"
+            + machine.name()
+            + ":"
+            + executionName;
     forgetOldest();
     Run run = new Run(executionArn, stateMachineArn, executionName, inputText);
     Run existing = runs.putIfAbsent(executionArn, run);
@@ -195,26 +232,28 @@ public final class StepFunctionsEngine implements AutoCloseable {
       if (e.status() == ExecutionStatus.RUNNING && e.input().equals(inputText)) {
         return e;
       }
-      throw new StepFunctionsException("ExecutionAlreadyExists", "Execution Already Exists: '" + executionArn + "'");
+      throw new StepFunctionsException(
+          "ExecutionAlreadyExists", "Execution Already Exists: '" + executionArn + "'");
     }
-    ObjectNode message = JSON.createObjectNode()
-        .put("type", "start")
-        .put("executionArn", executionArn)
-        .put("name", executionName)
-        .put("stateMachineArn", stateMachineArn)
-        .put("roleArn", machine.roleArn())
-        .put("startTime", run.startDate.toString());
+    ObjectNode message =
+        JSON.createObjectNode()
+            .put("type", "start")
+            .put("executionArn", executionArn)
+            .put("name", executionName)
+            .put("stateMachineArn", stateMachineArn)
+            .put("roleArn", machine.roleArn())
+            .put("startTime", run.startDate.toString());
     message.set("input", inputJson);
     dispatch(run, message);
     return run.snapshot();
   }
 
   /**
-   * Hands a new execution to the sidecar. While a crashed sidecar is being replaced the start waits,
-   * up to {@link #SIDECAR_WAIT}, for its successor; a pipe that breaks under the write means the
-   * process has just died, so the start waits for the successor too. If none comes, the execution
-   * fails with the reason: it never stays RUNNING with no process behind it, and the caller gets
-   * an execution, not an error.
+   * Hands a new execution to the sidecar. While a crashed sidecar is being replaced the start
+   * waits, up to {@link #SIDECAR_WAIT}, for its successor; a pipe that breaks under the write means
+   * the process has just died, so the start waits for the successor too. If none comes, the
+   * execution fails with the reason: it never stays RUNNING with no process behind it, and the
+   * caller gets an execution, not an error.
    */
   private void dispatch(Run run, ObjectNode start) {
     long deadline = System.nanoTime() + SIDECAR_WAIT.toNanos();
@@ -230,7 +269,8 @@ public final class StepFunctionsEngine implements AutoCloseable {
         if (!run.running()) {
           return; // stopped while it waited: nothing to run
         }
-        // Bound before the write and under the lock: if this process dies now, onSidecarExit fails the run.
+        // Bound before the write and under the lock: if this process dies now, onSidecarExit fails
+        // the run.
         run.sidecar = target;
         try {
           target.send(start);
@@ -260,7 +300,8 @@ public final class StepFunctionsEngine implements AutoCloseable {
         return null;
       }
       if (sidecar == null && !restarting && !asked) {
-        // The last replacement failed: this caller gives it one more try rather than failing for good.
+        // The last replacement failed: this caller gives it one more try rather than failing for
+        // good.
         restart();
         asked = true;
       }
@@ -286,11 +327,20 @@ public final class StepFunctionsEngine implements AutoCloseable {
     if (!restarting && lastRestartFailure != null) {
       return "The Step Functions sidecar exited and could not be restarted: " + lastRestartFailure;
     }
-    return "No Step Functions sidecar came up within " + SIDECAR_WAIT.toSeconds() + " s after the last one exited";
+    return "No Step Functions sidecar came up within "
+        + SIDECAR_WAIT.toSeconds()
+        + " s after the last one exited";
   }
 
   private void failLost(Run run, String cause) {
-    finish(run, ExecutionStatus.FAILED, null, SIDECAR_ERROR, cause, "ExecutionFailed", "executionFailedEventDetails",
+    finish(
+        run,
+        ExecutionStatus.FAILED,
+        null,
+        SIDECAR_ERROR,
+        cause,
+        "ExecutionFailed",
+        "executionFailedEventDetails",
         JSON.createObjectNode().put("error", SIDECAR_ERROR).put("cause", cause));
   }
 
@@ -298,8 +348,11 @@ public final class StepFunctionsEngine implements AutoCloseable {
     if (runs.size() <= RETAINED_FINISHED) {
       return;
     }
-    List<Run> finished = runs.values().stream().filter(r -> !r.running())
-        .sorted(Comparator.comparing((Run r) -> r.startDate)).toList();
+    List<Run> finished =
+        runs.values().stream()
+            .filter(r -> !r.running())
+            .sorted(Comparator.comparing((Run r) -> r.startDate))
+            .toList();
     for (int i = 0; i < finished.size() - RETAINED_FINISHED; i++) {
       runs.remove(finished.get(i).executionArn);
     }
@@ -313,7 +366,8 @@ public final class StepFunctionsEngine implements AutoCloseable {
   /** Executions of one state machine, newest first, optionally only those with one status. */
   public List<Execution> listExecutions(String stateMachineArn, ExecutionStatus statusFilter) {
     if (!machines.containsKey(stateMachineArn)) {
-      throw new StepFunctionsException("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'");
+      throw new StepFunctionsException(
+          "StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'");
     }
     return runs.values().stream()
         .filter(r -> r.stateMachineArn.equals(stateMachineArn))
@@ -327,7 +381,8 @@ public final class StepFunctionsEngine implements AutoCloseable {
   public List<HistoryEvent> history(String executionArn) {
     Run run = runs.get(executionArn);
     if (run == null) {
-      throw new StepFunctionsException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
+      throw new StepFunctionsException(
+          "ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
     }
     return run.events();
   }
@@ -336,28 +391,40 @@ public final class StepFunctionsEngine implements AutoCloseable {
   public Execution stopExecution(String executionArn, String error, String cause) {
     Run run = runs.get(executionArn);
     if (run == null) {
-      throw new StepFunctionsException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
+      throw new StepFunctionsException(
+          "ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
     }
     ObjectNode details = JSON.createObjectNode();
     if (error != null) details.put("error", error);
     if (cause != null) details.put("cause", cause);
-    if (finish(run, ExecutionStatus.ABORTED, null, error, cause, "ExecutionAborted", "executionAbortedEventDetails", details)) {
+    if (finish(
+        run,
+        ExecutionStatus.ABORTED,
+        null,
+        error,
+        cause,
+        "ExecutionAborted",
+        "executionAbortedEventDetails",
+        details)) {
       Sidecar running;
       synchronized (sidecarLock) {
         running = run.sidecar;
       }
       if (running != null) {
-        reply(running, JSON.createObjectNode().put("type", "stop").put("executionArn", executionArn));
+        reply(
+            running, JSON.createObjectNode().put("type", "stop").put("executionArn", executionArn));
       }
     }
     return run.snapshot();
   }
 
   /** Waits until the execution is no longer running and returns its final snapshot. */
-  public Execution awaitExecution(String executionArn, Duration timeout) throws TimeoutException, InterruptedException {
+  public Execution awaitExecution(String executionArn, Duration timeout)
+      throws TimeoutException, InterruptedException {
     Run run = runs.get(executionArn);
     if (run == null) {
-      throw new StepFunctionsException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
+      throw new StepFunctionsException(
+          "ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
     }
     try {
       return run.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -376,7 +443,8 @@ public final class StepFunctionsEngine implements AutoCloseable {
     String type = message.path("type").asText();
     switch (type) {
       case "defined" -> complete(message.path("stateMachineArn").asText(), null);
-      case "defineFailed" -> complete(message.path("stateMachineArn").asText(), message.path("message").asText());
+      case "defineFailed" ->
+          complete(message.path("stateMachineArn").asText(), message.path("message").asText());
       case "event" -> onEvent(message);
       case "task" -> onTask(from, message);
       case "finished" -> onFinished(message);
@@ -411,27 +479,37 @@ public final class StepFunctionsEngine implements AutoCloseable {
     scheduled.put("parameters", parameters.toString());
     append(run, "TaskScheduled", "taskScheduledEventDetails", scheduled);
     append(run, "TaskStarted", "taskStartedEventDetails", resourceDetails(resource));
-    taskThreads.submit(() -> {
-      try {
-        JsonNode output = tasks.execute(new TaskCall(run.executionArn, state, resource, parameters));
-        ObjectNode succeeded = resourceDetails(resource);
-        succeeded.put("output", output == null ? "null" : output.toString());
-        succeeded.set("outputDetails", JSON.createObjectNode().put("truncated", false));
-        if (run.running()) {
-          append(run, "TaskSucceeded", "taskSucceededEventDetails", succeeded);
-        }
-        ObjectNode reply = JSON.createObjectNode().put("type", "taskResult").put("callId", callId);
-        reply.set("output", output == null ? JSON.nullNode() : output);
-        reply(asking, reply);
-      } catch (TaskFailedException e) {
-        failTask(asking, run, resource, callId, e.error(), e.cause());
-      } catch (RuntimeException e) {
-        failTask(asking, run, resource, callId, "States.TaskFailed", "The task could not run: " + e.getMessage());
-      }
-    });
+    taskThreads.submit(
+        () -> {
+          try {
+            JsonNode output =
+                tasks.execute(new TaskCall(run.executionArn, state, resource, parameters));
+            ObjectNode succeeded = resourceDetails(resource);
+            succeeded.put("output", output == null ? "null" : output.toString());
+            succeeded.set("outputDetails", JSON.createObjectNode().put("truncated", false));
+            if (run.running()) {
+              append(run, "TaskSucceeded", "taskSucceededEventDetails", succeeded);
+            }
+            ObjectNode reply =
+                JSON.createObjectNode().put("type", "taskResult").put("callId", callId);
+            reply.set("output", output == null ? JSON.nullNode() : output);
+            reply(asking, reply);
+          } catch (TaskFailedException e) {
+            failTask(asking, run, resource, callId, e.error(), e.cause());
+          } catch (RuntimeException e) {
+            failTask(
+                asking,
+                run,
+                resource,
+                callId,
+                "States.TaskFailed",
+                "The task could not run: " + e.getMessage());
+          }
+        });
   }
 
-  private void failTask(Sidecar asking, Run run, String resource, long callId, String error, String cause) {
+  private void failTask(
+      Sidecar asking, Run run, String resource, long callId, String error, String cause) {
     ObjectNode failed = resourceDetails(resource);
     failed.put("error", error);
     failed.put("cause", cause);
@@ -442,7 +520,13 @@ public final class StepFunctionsEngine implements AutoCloseable {
   }
 
   private void replyError(Sidecar asking, long callId, String error, String cause) {
-    reply(asking, JSON.createObjectNode().put("type", "taskError").put("callId", callId).put("error", error).put("cause", cause));
+    reply(
+        asking,
+        JSON.createObjectNode()
+            .put("type", "taskError")
+            .put("callId", callId)
+            .put("error", error)
+            .put("cause", cause));
   }
 
   /** A task outliving its sidecar has nobody to answer; its execution already failed. */
@@ -454,7 +538,10 @@ public final class StepFunctionsEngine implements AutoCloseable {
     }
   }
 
-  /** {@code arn:aws:states:::dynamodb:putItem} is resourceType dynamodb, resource putItem, as AWS reports them. */
+  /**
+   * {@code arn:aws:states:::dynamodb:putItem} is resourceType dynamodb, resource putItem, as AWS
+   * reports them.
+   */
   private static ObjectNode resourceDetails(String resource) {
     ObjectNode details = JSON.createObjectNode();
     String prefix = "arn:aws:states:::";
@@ -487,12 +574,18 @@ public final class StepFunctionsEngine implements AutoCloseable {
         append(run, "ExecutionStarted", "executionStartedEventDetails", d);
       }
       case "StateEntered" -> {
-        ObjectNode d = JSON.createObjectNode().put("name", state.path("name").asText()).put("input", state.path("input").toString());
+        ObjectNode d =
+            JSON.createObjectNode()
+                .put("name", state.path("name").asText())
+                .put("input", state.path("input").toString());
         d.set("inputDetails", JSON.createObjectNode().put("truncated", false));
         append(run, stateType + "StateEntered", "stateEnteredEventDetails", d);
       }
       case "StateExited" -> {
-        ObjectNode d = JSON.createObjectNode().put("name", state.path("name").asText()).put("output", state.path("output").toString());
+        ObjectNode d =
+            JSON.createObjectNode()
+                .put("name", state.path("name").asText())
+                .put("output", state.path("output").toString());
         d.set("outputDetails", JSON.createObjectNode().put("truncated", false));
         append(run, stateType + "StateExited", "stateExitedEventDetails", d);
       }
@@ -503,13 +596,16 @@ public final class StepFunctionsEngine implements AutoCloseable {
         }
       }
       case "MapIterationStarted", "MapIterationSucceeded", "MapIterationFailed" -> {
-        ObjectNode d = JSON.createObjectNode().put("name", event.path("parentState").path("name").asText())
-            .put("index", event.path("index").asInt());
+        ObjectNode d =
+            JSON.createObjectNode()
+                .put("name", event.path("parentState").path("name").asText())
+                .put("index", event.path("index").asInt());
         String field = Character.toLowerCase(type.charAt(0)) + type.substring(1) + "EventDetails";
         append(run, type, field, d);
       }
       default -> {
-        // ExecutionSucceeded/Failed come with "finished"; StateRetried and StateCaught have no AWS event.
+        // ExecutionSucceeded/Failed come with "finished"; StateRetried and StateCaught have no AWS
+        // event.
       }
     }
   }
@@ -528,16 +624,49 @@ public final class StepFunctionsEngine implements AutoCloseable {
       case SUCCEEDED -> {
         d.put("output", output);
         d.set("outputDetails", JSON.createObjectNode().put("truncated", false));
-        finish(run, status, output, null, null, "ExecutionSucceeded", "executionSucceededEventDetails", d);
+        finish(
+            run,
+            status,
+            output,
+            null,
+            null,
+            "ExecutionSucceeded",
+            "executionSucceededEventDetails",
+            d);
       }
       case TIMED_OUT -> {
         d.put("error", error).put("cause", cause);
-        finish(run, status, null, error, cause, "ExecutionTimedOut", "executionTimedOutEventDetails", d);
+        finish(
+            run,
+            status,
+            null,
+            error,
+            cause,
+            "ExecutionTimedOut",
+            "executionTimedOutEventDetails",
+            d);
       }
-      case ABORTED -> finish(run, status, null, error, cause, "ExecutionAborted", "executionAbortedEventDetails", d);
+      case ABORTED ->
+          finish(
+              run,
+              status,
+              null,
+              error,
+              cause,
+              "ExecutionAborted",
+              "executionAbortedEventDetails",
+              d);
       default -> {
         d.put("error", error).put("cause", cause);
-        finish(run, ExecutionStatus.FAILED, null, error, cause, "ExecutionFailed", "executionFailedEventDetails", d);
+        finish(
+            run,
+            ExecutionStatus.FAILED,
+            null,
+            error,
+            cause,
+            "ExecutionFailed",
+            "executionFailedEventDetails",
+            d);
       }
     }
   }
@@ -572,47 +701,56 @@ public final class StepFunctionsEngine implements AutoCloseable {
   /** Starts a replacement sidecar on its own thread; the caller holds {@link #sidecarLock}. */
   private void restart() {
     restarting = true;
-    Thread restart = new Thread(() -> {
-      Sidecar fresh = null;
-      String failure = null;
-      try {
-        fresh = startSidecar();
-        for (StateMachine machine : machines.values()) {
-          fresh.send(JSON.createObjectNode().put("type", "define").put("stateMachineArn", machine.stateMachineArn())
-              .put("definition", machine.definition()));
-        }
-      } catch (RuntimeException e) {
-        failure = e.getMessage();
-        if (fresh != null) {
-          fresh.close();
-          fresh = null;
-        }
-      }
-      boolean unwanted;
-      synchronized (sidecarLock) {
-        restarting = false;
-        if (fresh != null && fresh.exited()) {
-          // It died before it was current, so its exit was ignored; publishing it would strand every start.
-          failure = "the new sidecar exited as soon as it started";
-          fresh = null;
-        }
-        unwanted = closed && fresh != null;
-        if (fresh != null && !unwanted) {
-          sidecar = fresh;
-          lastRestartFailure = null;
-        } else if (fresh == null) {
-          failedRestarts++;
-          lastRestartFailure = failure;
-        }
-        sidecarLock.notifyAll();
-      }
-      if (unwanted) {
-        fresh.close();
-      } else {
-        System.err.println(fresh != null ? "[sfn] the sidecar exited; a new one took over"
-            : "[sfn] the sidecar exited and could not be restarted: " + failure);
-      }
-    }, "sfn-sidecar-restart");
+    Thread restart =
+        new Thread(
+            () -> {
+              Sidecar fresh = null;
+              String failure = null;
+              try {
+                fresh = startSidecar();
+                for (StateMachine machine : machines.values()) {
+                  fresh.send(
+                      JSON.createObjectNode()
+                          .put("type", "define")
+                          .put("stateMachineArn", machine.stateMachineArn())
+                          .put("definition", machine.definition()));
+                }
+              } catch (RuntimeException e) {
+                failure = e.getMessage();
+                if (fresh != null) {
+                  fresh.close();
+                  fresh = null;
+                }
+              }
+              boolean unwanted;
+              synchronized (sidecarLock) {
+                restarting = false;
+                if (fresh != null && fresh.exited()) {
+                  // It died before it was current, so its exit was ignored; publishing it would
+                  // strand every start.
+                  failure = "the new sidecar exited as soon as it started";
+                  fresh = null;
+                }
+                unwanted = closed && fresh != null;
+                if (fresh != null && !unwanted) {
+                  sidecar = fresh;
+                  lastRestartFailure = null;
+                } else if (fresh == null) {
+                  failedRestarts++;
+                  lastRestartFailure = failure;
+                }
+                sidecarLock.notifyAll();
+              }
+              if (unwanted) {
+                fresh.close();
+              } else {
+                System.err.println(
+                    fresh != null
+                        ? "[sfn] the sidecar exited; a new one took over"
+                        : "[sfn] the sidecar exited and could not be restarted: " + failure);
+              }
+            },
+            "sfn-sidecar-restart");
     restart.setDaemon(true);
     restart.start();
   }
@@ -630,8 +768,15 @@ public final class StepFunctionsEngine implements AutoCloseable {
   }
 
   /** Records the final event and status together, so a finished execution's history is complete. */
-  private boolean finish(Run run, ExecutionStatus status, String output, String error, String cause,
-      String type, String field, ObjectNode details) {
+  private boolean finish(
+      Run run,
+      ExecutionStatus status,
+      String output,
+      String error,
+      String cause,
+      String type,
+      String field,
+      ObjectNode details) {
     HistoryEvent event = run.finish(status, output, error, cause, type, field, details);
     if (event == null) {
       return false;
@@ -670,8 +815,13 @@ public final class StepFunctionsEngine implements AutoCloseable {
     final String stateMachineArn;
     final String name;
     final String input;
-    /** The process walking this execution, null until it is handed over; guarded by the engine's sidecarLock. */
+
+    /**
+     * The process walking this execution, null until it is handed over; guarded by the engine's
+     * sidecarLock.
+     */
     Sidecar sidecar;
+
     final Instant startDate = Instant.now();
     final CompletableFuture<Execution> done = new CompletableFuture<>();
     private final List<HistoryEvent> history = new ArrayList<>();
@@ -693,8 +843,14 @@ public final class StepFunctionsEngine implements AutoCloseable {
     }
 
     /** Moves to a final status once, with its closing event; later calls return null. */
-    HistoryEvent finish(ExecutionStatus finalStatus, String output, String error, String cause,
-        String type, String field, ObjectNode details) {
+    HistoryEvent finish(
+        ExecutionStatus finalStatus,
+        String output,
+        String error,
+        String cause,
+        String type,
+        String field,
+        ObjectNode details) {
       Execution snapshot;
       HistoryEvent event;
       synchronized (this) {
@@ -725,7 +881,17 @@ public final class StepFunctionsEngine implements AutoCloseable {
     }
 
     synchronized Execution snapshot() {
-      return new Execution(executionArn, stateMachineArn, name, status, startDate, stopDate, input, output, error, cause);
+      return new Execution(
+          executionArn,
+          stateMachineArn,
+          name,
+          status,
+          startDate,
+          stopDate,
+          input,
+          output,
+          error,
+          cause);
     }
   }
 }

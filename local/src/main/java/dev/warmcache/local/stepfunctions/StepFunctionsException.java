@@ -1,9 +1,10 @@
 package dev.warmcache.local.stepfunctions;
 
 /**
- * A Step Functions API error with its AWS error code ({@code ExecutionDoesNotExist},
- * {@code StateMachineDoesNotExist}, {@code ExecutionAlreadyExists}, {@code InvalidDefinition},
- * {@code InvalidName}, {@code InvalidArn}, {@code InvalidExecutionInput}), for the wire layer to send as is.
+ * A Step Functions API error with its AWS error code ({@code ExecutionDoesNotExist}, {@code
+ * StateMachineDoesNotExist}, {@code ExecutionAlreadyExists}, {@code InvalidDefinition}, {@code
+ * InvalidName}, {@code InvalidArn}, {@code InvalidExecutionInput}), for the wire layer to send as
+ * is.
  */
 public final class StepFunctionsException extends RuntimeException {
 

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param executionArn the running execution
  * @param stateName the Task state's name
  * @param resource the state's {@code Resource}, e.g. {@code arn:aws:states:::lambda:invoke}
- * @param parameters the effective input after {@code InputPath} and {@code Parameters}: for a service
- *     integration this is the API request
+ * @param parameters the effective input after {@code InputPath} and {@code Parameters}: for a
+ *     service integration this is the API request
  */
-public record TaskCall(String executionArn, String stateName, String resource, JsonNode parameters) {}
+public record TaskCall(
+    String executionArn, String stateName, String resource, JsonNode parameters) {}

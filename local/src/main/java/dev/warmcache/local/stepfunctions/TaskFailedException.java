@@ -1,9 +1,9 @@
 package dev.warmcache.local.stepfunctions;
 
 /**
- * A Task state failed with a Step Functions error name, which Retry and Catch match on
- * ({@code DynamoDB.ConditionalCheckFailedException}, {@code Lambda.TooManyRequestsException}, or a
- * Lambda function's {@code errorType}), and a cause, as {@code TaskFailed} events report them.
+ * A Task state failed with a Step Functions error name, which Retry and Catch match on ({@code
+ * DynamoDB.ConditionalCheckFailedException}, {@code Lambda.TooManyRequestsException}, or a Lambda
+ * function's {@code errorType}), and a cause, as {@code TaskFailed} events report them.
  */
 public final class TaskFailedException extends Exception {
 

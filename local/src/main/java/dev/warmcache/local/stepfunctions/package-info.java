@@ -4,6 +4,7 @@
  * kept here in Java.
  *
  * <h2>API, and the Step Functions action each call backs</h2>
+ *
  * <pre>{@code
  * StepFunctionsEngine sfn = StepFunctionsEngine.start(Path.of("local/sidecar"), taskHandler);
  * StateMachine sm = sfn.createStateMachine("warmcache-refresh",            // CreateStateMachine
@@ -22,30 +23,30 @@
  * <ul>
  *   <li>{@link dev.warmcache.local.stepfunctions.Execution} is a DescribeExecution snapshot: ARNs,
  *       name, {@link dev.warmcache.local.stepfunctions.ExecutionStatus}, start/stop dates, input,
- *       output, error and cause.</li>
+ *       output, error and cause.
  *   <li>{@link dev.warmcache.local.stepfunctions.HistoryEvent#toAwsJson()} is one element of
  *       GetExecutionHistory's {@code events}: {@code ExecutionStarted}, {@code <Type>StateEntered}
- *       / {@code <Type>StateExited} (Task, Choice, Pass, Map, Succeed, Fail), {@code TaskScheduled},
- *       {@code TaskStarted}, {@code TaskSucceeded} / {@code TaskFailed} (with the error name Retry
- *       and Catch matched), {@code MapIterationStarted/Succeeded/Failed}, and one of
- *       {@code ExecutionSucceeded}, {@code ExecutionFailed}, {@code ExecutionTimedOut},
- *       {@code ExecutionAborted}. A retry shows as {@code TaskFailed} followed by a new
- *       {@code TaskScheduled}, as on AWS.</li>
+ *       / {@code <Type>StateExited} (Task, Choice, Pass, Map, Succeed, Fail), {@code
+ *       TaskScheduled}, {@code TaskStarted}, {@code TaskSucceeded} / {@code TaskFailed} (with the
+ *       error name Retry and Catch matched), {@code MapIterationStarted/Succeeded/Failed}, and one
+ *       of {@code ExecutionSucceeded}, {@code ExecutionFailed}, {@code ExecutionTimedOut}, {@code
+ *       ExecutionAborted}. A retry shows as {@code TaskFailed} followed by a new {@code
+ *       TaskScheduled}, as on AWS.
  *   <li>API errors are {@link dev.warmcache.local.stepfunctions.StepFunctionsException} with the
- *       AWS error code ({@code ExecutionDoesNotExist}, {@code StateMachineDoesNotExist},
- *       {@code ExecutionAlreadyExists}, {@code InvalidDefinition}, {@code InvalidName},
- *       {@code InvalidExecutionInput}).</li>
+ *       AWS error code ({@code ExecutionDoesNotExist}, {@code StateMachineDoesNotExist}, {@code
+ *       ExecutionAlreadyExists}, {@code InvalidDefinition}, {@code InvalidName}, {@code
+ *       InvalidExecutionInput}).
  *   <li>Every Task state attempt goes to the {@link dev.warmcache.local.stepfunctions.TaskHandler}
- *       with its resource and effective Parameters; it answers with the raw result or a
- *       {@link dev.warmcache.local.stepfunctions.TaskFailedException} carrying the Step Functions
- *       error name. {@code dev.warmcache.local.tasks.ServiceIntegrations} is the twin's handler.</li>
+ *       with its resource and effective Parameters; it answers with the raw result or a {@link
+ *       dev.warmcache.local.stepfunctions.TaskFailedException} carrying the Step Functions error
+ *       name. {@code dev.warmcache.local.tasks.ServiceIntegrations} is the twin's handler.
  *   <li>{@link dev.warmcache.local.stepfunctions.ExecutionListener} sees every history event as it
- *       is appended (the watch console).</li>
+ *       is appended (the watch console).
  * </ul>
  *
- * <p>Placeholders are substituted by
- * {@link dev.warmcache.local.stepfunctions.StepFunctionsEngine#substitute} exactly as CDK's
- * {@code definitionSubstitutions} do, so the file on disk is the one definition both run.
- * Retry intervals, backoff and jitter are the file's own: the engine does not scale time.
+ * <p>Placeholders are substituted by {@link
+ * dev.warmcache.local.stepfunctions.StepFunctionsEngine#substitute} exactly as CDK's {@code
+ * definitionSubstitutions} do, so the file on disk is the one definition both run. Retry intervals,
+ * backoff and jitter are the file's own: the engine does not scale time.
  */
 package dev.warmcache.local.stepfunctions;

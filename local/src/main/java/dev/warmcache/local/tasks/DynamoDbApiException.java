@@ -14,7 +14,15 @@ public final class DynamoDbApiException extends Exception {
     this.requestId = requestId;
   }
 
-  public String errorCode() { return errorCode; }
-  public int statusCode() { return statusCode; }
-  public String requestId() { return requestId; }
+  public String errorCode() {
+    return errorCode;
+  }
+
+  public int statusCode() {
+    return statusCode;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
 }

@@ -7,4 +7,5 @@ import java.util.List;
  *
  * @param eventBusName the bus name or ARN, {@code null} for the default bus
  */
-public record EventEntry(String source, String detailType, String detail, String eventBusName, List<String> resources) {}
+public record EventEntry(
+    String source, String detailType, String detail, String eventBusName, List<String> resources) {}

@@ -19,8 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Runs Task states the way Step Functions' optimized integrations do; see the package docs for
- * the resources, result shapes and error names.
+ * Runs Task states the way Step Functions' optimized integrations do; see the package docs for the
+ * resources, result shapes and error names.
  */
 public final class ServiceIntegrations implements TaskHandler {
 
@@ -28,17 +28,27 @@ public final class ServiceIntegrations implements TaskHandler {
   private static final String LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
   private static final String DYNAMODB = "arn:aws:states:::dynamodb:";
   private static final String PUT_EVENTS = "arn:aws:states:::events:putEvents";
-  private static final Map<String, String> DYNAMODB_OPERATIONS = Map.of(
-      "getItem", "GetItem", "putItem", "PutItem", "updateItem", "UpdateItem", "deleteItem", "DeleteItem");
+  private static final Map<String, String> DYNAMODB_OPERATIONS =
+      Map.of(
+          "getItem",
+          "GetItem",
+          "putItem",
+          "PutItem",
+          "updateItem",
+          "UpdateItem",
+          "deleteItem",
+          "DeleteItem");
 
   private final LambdaInvoker lambda;
   private final DynamoDbApi dynamodb;
   private final EventBus events;
-  private final ExecutorService asyncInvocations = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "lambda-async-invoke");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService asyncInvocations =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "lambda-async-invoke");
+            t.setDaemon(true);
+            return t;
+          });
 
   public ServiceIntegrations(LambdaInvoker lambda, DynamoDbApi dynamodb, EventBus events) {
     this.lambda = lambda;
@@ -55,21 +65,26 @@ public final class ServiceIntegrations implements TaskHandler {
     if (resource.startsWith("arn:aws:lambda:") && resource.contains(":function:")) {
       return payloadOf(invoke(resource, call.parameters()));
     }
-    if (resource.startsWith(DYNAMODB) && DYNAMODB_OPERATIONS.containsKey(resource.substring(DYNAMODB.length()))) {
-      return dynamodb(DYNAMODB_OPERATIONS.get(resource.substring(DYNAMODB.length())), call.parameters());
+    if (resource.startsWith(DYNAMODB)
+        && DYNAMODB_OPERATIONS.containsKey(resource.substring(DYNAMODB.length()))) {
+      return dynamodb(
+          DYNAMODB_OPERATIONS.get(resource.substring(DYNAMODB.length())), call.parameters());
     }
     if (resource.equals(PUT_EVENTS)) {
       return putEvents(call.parameters());
     }
-    throw new TaskFailedException("States.Runtime", "The local twin does not support the resource " + resource);
+    throw new TaskFailedException(
+        "States.Runtime", "The local twin does not support the resource " + resource);
   }
 
   private JsonNode invokeOptimized(JsonNode parameters) throws TaskFailedException {
     String function = parameters.path("FunctionName").asText("");
     if (function.isEmpty()) {
-      throw new TaskFailedException("Lambda.InvalidParameterValueException", "FunctionName is required");
+      throw new TaskFailedException(
+          "Lambda.InvalidParameterValueException", "FunctionName is required");
     }
-    JsonNode payload = parameters.has("Payload") ? parameters.get("Payload") : JSON.createObjectNode();
+    JsonNode payload =
+        parameters.has("Payload") ? parameters.get("Payload") : JSON.createObjectNode();
     ObjectNode result = JSON.createObjectNode();
     if ("Event".equals(parameters.path("InvocationType").asText())) {
       String requestId = UUID.randomUUID().toString();
@@ -83,7 +98,8 @@ public final class ServiceIntegrations implements TaskHandler {
       return result;
     }
     InvocationResult invocation = invoke(function, payload);
-    // Lambda answers Invoke under the request id the function saw, so the metadata and the function's logs agree.
+    // Lambda answers Invoke under the request id the function saw, so the metadata and the
+    // function's logs agree.
     String requestId = invocation.requestId();
     result.put("ExecutedVersion", "$LATEST");
     result.set("Payload", payloadOf(invocation));
@@ -98,8 +114,14 @@ public final class ServiceIntegrations implements TaskHandler {
     try {
       invocation = lambda.invoke(function, bytes(payload));
     } catch (LambdaServiceException e) {
-      throw new TaskFailedException("Lambda." + e.errorCode(), e.getMessage()
-          + " (Service: Lambda, Status Code: " + e.statusCode() + ", Request ID: " + UUID.randomUUID() + ")");
+      throw new TaskFailedException(
+          "Lambda." + e.errorCode(),
+          e.getMessage()
+              + " (Service: Lambda, Status Code: "
+              + e.statusCode()
+              + ", Request ID: "
+              + UUID.randomUUID()
+              + ")");
     }
     if (invocation.failed()) {
       // As on AWS: the error is the runtime's errorType, the cause the whole error document.
@@ -124,31 +146,47 @@ public final class ServiceIntegrations implements TaskHandler {
   private JsonNode dynamodb(String operation, JsonNode request) throws TaskFailedException {
     try {
       JsonNode response = dynamodb.call(operation, request);
-      ObjectNode result = response.isObject() ? ((ObjectNode) response).deepCopy() : JSON.createObjectNode();
+      ObjectNode result =
+          response.isObject() ? ((ObjectNode) response).deepCopy() : JSON.createObjectNode();
       String requestId = UUID.randomUUID().toString();
       result.set("SdkHttpMetadata", httpMetadata(200, requestId));
       result.set("SdkResponseMetadata", JSON.createObjectNode().put("RequestId", requestId));
       return result;
     } catch (DynamoDbApiException e) {
-      throw new TaskFailedException("DynamoDB." + e.errorCode(), e.getMessage() + " (Service: AmazonDynamoDBv2; Status Code: "
-          + e.statusCode() + "; Error Code: " + e.errorCode() + "; Request ID: " + e.requestId() + "; Proxy: null)");
+      throw new TaskFailedException(
+          "DynamoDB." + e.errorCode(),
+          e.getMessage()
+              + " (Service: AmazonDynamoDBv2; Status Code: "
+              + e.statusCode()
+              + "; Error Code: "
+              + e.errorCode()
+              + "; Request ID: "
+              + e.requestId()
+              + "; Proxy: null)");
     }
   }
 
   private JsonNode putEvents(JsonNode parameters) throws TaskFailedException {
     JsonNode entriesNode = parameters.path("Entries");
     if (!entriesNode.isArray() || entriesNode.isEmpty() || entriesNode.size() > 10) {
-      throw new TaskFailedException("EventBridge.ValidationException", "Entries must hold 1 to 10 events");
+      throw new TaskFailedException(
+          "EventBridge.ValidationException", "Entries must hold 1 to 10 events");
     }
     List<EventEntry> entries = new ArrayList<>();
     for (JsonNode entry : entriesNode) {
       JsonNode detail = entry.path("Detail");
       // Step Functions serializes an object Detail to its JSON text; a string goes as written.
-      String detailText = detail.isTextual() ? detail.asText() : detail.isMissingNode() ? "{}" : detail.toString();
+      String detailText =
+          detail.isTextual() ? detail.asText() : detail.isMissingNode() ? "{}" : detail.toString();
       List<String> resources = new ArrayList<>();
       entry.path("Resources").forEach(r -> resources.add(r.asText()));
-      entries.add(new EventEntry(entry.path("Source").asText(null), entry.path("DetailType").asText(null),
-          detailText, entry.path("EventBusName").asText(null), List.copyOf(resources)));
+      entries.add(
+          new EventEntry(
+              entry.path("Source").asText(null),
+              entry.path("DetailType").asText(null),
+              detailText,
+              entry.path("EventBusName").asText(null),
+              List.copyOf(resources)));
     }
     List<EventBus.Result> results = events.putEvents(entries);
     ObjectNode output = JSON.createObjectNode();
@@ -173,7 +211,10 @@ public final class ServiceIntegrations implements TaskHandler {
 
   private static ObjectNode httpMetadata(int status, String requestId) {
     ObjectNode metadata = JSON.createObjectNode();
-    ObjectNode headers = JSON.createObjectNode().put("x-amzn-RequestId", requestId).put("Content-Type", "application/json");
+    ObjectNode headers =
+        JSON.createObjectNode()
+            .put("x-amzn-RequestId", requestId)
+            .put("Content-Type", "application/json");
     metadata.set("AllHttpHeaders", JSON.createObjectNode());
     metadata.set("HttpHeaders", headers);
     metadata.put("HttpStatusCode", status);

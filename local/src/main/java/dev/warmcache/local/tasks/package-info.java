@@ -1,10 +1,10 @@
 /**
  * Step Functions' service integrations, executed against the twin's own services.
  *
- * <p>{@link dev.warmcache.local.tasks.ServiceIntegrations} is the engine's
- * {@link dev.warmcache.local.stepfunctions.TaskHandler}: it receives a Task state's resource and
- * effective Parameters and returns what AWS would return, in the same shape, so that
- * {@code ResultSelector}, {@code ResultPath} and {@code OutputPath} in the real ASL work unchanged.
+ * <p>{@link dev.warmcache.local.tasks.ServiceIntegrations} is the engine's {@link
+ * dev.warmcache.local.stepfunctions.TaskHandler}: it receives a Task state's resource and effective
+ * Parameters and returns what AWS would return, in the same shape, so that {@code ResultSelector},
+ * {@code ResultPath} and {@code OutputPath} in the real ASL work unchanged.
  *
  * <table>
  *   <caption>Resources</caption>

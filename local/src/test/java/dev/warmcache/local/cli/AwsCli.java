@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs the real AWS CLI v2 ({@code /usr/bin/aws}) against a twin with nothing but
- * {@code --endpoint-url} and dummy credentials, exactly as a user would.
+ * Runs the real AWS CLI v2 ({@code /usr/bin/aws}) against a twin with nothing but {@code
+ * --endpoint-url} and dummy credentials, exactly as a user would.
  */
 public final class AwsCli {
 
@@ -30,7 +30,8 @@ public final class AwsCli {
 
   /** Skips the calling test, with the reason, when the CLI is not installed. */
   public static void assumeInstalled() {
-    Assumptions.assumeTrue(Files.isExecutable(AWS),
+    Assumptions.assumeTrue(
+        Files.isExecutable(AWS),
         "AWS CLI v2 not found at /usr/bin/aws: install it with `apt-get install -y awscli` (.ci/run does) to run the CLI acceptance tests");
   }
 
@@ -46,15 +47,16 @@ public final class AwsCli {
     /** The JSON output of a command that must succeed. */
     public JsonNode ok() {
       if (exitCode != 0) {
-        throw new AssertionError("aws exited " + exitCode + "\nstdout: " + stdout + "\nstderr: " + stderr);
+        throw new AssertionError(
+            "aws exited " + exitCode + "\nstdout: " + stdout + "\nstderr: " + stderr);
       }
       return json();
     }
   }
 
   /**
-   * Gives a CLI process dummy credentials and nothing else of the user's AWS setup, so no test
-   * can reach a real account or depend on a developer's profile.
+   * Gives a CLI process dummy credentials and nothing else of the user's AWS setup, so no test can
+   * reach a real account or depend on a developer's profile.
    */
   public static void useDummyCredentials(Map<String, String> env) {
     env.keySet().removeIf(k -> k.startsWith("AWS_"));
@@ -68,8 +70,15 @@ public final class AwsCli {
   }
 
   public Result run(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", endpoint.toString(),
-        "--output", "json", "--no-cli-pager"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                AWS.toString(),
+                "--endpoint-url",
+                endpoint.toString(),
+                "--output",
+                "json",
+                "--no-cli-pager"));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     useDummyCredentials(builder.environment());
@@ -81,7 +90,9 @@ public final class AwsCli {
         process.destroyForcibly();
         throw new AssertionError("aws " + String.join(" ", args) + " did not finish in 60 s");
       }
-      return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+      return new Result(
+          process.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
           Files.readString(err, StandardCharsets.UTF_8));
     } finally {
       Files.deleteIfExists(out);

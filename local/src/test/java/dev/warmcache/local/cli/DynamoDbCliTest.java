@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
 import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
+import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
 import dev.warmcache.local.dynamodb.DynamoDbProxy;
 import dev.warmcache.local.dynamodb.TableBootstrap;
 import dev.warmcache.local.edge.EdgeServer;
@@ -27,9 +27,12 @@ class DynamoDbCliTest {
     AwsCli.assumeInstalled();
     ddb = DynamoDbLocalServer.start(null);
     TableBootstrap.ensure(new DynamoDbJsonClient(ddb.endpoint()), "warmcache", "expiresAt");
-    edge = EdgeServer.start(0, new Router()
-        .register(DynamoDbProxy.dynamodb(ddb.endpoint(), "us-east-1"))
-        .register(DynamoDbProxy.streams(ddb.endpoint(), "us-east-1")));
+    edge =
+        EdgeServer.start(
+            0,
+            new Router()
+                .register(DynamoDbProxy.dynamodb(ddb.endpoint(), "us-east-1"))
+                .register(DynamoDbProxy.streams(ddb.endpoint(), "us-east-1")));
     aws = new AwsCli(edge.endpoint());
   }
 
@@ -41,9 +44,12 @@ class DynamoDbCliTest {
 
   @Test
   void tableHasTtlAndStreamAndTwinArns() throws Exception {
-    JsonNode table = aws.run("dynamodb", "describe-table", "--table-name", "warmcache").ok().path("Table");
-    assertEquals("arn:aws:dynamodb:us-east-1:000000000000:table/warmcache", table.path("TableArn").asText());
-    assertEquals("NEW_AND_OLD_IMAGES", table.path("StreamSpecification").path("StreamViewType").asText());
+    JsonNode table =
+        aws.run("dynamodb", "describe-table", "--table-name", "warmcache").ok().path("Table");
+    assertEquals(
+        "arn:aws:dynamodb:us-east-1:000000000000:table/warmcache", table.path("TableArn").asText());
+    assertEquals(
+        "NEW_AND_OLD_IMAGES", table.path("StreamSpecification").path("StreamViewType").asText());
     JsonNode ttl = aws.run("dynamodb", "describe-time-to-live", "--table-name", "warmcache").ok();
     assertEquals("expiresAt", ttl.path("TimeToLiveDescription").path("AttributeName").asText());
     assertEquals("ENABLED", ttl.path("TimeToLiveDescription").path("TimeToLiveStatus").asText());
@@ -51,21 +57,63 @@ class DynamoDbCliTest {
 
   @Test
   void putThenGetItemThenReadTheStream() throws Exception {
-    aws.run("dynamodb", "put-item", "--table-name", "warmcache", "--item",
-        "{\"id\":{\"S\":\"cli-1\"},\"version\":{\"N\":\"3\"},\"value\":{\"S\":\"arn:aws:dynamodb:ddblocal: stays as written\"}}").ok();
-    JsonNode item = aws.run("dynamodb", "get-item", "--table-name", "warmcache", "--key", "{\"id\":{\"S\":\"cli-1\"}}")
-        .ok().path("Item");
+    aws.run(
+            "dynamodb",
+            "put-item",
+            "--table-name",
+            "warmcache",
+            "--item",
+            "{\"id\":{\"S\":\"cli-1\"},\"version\":{\"N\":\"3\"},\"value\":{\"S\":\"arn:aws:dynamodb:ddblocal: stays as written\"}}")
+        .ok();
+    JsonNode item =
+        aws.run(
+                "dynamodb",
+                "get-item",
+                "--table-name",
+                "warmcache",
+                "--key",
+                "{\"id\":{\"S\":\"cli-1\"}}")
+            .ok()
+            .path("Item");
     assertEquals("3", item.path("version").path("N").asText());
-    assertEquals("arn:aws:dynamodb:ddblocal: stays as written", item.path("value").path("S").asText());
+    assertEquals(
+        "arn:aws:dynamodb:ddblocal: stays as written", item.path("value").path("S").asText());
 
-    String streamArn = aws.run("dynamodbstreams", "list-streams", "--table-name", "warmcache").ok()
-        .path("Streams").path(0).path("StreamArn").asText();
-    assertTrue(streamArn.startsWith("arn:aws:dynamodb:us-east-1:000000000000:table/warmcache/stream/"), streamArn);
-    String shard = aws.run("dynamodbstreams", "describe-stream", "--stream-arn", streamArn).ok()
-        .path("StreamDescription").path("Shards").path(0).path("ShardId").asText();
-    String iterator = aws.run("dynamodbstreams", "get-shard-iterator", "--stream-arn", streamArn, "--shard-id", shard,
-        "--shard-iterator-type", "TRIM_HORIZON").ok().path("ShardIterator").asText();
-    JsonNode records = aws.run("dynamodbstreams", "get-records", "--shard-iterator", iterator).ok().path("Records");
+    String streamArn =
+        aws.run("dynamodbstreams", "list-streams", "--table-name", "warmcache")
+            .ok()
+            .path("Streams")
+            .path(0)
+            .path("StreamArn")
+            .asText();
+    assertTrue(
+        streamArn.startsWith("arn:aws:dynamodb:us-east-1:000000000000:table/warmcache/stream/"),
+        streamArn);
+    String shard =
+        aws.run("dynamodbstreams", "describe-stream", "--stream-arn", streamArn)
+            .ok()
+            .path("StreamDescription")
+            .path("Shards")
+            .path(0)
+            .path("ShardId")
+            .asText();
+    String iterator =
+        aws.run(
+                "dynamodbstreams",
+                "get-shard-iterator",
+                "--stream-arn",
+                streamArn,
+                "--shard-id",
+                shard,
+                "--shard-iterator-type",
+                "TRIM_HORIZON")
+            .ok()
+            .path("ShardIterator")
+            .asText();
+    JsonNode records =
+        aws.run("dynamodbstreams", "get-records", "--shard-iterator", iterator)
+            .ok()
+            .path("Records");
     boolean seen = false;
     for (JsonNode record : records) {
       seen |= "cli-1".equals(record.path("dynamodb").path("Keys").path("id").path("S").asText());
@@ -76,7 +124,14 @@ class DynamoDbCliTest {
 
   @Test
   void dynamoDbErrorsKeepTheirAwsShape() throws Exception {
-    AwsCli.Result missing = aws.run("dynamodb", "get-item", "--table-name", "no-such-table", "--key", "{\"id\":{\"S\":\"1\"}}");
+    AwsCli.Result missing =
+        aws.run(
+            "dynamodb",
+            "get-item",
+            "--table-name",
+            "no-such-table",
+            "--key",
+            "{\"id\":{\"S\":\"1\"}}");
     assertNotEquals(0, missing.exitCode());
     assertTrue(missing.stderr().contains("ResourceNotFoundException"), missing.stderr());
   }

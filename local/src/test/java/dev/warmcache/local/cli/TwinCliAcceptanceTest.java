@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,9 +31,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The issue's acceptance scenarios, as a new user runs them: the whole twin on a random loopback
- * port, driven by the real AWS CLI v2 with dummy credentials and nothing but {@code --endpoint-url}.
- * The waits below are bounded polls for asynchronous work (TTL sweeps, workflows), never timing
- * assertions.
+ * port, driven by the real AWS CLI v2 with dummy credentials and nothing but {@code
+ * --endpoint-url}. The waits below are bounded polls for asynchronous work (TTL sweeps, workflows),
+ * never timing assertions.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwinCliAcceptanceTest {
@@ -49,8 +48,15 @@ class TwinCliAcceptanceTest {
   @BeforeAll
   static void start() throws Exception {
     AwsCli.assumeInstalled();
-    // A generous miss wait: the first read of a key waits for a cold refresh function on a busy CI machine.
-    twin = Twin.start(TwinOptions.builder().port(0).seed(false).settings(Map.of("MISS_WAIT_MS", "20000")).build());
+    // A generous miss wait: the first read of a key waits for a cold refresh function on a busy CI
+    // machine.
+    twin =
+        Twin.start(
+            TwinOptions.builder()
+                .port(0)
+                .seed(false)
+                .settings(Map.of("MISS_WAIT_MS", "20000"))
+                .build());
     aws = new AwsCli(twin.endpoint());
     machineArn = twin.stateMachine().stateMachineArn();
   }
@@ -63,8 +69,18 @@ class TwinCliAcceptanceTest {
   private static JsonNode invokeReader(String payload) throws Exception {
     Path out = Files.createTempFile("reader", ".json");
     try {
-      JsonNode meta = aws.run("lambda", "invoke", "--function-name", "warmcache-reader",
-          "--cli-binary-format", "raw-in-base64-out", "--payload", payload, out.toString()).ok();
+      JsonNode meta =
+          aws.run(
+                  "lambda",
+                  "invoke",
+                  "--function-name",
+                  "warmcache-reader",
+                  "--cli-binary-format",
+                  "raw-in-base64-out",
+                  "--payload",
+                  payload,
+                  out.toString())
+              .ok();
       assertFalse(meta.has("FunctionError"), "reader failed: " + Files.readString(out));
       return JSON.readTree(Files.readString(out));
     } finally {
@@ -73,16 +89,28 @@ class TwinCliAcceptanceTest {
   }
 
   private static String putForceRefresh(String id) throws Exception {
-    JsonNode out = aws.run("events", "put-events", "--entries", "[{\"EventBusName\":\"warmcache\",\"Source\":"
-        + "\"warmcache.admin\",\"DetailType\":\"ForceRefresh\",\"Detail\":\"{\\\"id\\\":\\\"" + id + "\\\"}\"}]").ok();
+    JsonNode out =
+        aws.run(
+                "events",
+                "put-events",
+                "--entries",
+                "[{\"EventBusName\":\"warmcache\",\"Source\":"
+                    + "\"warmcache.admin\",\"DetailType\":\"ForceRefresh\",\"Detail\":\"{\\\"id\\\":\\\""
+                    + id
+                    + "\\\"}\"}]")
+            .ok();
     assertEquals(0, out.path("FailedEntryCount").asInt(), out.toString());
     return out.path("Entries").path(0).path("EventId").asText();
   }
 
   /** The execution that the rule target started for one event (its input is the event). */
   private static Execution executionOf(String eventId) throws Exception {
-    return await("an execution for event " + eventId, () -> twin.stepFunctions().listExecutions(machineArn, null)
-        .stream().filter(e -> e.input().contains(eventId)).findFirst());
+    return await(
+        "an execution for event " + eventId,
+        () ->
+            twin.stepFunctions().listExecutions(machineArn, null).stream()
+                .filter(e -> e.input().contains(eventId))
+                .findFirst());
   }
 
   private static <T> T await(String what, Callable<Optional<T>> probe) throws Exception {
@@ -93,15 +121,24 @@ class TwinCliAcceptanceTest {
         return value.get();
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("gave up waiting for " + what + " after " + PATIENCE.toSeconds() + " s");
+        throw new AssertionError(
+            "gave up waiting for " + what + " after " + PATIENCE.toSeconds() + " s");
       }
       Thread.sleep(200);
     }
   }
 
   private static JsonNode item(String id) throws Exception {
-    return aws.run("dynamodb", "get-item", "--table-name", "warmcache", "--consistent-read", "--key",
-        "{\"id\":{\"S\":\"" + id + "\"}}").ok().path("Item");
+    return aws.run(
+            "dynamodb",
+            "get-item",
+            "--table-name",
+            "warmcache",
+            "--consistent-read",
+            "--key",
+            "{\"id\":{\"S\":\"" + id + "\"}}")
+        .ok()
+        .path("Item");
   }
 
   @Test
@@ -109,8 +146,11 @@ class TwinCliAcceptanceTest {
   void lambdaInvokeAnswersFromTheOriginOrDynamoDbThenFromMemory() throws Exception {
     JsonNode first = invokeReader("{\"id\":\"15\"}");
     assertEquals("15", first.path("id").asText(), first.toString());
-    assertTrue(List.of("origin", "dynamodb").contains(first.path("source").asText()), first.toString());
-    assertTrue(first.path("value").path("name").asText().contains("15"), "the demo origin's value: " + first);
+    assertTrue(
+        List.of("origin", "dynamodb").contains(first.path("source").asText()), first.toString());
+    assertTrue(
+        first.path("value").path("name").asText().contains("15"),
+        "the demo origin's value: " + first);
 
     // Each instance has its own memory tier, as on Lambda; primes may have started more instances,
     // so a warm instance answers from memory within a few calls, never with an older version.
@@ -133,24 +173,35 @@ class TwinCliAcceptanceTest {
     Execution started = executionOf(eventId);
     twin.stepFunctions().awaitExecution(started.executionArn(), PATIENCE);
 
-    JsonNode listed = aws.run("stepfunctions", "list-executions", "--state-machine-arn", machineArn,
-        "--status-filter", "SUCCEEDED").ok().path("executions");
+    JsonNode listed =
+        aws.run(
+                "stepfunctions",
+                "list-executions",
+                "--state-machine-arn",
+                machineArn,
+                "--status-filter",
+                "SUCCEEDED")
+            .ok()
+            .path("executions");
     boolean found = false;
     for (JsonNode e : listed) {
       found |= e.path("executionArn").asText().equals(started.executionArn());
     }
     assertTrue(found, "list-executions shows the execution SUCCEEDED: " + listed);
 
-    JsonNode events = aws.run("stepfunctions", "get-execution-history", "--execution-arn", started.executionArn())
-        .ok().path("events");
+    JsonNode events =
+        aws.run("stepfunctions", "get-execution-history", "--execution-arn", started.executionArn())
+            .ok()
+            .path("events");
     List<String> types = new ArrayList<>();
     List<String> states = new ArrayList<>();
-    events.forEach(e -> {
-      types.add(e.path("type").asText());
-      if (e.has("stateEnteredEventDetails")) {
-        states.add(e.path("stateEnteredEventDetails").path("name").asText());
-      }
-    });
+    events.forEach(
+        e -> {
+          types.add(e.path("type").asText());
+          if (e.has("stateEnteredEventDetails")) {
+            states.add(e.path("stateEnteredEventDetails").path("name").asText());
+          }
+        });
     assertEquals("ExecutionStarted", types.get(0));
     assertEquals("ExecutionSucceeded", types.get(types.size() - 1));
     assertTrue(states.contains("Fetch from the origin"), "states entered: " + states);
@@ -163,36 +214,80 @@ class TwinCliAcceptanceTest {
   @Order(3)
   void anItemPastItsTtlIsDeletedByDynamoDbAndRefreshedByThePipe() throws Exception {
     long past = System.currentTimeMillis() / 1000 - 120;
-    aws.run("dynamodb", "put-item", "--table-name", "warmcache", "--item", "{\"id\":{\"S\":\"7\"},"
-        + "\"value\":{\"S\":\"{\\\"stale\\\":true}\"},\"contentType\":{\"S\":\"application/json\"},"
-        + "\"version\":{\"N\":\"5\"},\"fetchedAt\":{\"N\":\"" + (past * 1000) + "\"},\"expiresAt\":{\"N\":\"" + past + "\"}}")
+    aws.run(
+            "dynamodb",
+            "put-item",
+            "--table-name",
+            "warmcache",
+            "--item",
+            "{\"id\":{\"S\":\"7\"},"
+                + "\"value\":{\"S\":\"{\\\"stale\\\":true}\"},\"contentType\":{\"S\":\"application/json\"},"
+                + "\"version\":{\"N\":\"5\"},\"fetchedAt\":{\"N\":\""
+                + (past * 1000)
+                + "\"},\"expiresAt\":{\"N\":\""
+                + past
+                + "\"}}")
         .ok();
     DynamoDbJsonClient ddb = new DynamoDbJsonClient(twin.dynamoDbEndpoint());
-    await("item 7 refreshed after its TTL deletion", () -> {
-      JsonNode item = ddb.dynamodb("GetItem", Map.of("TableName", "warmcache", "ConsistentRead", true,
-          "Key", Map.of("id", Map.of("S", "7")))).path("Item");
-      return item.path("version").path("N").asLong(0) > 5 ? Optional.of(item) : Optional.empty();
-    });
+    await(
+        "item 7 refreshed after its TTL deletion",
+        () -> {
+          JsonNode item =
+              ddb.dynamodb(
+                      "GetItem",
+                      Map.of(
+                          "TableName",
+                          "warmcache",
+                          "ConsistentRead",
+                          true,
+                          "Key",
+                          Map.of("id", Map.of("S", "7"))))
+                  .path("Item");
+          return item.path("version").path("N").asLong(0) > 5
+              ? Optional.of(item)
+              : Optional.empty();
+        });
     JsonNode item = item("7");
     assertTrue(item.path("version").path("N").asLong() > 5, item.toString());
-    assertTrue(item.path("expiresAt").path("N").asLong() > System.currentTimeMillis() / 1000, item.toString());
+    assertTrue(
+        item.path("expiresAt").path("N").asLong() > System.currentTimeMillis() / 1000,
+        item.toString());
     assertTrue(item.path("value").path("S").asText().contains("demo item 7"), item.toString());
     assertTrue(twin.pipe().stats().started() >= 1, twin.pipe().stats().toString());
-    Execution expiry = twin.stepFunctions().listExecutions(machineArn, null).stream()
-        .filter(e -> e.input().contains("\"eventName\":\"REMOVE\"")).findFirst().orElseThrow();
-    assertTrue(expiry.input().startsWith("["), "the pipe starts the workflow with a batch of one: " + expiry.input());
+    Execution expiry =
+        twin.stepFunctions().listExecutions(machineArn, null).stream()
+            .filter(e -> e.input().contains("\"eventName\":\"REMOVE\""))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        expiry.input().startsWith("["),
+        "the pipe starts the workflow with a batch of one: " + expiry.input());
   }
 
-  /** The functions run with the timeouts the CDK derives from the same settings (MISS_WAIT_MS=20000 here). */
+  /**
+   * The functions run with the timeouts the CDK derives from the same settings (MISS_WAIT_MS=20000
+   * here).
+   */
   @Test
   @Order(4)
   void theFunctionsRunWithTheTimeoutsTheCdkGivesThem() throws Exception {
-    dev.warmcache.settings.Settings settings = dev.warmcache.settings.Settings.from(Map.of("MISS_WAIT_MS", "20000"));
-    assertEquals(settings.readerFunctionTimeout().toSeconds(),
-        aws.run("lambda", "get-function", "--function-name", "warmcache-reader").ok().path("Configuration").path("Timeout").asLong());
+    dev.warmcache.settings.Settings settings =
+        dev.warmcache.settings.Settings.from(Map.of("MISS_WAIT_MS", "20000"));
+    assertEquals(
+        settings.readerFunctionTimeout().toSeconds(),
+        aws.run("lambda", "get-function", "--function-name", "warmcache-reader")
+            .ok()
+            .path("Configuration")
+            .path("Timeout")
+            .asLong());
     assertEquals(27, settings.readerFunctionTimeout().toSeconds());
-    assertEquals(settings.refreshFunctionTimeout().toSeconds(),
-        aws.run("lambda", "get-function", "--function-name", "warmcache-refresh").ok().path("Configuration").path("Timeout").asLong());
+    assertEquals(
+        settings.refreshFunctionTimeout().toSeconds(),
+        aws.run("lambda", "get-function", "--function-name", "warmcache-refresh")
+            .ok()
+            .path("Configuration")
+            .path("Timeout")
+            .asLong());
   }
 
   @Test
@@ -211,24 +306,76 @@ class TwinCliAcceptanceTest {
   void lambdaInvocationTypesAndLogTail() throws Exception {
     Path out = Files.createTempFile("reader", ".json");
     try {
-      JsonNode dryRun = aws.run("lambda", "invoke", "--function-name", "warmcache-reader", "--invocation-type", "DryRun",
-          "--cli-binary-format", "raw-in-base64-out", "--payload", "{\"id\":\"1\"}", out.toString()).ok();
+      JsonNode dryRun =
+          aws.run(
+                  "lambda",
+                  "invoke",
+                  "--function-name",
+                  "warmcache-reader",
+                  "--invocation-type",
+                  "DryRun",
+                  "--cli-binary-format",
+                  "raw-in-base64-out",
+                  "--payload",
+                  "{\"id\":\"1\"}",
+                  out.toString())
+              .ok();
       assertEquals(204, dryRun.path("StatusCode").asInt());
-      JsonNode event = aws.run("lambda", "invoke", "--function-name", "warmcache-reader", "--invocation-type", "Event",
-          "--cli-binary-format", "raw-in-base64-out", "--payload", "{\"id\":\"1\"}", out.toString()).ok();
+      JsonNode event =
+          aws.run(
+                  "lambda",
+                  "invoke",
+                  "--function-name",
+                  "warmcache-reader",
+                  "--invocation-type",
+                  "Event",
+                  "--cli-binary-format",
+                  "raw-in-base64-out",
+                  "--payload",
+                  "{\"id\":\"1\"}",
+                  out.toString())
+              .ok();
       assertEquals(202, event.path("StatusCode").asInt());
-      JsonNode readerTail = aws.run("lambda", "invoke", "--function-name", "warmcache-reader", "--log-type", "Tail",
-          "--cli-binary-format", "raw-in-base64-out", "--payload", "{\"id\":\"1\"}", out.toString()).ok();
-      String readerLog = new String(Base64.getDecoder().decode(readerTail.path("LogResult").asText()));
-      assertTrue(readerLog.contains("\"function_name\":\"warmcache-reader\""), "the reader's own log lines: " + readerLog);
-      JsonNode tail = aws.run("lambda", "invoke", "--function-name", "warmcache-refresh:live", "--log-type", "Tail",
-          "--cli-binary-format", "raw-in-base64-out", "--payload", "{\"task\":\"no-such-task\"}", out.toString()).ok();
+      JsonNode readerTail =
+          aws.run(
+                  "lambda",
+                  "invoke",
+                  "--function-name",
+                  "warmcache-reader",
+                  "--log-type",
+                  "Tail",
+                  "--cli-binary-format",
+                  "raw-in-base64-out",
+                  "--payload",
+                  "{\"id\":\"1\"}",
+                  out.toString())
+              .ok();
+      String readerLog =
+          new String(Base64.getDecoder().decode(readerTail.path("LogResult").asText()));
+      assertTrue(
+          readerLog.contains("\"function_name\":\"warmcache-reader\""),
+          "the reader's own log lines: " + readerLog);
+      JsonNode tail =
+          aws.run(
+                  "lambda",
+                  "invoke",
+                  "--function-name",
+                  "warmcache-refresh:live",
+                  "--log-type",
+                  "Tail",
+                  "--cli-binary-format",
+                  "raw-in-base64-out",
+                  "--payload",
+                  "{\"task\":\"no-such-task\"}",
+                  out.toString())
+              .ok();
       assertEquals("Unhandled", tail.path("FunctionError").asText());
       assertEquals("1", tail.path("ExecutedVersion").asText());
       String log = new String(Base64.getDecoder().decode(tail.path("LogResult").asText()));
       assertTrue(log.contains("REPORT RequestId:"), log);
       JsonNode error = JSON.readTree(Files.readString(out));
-      assertTrue(error.path("errorType").asText().startsWith("dev.warmcache.refresh"), error.toString());
+      assertTrue(
+          error.path("errorType").asText().startsWith("dev.warmcache.refresh"), error.toString());
       assertEquals(0, error.path("stackTrace").size(), "no stack trace leaks: " + error);
     } finally {
       Files.deleteIfExists(out);
@@ -245,9 +392,14 @@ class TwinCliAcceptanceTest {
     Execution running;
     try {
       running = executionOf(putForceRefresh("9"));
-      await("the workflow to reach the origin", () -> origin.requests("9") > served ? Optional.of(true) : Optional.empty());
-      List<ProcessHandle> sidecars = ProcessHandle.current().descendants()
-          .filter(p -> p.info().commandLine().orElse("").contains("sidecar")).toList();
+      await(
+          "the workflow to reach the origin",
+          () -> origin.requests("9") > served ? Optional.of(true) : Optional.empty());
+      List<ProcessHandle> sidecars =
+          ProcessHandle.current()
+              .descendants()
+              .filter(p -> p.info().commandLine().orElse("").contains("sidecar"))
+              .toList();
       assertFalse(sidecars.isEmpty(), "the twin runs a Node sidecar");
       sidecars.forEach(ProcessHandle::destroyForcibly);
     } finally {
@@ -255,16 +407,21 @@ class TwinCliAcceptanceTest {
     }
     Execution failed = twin.stepFunctions().awaitExecution(running.executionArn(), PATIENCE);
     assertEquals(ExecutionStatus.FAILED, failed.status());
-    JsonNode described = aws.run("stepfunctions", "describe-execution", "--execution-arn", running.executionArn()).ok();
+    JsonNode described =
+        aws.run("stepfunctions", "describe-execution", "--execution-arn", running.executionArn())
+            .ok();
     assertEquals("FAILED", described.path("status").asText());
-    assertTrue(described.path("cause").asText().toLowerCase().contains("sidecar"), described.toString());
+    assertTrue(
+        described.path("cause").asText().toLowerCase().contains("sidecar"), described.toString());
   }
 
   @Test
   @Order(10)
   void afterTheSidecarCrashTheNextExecutionSucceeds() throws Exception {
     Execution after = executionOf(putForceRefresh("10"));
-    assertEquals(ExecutionStatus.SUCCEEDED, twin.stepFunctions().awaitExecution(after.executionArn(), PATIENCE).status(),
+    assertEquals(
+        ExecutionStatus.SUCCEEDED,
+        twin.stepFunctions().awaitExecution(after.executionArn(), PATIENCE).status(),
         "a restarted sidecar runs the next execution");
   }
 }

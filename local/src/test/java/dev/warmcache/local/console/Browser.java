@@ -23,8 +23,10 @@ import org.openqa.selenium.logging.LoggingPreferences;
  */
 final class Browser implements AutoCloseable {
 
-  static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM_BIN", "/usr/bin/chromium"));
-  static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"));
+  static final Path CHROMIUM =
+      Path.of(System.getenv().getOrDefault("CHROMIUM_BIN", "/usr/bin/chromium"));
+  static final Path CHROMEDRIVER =
+      Path.of(System.getenv().getOrDefault("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"));
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   final ChromeDriver driver;
@@ -38,7 +40,10 @@ final class Browser implements AutoCloseable {
   /** Why a browser test cannot run here, or {@code null} if it can. */
   static String missing() {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-      return "Debian's chromium and chromium-driver are not installed (" + CHROMIUM + ", " + CHROMEDRIVER
+      return "Debian's chromium and chromium-driver are not installed ("
+          + CHROMIUM
+          + ", "
+          + CHROMEDRIVER
           + "): apt-get install -y chromium chromium-driver";
     }
     return null;
@@ -48,14 +53,24 @@ final class Browser implements AutoCloseable {
     Path profile = Files.createTempDirectory("console-chromium-");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-dev-shm-usage", "--no-first-run", "--disable-extensions", "--user-data-dir=" + profile,
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-extensions",
+        "--user-data-dir=" + profile,
         "--window-size=1600,1200");
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().window().setSize(new Dimension(1600, 1200));
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
@@ -71,8 +86,13 @@ final class Browser implements AutoCloseable {
     Path file = SCREENSHOTS.resolve(name + ".png");
     Dimension viewport = driver.manage().window().getSize();
     driver.executeScript("window.scrollTo(0, 0)");
-    long height = (Long) driver.executeScript("return Math.ceil(document.documentElement.scrollHeight)");
-    driver.manage().window().setSize(new Dimension(viewport.getWidth(), (int) Math.max(viewport.getHeight(), height + 140)));
+    long height =
+        (Long) driver.executeScript("return Math.ceil(document.documentElement.scrollHeight)");
+    driver
+        .manage()
+        .window()
+        .setSize(
+            new Dimension(viewport.getWidth(), (int) Math.max(viewport.getHeight(), height + 140)));
     try {
       Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     } finally {
@@ -81,7 +101,9 @@ final class Browser implements AutoCloseable {
     return file;
   }
 
-  /** Everything the page logged at SEVERE (console.error, uncaught exceptions, failed loads) so far. */
+  /**
+   * Everything the page logged at SEVERE (console.error, uncaught exceptions, failed loads) so far.
+   */
   List<String> errors() {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())

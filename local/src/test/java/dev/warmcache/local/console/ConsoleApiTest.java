@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
 import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
+import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
 import dev.warmcache.local.dynamodb.DynamoDbProxy;
 import dev.warmcache.local.edge.EdgeServer;
 import dev.warmcache.local.edge.Router;
@@ -17,14 +17,14 @@ import dev.warmcache.local.stepfunctions.StepFunctionsEngine;
 import dev.warmcache.local.stepfunctions.TaskFailedException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
 class ConsoleApiTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String ASL = """
+  static final String ASL =
+      """
       {"StartAt": "Identify the trigger", "States": {
         "Identify the trigger": {"Type": "Choice",
           "Choices": [{"Variable": "$.detail.id", "IsPresent": true, "Next": "Read the key"}],
@@ -61,24 +62,52 @@ class ConsoleApiTest {
     ddb = DynamoDbLocalServer.start(null);
     table = new DynamoDbJsonClient(ddb.endpoint());
     // The cache table's shape without TTL enabled: DynamoDB Local's sweep would otherwise delete an
-    // expired item at a moment of its choosing, and this test looks at the item right after expiring it.
-    table.dynamodb("CreateTable", Map.of("TableName", TABLE,
-        "AttributeDefinitions", List.of(Map.of("AttributeName", "id", "AttributeType", "S")),
-        "KeySchema", List.of(Map.of("AttributeName", "id", "KeyType", "HASH")),
-        "BillingMode", "PAY_PER_REQUEST"));
-    engine = StepFunctionsEngine.start(Path.of(System.getProperty("warmcache.sidecar.dir", "sidecar")), call -> {
-      throw new TaskFailedException("States.Runtime", "this definition has no Task state");
-    });
-    machineArn = engine.createStateMachine("console-api-test", ASL, Map.of(), "arn:aws:iam::000000000000:role/test")
-        .stateMachineArn();
-    edge = EdgeServer.start(0, new Router().register(DynamoDbProxy.dynamodb(ddb.endpoint(), "us-east-1")));
-    LambdaInstances instances = () -> List.of(new LambdaInstances.Function("warmcache-reader", List.of(
-        new LambdaInstances.Instance("i-1", false, 412L, 3L, 1_000L, "15", 7, 500L, 2_000L))));
+    // expired item at a moment of its choosing, and this test looks at the item right after
+    // expiring it.
+    table.dynamodb(
+        "CreateTable",
+        Map.of(
+            "TableName",
+            TABLE,
+            "AttributeDefinitions",
+            List.of(Map.of("AttributeName", "id", "AttributeType", "S")),
+            "KeySchema",
+            List.of(Map.of("AttributeName", "id", "KeyType", "HASH")),
+            "BillingMode",
+            "PAY_PER_REQUEST"));
+    engine =
+        StepFunctionsEngine.start(
+            Path.of(System.getProperty("warmcache.sidecar.dir", "sidecar")),
+            call -> {
+              throw new TaskFailedException("States.Runtime", "this definition has no Task state");
+            });
+    machineArn =
+        engine
+            .createStateMachine(
+                "console-api-test", ASL, Map.of(), "arn:aws:iam::000000000000:role/test")
+            .stateMachineArn();
+    edge =
+        EdgeServer.start(
+            0, new Router().register(DynamoDbProxy.dynamodb(ddb.endpoint(), "us-east-1")));
+    LambdaInstances instances =
+        () ->
+            List.of(
+                new LambdaInstances.Function(
+                    "warmcache-reader",
+                    List.of(
+                        new LambdaInstances.Instance(
+                            "i-1", false, 412L, 3L, 1_000L, "15", 7, 500L, 2_000L))));
     DemoOrigin origin = new DemoOrigin();
     edge.mount(DemoOrigin.PATH, origin);
-    edge.mount("/console", Console.builder(edge.endpoint()).tableName(TABLE)
-        .stepFunctions(engine).stateMachineArn(machineArn).instances(instances).origin(origin)
-        .build());
+    edge.mount(
+        "/console",
+        Console.builder(edge.endpoint())
+            .tableName(TABLE)
+            .stepFunctions(engine)
+            .stateMachineArn(machineArn)
+            .instances(instances)
+            .origin(origin)
+            .build());
   }
 
   @AfterAll
@@ -96,10 +125,12 @@ class ConsoleApiTest {
     HttpResponse<String> page = get("/console/");
     assertEquals(200, page.statusCode());
     assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
-    assertTrue(page.body().contains("id=\"force-refresh\""), "the page has the Force refresh action");
+    assertTrue(
+        page.body().contains("id=\"force-refresh\""), "the page has the Force refresh action");
     HttpResponse<String> script = get("/console/console.js");
     assertEquals(200, script.statusCode());
-    assertTrue(script.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+    assertTrue(
+        script.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
     assertEquals(404, get("/console/%2e%2e/pom.xml").statusCode());
     assertEquals(404, get("/console/nothing.js").statusCode());
   }
@@ -107,12 +138,34 @@ class ConsoleApiTest {
   @Test
   void itemsShowVersionPreviewExpiryAndLease() throws Exception {
     long in5min = System.currentTimeMillis() / 1000 + 300;
-    put(Map.of("id", Map.of("S", "api-1"), "version", Map.of("N", "4"), "value", Map.of("S", "{\"name\":\"one\"}"),
-        "contentType", Map.of("S", "application/json"), "fetchedAt", Map.of("N", "1795262100000"),
-        "expiresAt", Map.of("N", Long.toString(in5min)),
-        "leaseOwner", Map.of("S", "exec-abc"), "leaseUntil", Map.of("N", Long.toString(in5min))));
-    put(Map.of("id", Map.of("S", "api-404"), "version", Map.of("N", "1"), "notFound", Map.of("BOOL", true),
-        "expiresAt", Map.of("N", Long.toString(in5min))));
+    put(
+        Map.of(
+            "id",
+            Map.of("S", "api-1"),
+            "version",
+            Map.of("N", "4"),
+            "value",
+            Map.of("S", "{\"name\":\"one\"}"),
+            "contentType",
+            Map.of("S", "application/json"),
+            "fetchedAt",
+            Map.of("N", "1795262100000"),
+            "expiresAt",
+            Map.of("N", Long.toString(in5min)),
+            "leaseOwner",
+            Map.of("S", "exec-abc"),
+            "leaseUntil",
+            Map.of("N", Long.toString(in5min))));
+    put(
+        Map.of(
+            "id",
+            Map.of("S", "api-404"),
+            "version",
+            Map.of("N", "1"),
+            "notFound",
+            Map.of("BOOL", true),
+            "expiresAt",
+            Map.of("N", Long.toString(in5min))));
     JsonNode row = row(api("items"), "api-1");
     assertEquals(4, row.path("version").asLong());
     assertEquals("{\"name\":\"one\"}", row.path("preview").asText());
@@ -127,16 +180,35 @@ class ConsoleApiTest {
   @Test
   void expireNowMovesExpiresAtIntoThePast() throws Exception {
     long later = System.currentTimeMillis() / 1000 + 600;
-    put(Map.of("id", Map.of("S", "api-2"), "version", Map.of("N", "9"), "value", Map.of("S", "x"),
-        "expiresAt", Map.of("N", Long.toString(later))));
+    put(
+        Map.of(
+            "id",
+            Map.of("S", "api-2"),
+            "version",
+            Map.of("N", "9"),
+            "value",
+            Map.of("S", "x"),
+            "expiresAt",
+            Map.of("N", Long.toString(later))));
     HttpResponse<String> expired = post("/console/api/expire", "{\"id\":\"api-2\"}");
     assertEquals(200, expired.statusCode(), expired.body());
     long past = JSON.readTree(expired.body()).path("expiresAt").asLong();
     assertTrue(past * 1000 < System.currentTimeMillis(), "expiresAt " + past + " is in the past");
-    JsonNode stored = table.dynamodb("GetItem", Map.of("TableName", TABLE, "Key", Map.of("id", Map.of("S", "api-2")),
-        "ConsistentRead", true)).path("Item");
+    JsonNode stored =
+        table
+            .dynamodb(
+                "GetItem",
+                Map.of(
+                    "TableName",
+                    TABLE,
+                    "Key",
+                    Map.of("id", Map.of("S", "api-2")),
+                    "ConsistentRead",
+                    true))
+            .path("Item");
     assertEquals(Long.toString(past), stored.path("expiresAt").path("N").asText());
-    assertEquals("9", stored.path("version").path("N").asText(), "expiring keeps the version and value");
+    assertEquals(
+        "9", stored.path("version").path("N").asText(), "expiring keeps the version and value");
     assertTrue(row(api("items"), "api-2").path("stale").asBoolean());
   }
 
@@ -151,41 +223,75 @@ class ConsoleApiTest {
   @Test
   void badInputGetsTypedReadableErrors() throws Exception {
     assertError(post("/console/api/force-refresh", "{\"id\":\"../etc\"}"), 400, "InvalidId");
-    assertError(post("/console/api/force-refresh", "{\"id\":\"" + "x".repeat(129) + "\"}"), 400, "InvalidId");
+    assertError(
+        post("/console/api/force-refresh", "{\"id\":\"" + "x".repeat(129) + "\"}"),
+        400,
+        "InvalidId");
     assertError(post("/console/api/force-refresh", "{}"), 400, "InvalidId");
     assertError(post("/console/api/expire", "{\"id\":"), 400, "InvalidJson");
     assertError(post("/console/api/expire", "[1]"), 400, "InvalidJson");
-    assertError(send(HttpRequest.newBuilder(uri("/console/api/expire"))
-        .POST(HttpRequest.BodyPublishers.ofString("id=1")).header("Content-Type", "text/plain")), 415, "UnsupportedMediaType");
-    assertError(send(HttpRequest.newBuilder(uri("/console/api/expire")).header("Origin", "http://evil.example")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"1\"}")).header("Content-Type", "application/json")),
-        403, "CrossOriginRequest");
+    assertError(
+        send(
+            HttpRequest.newBuilder(uri("/console/api/expire"))
+                .POST(HttpRequest.BodyPublishers.ofString("id=1"))
+                .header("Content-Type", "text/plain")),
+        415,
+        "UnsupportedMediaType");
+    assertError(
+        send(
+            HttpRequest.newBuilder(uri("/console/api/expire"))
+                .header("Origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"1\"}"))
+                .header("Content-Type", "application/json")),
+        403,
+        "CrossOriginRequest");
     assertError(get("/console/api/force-refresh"), 405, "MethodNotAllowed");
     assertError(get("/console/api/nope"), 404, "NotFound");
-    assertError(get("/console/api/execution?arn=arn:aws:states:us-east-1:1:execution:other:x"), 400, "InvalidArn");
-    assertError(get("/console/api/execution?arn=" + machineArn.replace(":stateMachine:", ":execution:") + ":nope"),
-        404, "ExecutionDoesNotExist");
+    assertError(
+        get("/console/api/execution?arn=arn:aws:states:us-east-1:1:execution:other:x"),
+        400,
+        "InvalidArn");
+    assertError(
+        get(
+            "/console/api/execution?arn="
+                + machineArn.replace(":stateMachine:", ":execution:")
+                + ":nope"),
+        404,
+        "ExecutionDoesNotExist");
     assertError(post("/console/api/origin", "{\"failureRate\":2}"), 400, "InvalidOriginSettings");
-    assertError(post("/console/api/origin", "{\"latencyMs\":\"slow\"}"), 400, "InvalidOriginSettings");
+    assertError(
+        post("/console/api/origin", "{\"latencyMs\":\"slow\"}"), 400, "InvalidOriginSettings");
   }
 
   @Test
   void originKnobsChangeTheDemoOrigin() throws Exception {
-    HttpResponse<String> set = post("/console/api/origin", "{\"latencyMs\":120,\"failureRate\":0.25}");
+    HttpResponse<String> set =
+        post("/console/api/origin", "{\"latencyMs\":120,\"failureRate\":0.25}");
     assertEquals(200, set.statusCode(), set.body());
     JsonNode control = JSON.readTree(get(DemoOrigin.PATH + "/control").body());
     assertEquals(120, control.path("latencyMs").asLong());
     assertEquals(0.25, control.path("failureRate").asDouble());
     HttpResponse<String> partly = post("/console/api/origin", "{\"failureRate\":0}");
-    assertEquals(120, JSON.readTree(partly.body()).path("latencyMs").asLong(), "a knob left out keeps its value");
+    assertEquals(
+        120,
+        JSON.readTree(partly.body()).path("latencyMs").asLong(),
+        "a knob left out keeps its value");
     assertEquals(0.0, api("snapshot").path("origin").path("failureRate").asDouble());
     post("/console/api/origin", "{\"latencyMs\":0}");
   }
 
   @Test
   void numericIdsAreIds() throws Exception {
-    put(Map.of("id", Map.of("S", "77"), "version", Map.of("N", "1"), "value", Map.of("S", "v"),
-        "expiresAt", Map.of("N", Long.toString(System.currentTimeMillis() / 1000 + 600))));
+    put(
+        Map.of(
+            "id",
+            Map.of("S", "77"),
+            "version",
+            Map.of("N", "1"),
+            "value",
+            Map.of("S", "v"),
+            "expiresAt",
+            Map.of("N", Long.toString(System.currentTimeMillis() / 1000 + 600))));
     HttpResponse<String> expired = post("/console/api/expire", "{\"id\":77}");
     assertEquals(200, expired.statusCode(), expired.body());
     assertEquals("77", JSON.readTree(expired.body()).path("id").asText());
@@ -207,10 +313,13 @@ class ConsoleApiTest {
     assertTrue(ok.path("stopDate").asLong() >= ok.path("startDate").asLong());
     assertEquals("FAILED", byArn(list, failed.executionArn()).path("status").asText());
     for (int i = 1; i < list.size(); i++) {
-      assertTrue(list.get(i - 1).path("startDate").asLong() >= list.get(i).path("startDate").asLong(), "newest first");
+      assertTrue(
+          list.get(i - 1).path("startDate").asLong() >= list.get(i).path("startDate").asLong(),
+          "newest first");
     }
 
-    JsonNode detail = api("execution?arn=" + URLEncoder.encode(succeeded.executionArn(), StandardCharsets.UTF_8));
+    JsonNode detail =
+        api("execution?arn=" + URLEncoder.encode(succeeded.executionArn(), StandardCharsets.UTF_8));
     List<String> entered = new ArrayList<>();
     String readOutput = null;
     for (JsonNode event : detail.path("events")) {
@@ -223,10 +332,13 @@ class ConsoleApiTest {
     }
     assertEquals(List.of("Identify the trigger", "Read the key", "Done"), entered);
     assertEquals("15", JSON.readTree(readOutput).path("id").asText());
-    assertEquals("ExecutionSucceeded", detail.path("events").path(detail.path("events").size() - 1).path("type").asText());
+    assertEquals(
+        "ExecutionSucceeded",
+        detail.path("events").path(detail.path("events").size() - 1).path("type").asText());
 
-    JsonNode failure = api("execution?arn=" + URLEncoder.encode(failed.executionArn(), StandardCharsets.UTF_8))
-        .path("execution");
+    JsonNode failure =
+        api("execution?arn=" + URLEncoder.encode(failed.executionArn(), StandardCharsets.UTF_8))
+            .path("execution");
     assertEquals("Test.NoId", failure.path("error").asText());
     assertEquals("The input has no detail.id", failure.path("cause").asText());
     assertEquals("manual", failure.path("trigger").path("kind").asText());
@@ -235,16 +347,27 @@ class ConsoleApiTest {
 
   @Test
   void snapshotHasEveryPanel() throws Exception {
-    put(Map.of("id", Map.of("S", "api-3"), "version", Map.of("N", "1"), "value", Map.of("S", "v"),
-        "expiresAt", Map.of("N", Long.toString(System.currentTimeMillis() / 1000 + 600))));
+    put(
+        Map.of(
+            "id",
+            Map.of("S", "api-3"),
+            "version",
+            Map.of("N", "1"),
+            "value",
+            Map.of("S", "v"),
+            "expiresAt",
+            Map.of("N", Long.toString(System.currentTimeMillis() / 1000 + 600))));
     JsonNode snapshot = api("snapshot");
     assertTrue(snapshot.path("now").asLong() > 0);
     assertEquals(0, snapshot.path("errors").size(), snapshot.path("errors").toString());
     assertTrue(snapshot.path("executions").isArray());
     assertFalse(row(snapshot.path("items"), "api-3").isMissingNode());
-    assertTrue(snapshot.path("items").size() < snapshot.path("itemsLimit").asInt(),
-        "the limit tells the page that this listing is the whole table: " + snapshot.path("itemsLimit"));
-    JsonNode instance = snapshot.path("readers").path("functions").path(0).path("instances").path(0);
+    assertTrue(
+        snapshot.path("items").size() < snapshot.path("itemsLimit").asInt(),
+        "the limit tells the page that this listing is the whole table: "
+            + snapshot.path("itemsLimit"));
+    JsonNode instance =
+        snapshot.path("readers").path("functions").path(0).path("instances").path(0);
     assertEquals("i-1", instance.path("id").asText());
     assertEquals(412, instance.path("initDurationMs").asLong());
     assertEquals(3, instance.path("memoryEntries").asLong());
@@ -253,13 +376,18 @@ class ConsoleApiTest {
 
   @Test
   void aMissingTableDegradesItsPanelOnly() throws Exception {
-    Console orphan = Console.builder(edge.endpoint()).tableName("no-such-table").stepFunctions(engine)
-        .stateMachineArn(machineArn).build();
+    Console orphan =
+        Console.builder(edge.endpoint())
+            .tableName("no-such-table")
+            .stepFunctions(engine)
+            .stateMachineArn(machineArn)
+            .build();
     edge.mount("/orphan-console", orphan);
     HttpResponse<String> response = get("/orphan-console/api/snapshot");
     assertEquals(200, response.statusCode());
     JsonNode snapshot = JSON.readTree(response.body());
-    assertTrue(snapshot.path("errors").path("items").asText().startsWith("ResourceNotFoundException"),
+    assertTrue(
+        snapshot.path("errors").path("items").asText().startsWith("ResourceNotFoundException"),
         snapshot.path("errors").toString());
     assertTrue(snapshot.path("executions").isArray());
     assertFalse(snapshot.path("errors").has("executions"));
@@ -316,8 +444,10 @@ class ConsoleApiTest {
   }
 
   static HttpResponse<String> post(String path, String body) throws Exception {
-    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

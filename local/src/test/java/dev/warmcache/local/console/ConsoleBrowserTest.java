@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -45,6 +44,7 @@ class ConsoleBrowserTest {
 
   /** A workflow with origin retries takes seconds; a loaded 2-core CI box may need many more. */
   static final Duration WORKFLOW = Duration.ofSeconds(90);
+
   /**
    * DynamoDB Local sweeps expired items about every 10 s, the pipe then polls the stream and starts
    * the workflow: tens of seconds on a loaded box, so well over that, and still bounded.
@@ -63,10 +63,11 @@ class ConsoleBrowserTest {
     browser = Browser.start();
     wait = waiting(WORKFLOW);
     browser.driver.get(twin.endpoint() + "/console");
-    wait.until(d -> {
-      String live = text(d, By.id("live"));
-      return live != null && live.startsWith("live");
-    });
+    wait.until(
+        d -> {
+          String live = text(d, By.id("live"));
+          return live != null && live.startsWith("live");
+        });
   }
 
   @AfterAll
@@ -84,29 +85,45 @@ class ConsoleBrowserTest {
     type(By.id("action-id"), "4");
     browser.driver.findElement(By.id("force-refresh")).click();
 
-    String arn = open(wait, "#executions tr[data-trigger='force'][data-id='4'][data-status='SUCCEEDED']");
+    String arn =
+        open(wait, "#executions tr[data-trigger='force'][data-id='4'][data-status='SUCCEEDED']");
     detailShows(wait, arn, "SUCCEEDED");
 
     // The path taken: a ForceRefresh of an absent key fetches, stores, primes and announces.
-    List<String> visited = wait.until(d -> {
-      List<String> states = d.findElements(By.cssSelector("#graph g.node.visited")).stream()
-          .map(e -> e.getAttribute("data-state")).toList();
-      return states.isEmpty() ? null : states;
-    });
-    for (String state : List.of("Identify the trigger", "Read the forced key", "Take the refresh lease",
-        "Fetch from the origin", "Store the new value", "Announce the refresh")) {
+    List<String> visited =
+        wait.until(
+            d -> {
+              List<String> states =
+                  d.findElements(By.cssSelector("#graph g.node.visited")).stream()
+                      .map(e -> e.getAttribute("data-state"))
+                      .toList();
+              return states.isEmpty() ? null : states;
+            });
+    for (String state :
+        List.of(
+            "Identify the trigger",
+            "Read the forced key",
+            "Take the refresh lease",
+            "Fetch from the origin",
+            "Store the new value",
+            "Announce the refresh")) {
       assertTrue(visited.contains(state), state + " is highlighted; highlighted: " + visited);
     }
     assertFalse(visited.contains("Read the expired key"), "a branch not taken stays plain");
-    int takenEdges = wait.until(d -> d.findElements(By.cssSelector("#graph path.edge.taken")).size());
-    assertTrue(takenEdges >= visited.size() - 1, "the edges between the highlighted states are highlighted too");
+    int takenEdges =
+        wait.until(d -> d.findElements(By.cssSelector("#graph path.edge.taken")).size());
+    assertTrue(
+        takenEdges >= visited.size() - 1,
+        "the edges between the highlighted states are highlighted too");
     assertTrue(browser.driver.findElements(By.cssSelector("#graph g.node.failed")).isEmpty());
 
     // The history: every state in order, with its input and output one click away.
-    String fetchOutput = "#steps li[data-state='Fetch from the origin'] details.json[data-key^='out']";
+    String fetchOutput =
+        "#steps li[data-state='Fetch from the origin'] details.json[data-key^='out']";
     click(wait, By.cssSelector(fetchOutput + " > summary"));
     String fetched = wait.until(d -> text(d, By.cssSelector(fetchOutput + " > pre")));
-    assertTrue(fetched.contains("demo item 4"), "the fetch output holds the origin's value: " + fetched);
+    assertTrue(
+        fetched.contains("demo item 4"), "the fetch output holds the origin's value: " + fetched);
     click(wait, By.cssSelector(fetchOutput + " > summary"));
 
     // The raw event history, collapsed until asked for.
@@ -116,7 +133,9 @@ class ConsoleBrowserTest {
     click(wait, By.cssSelector("#raw-history > summary"));
 
     // The item landed, with a version and a countdown.
-    String expires = wait.until(d -> text(d, By.cssSelector("#items tr[data-id='4'][data-version='1'] td.expires")));
+    String expires =
+        wait.until(
+            d -> text(d, By.cssSelector("#items tr[data-id='4'][data-version='1'] td.expires")));
     assertTrue(expires.startsWith("in "), "expiresAt counts down: " + expires);
     browser.screenshot("01-force-refresh-succeeded");
   }
@@ -125,16 +144,30 @@ class ConsoleBrowserTest {
   @Order(2)
   void readersShowTheirInstances() throws Exception {
     // A read through the Lambda API starts a reader instance, which the readers panel shows.
-    HttpResponse<String> read = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create(twin.endpoint() + "/2015-03-31/functions/warmcache-reader/invocations"))
-        .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/lambda/aws4_request, "
-            + "SignedHeaders=host, Signature=" + "0".repeat(64))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"4\"}")).build(),
-        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    HttpResponse<String> read =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            twin.endpoint() + "/2015-03-31/functions/warmcache-reader/invocations"))
+                    .header(
+                        "Authorization",
+                        "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/lambda/aws4_request, "
+                            + "SignedHeaders=host, Signature="
+                            + "0".repeat(64))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"4\"}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     assertEquals(200, read.statusCode(), read.body());
-    // The instance that answered holds id 4 in its memory tier; the panel shows the tier's own count.
-    String instance = wait.until(d -> text(d,
-        By.cssSelector("#readers .fn[data-function='warmcache-reader'] .inst[data-memory-entries='1']")));
+    // The instance that answered holds id 4 in its memory tier; the panel shows the tier's own
+    // count.
+    String instance =
+        wait.until(
+            d ->
+                text(
+                    d,
+                    By.cssSelector(
+                        "#readers .fn[data-function='warmcache-reader'] .inst[data-memory-entries='1']")));
     assertTrue(instance.contains("cold start"), instance);
     browser.screenshot("02-readers");
   }
@@ -144,7 +177,10 @@ class ConsoleBrowserTest {
   void expireNowLetsTtlAndThePipeStartARefresh() throws Exception {
     type(By.id("action-id"), "5");
     browser.driver.findElement(By.id("force-refresh")).click();
-    wait.until(d -> present(d, "#executions tr[data-trigger='force'][data-id='5'][data-status='SUCCEEDED']"));
+    wait.until(
+        d ->
+            present(
+                d, "#executions tr[data-trigger='force'][data-id='5'][data-status='SUCCEEDED']"));
     click(wait, By.cssSelector("#items tr[data-id='5'] button[data-action='expire']"));
     // The page's own answer to the click, so the TTL wait below starts from an expired item.
     assertEquals("info", wait.until(d -> toast(d, "Expired 5")));
@@ -176,14 +212,21 @@ class ConsoleBrowserTest {
     try {
       type(By.id("action-id"), "6");
       browser.driver.findElement(By.id("force-refresh")).click();
-      String arn = open(wait, "#executions tr[data-trigger='force'][data-id='6'][data-status='FAILED']");
+      String arn =
+          open(wait, "#executions tr[data-trigger='force'][data-id='6'][data-status='FAILED']");
       detailShows(wait, arn, "FAILED");
-      String failed = wait.until(d -> d.findElement(By.cssSelector("#graph g.node.failed")).getAttribute("data-state"));
+      String failed =
+          wait.until(
+              d ->
+                  d.findElement(By.cssSelector("#graph g.node.failed")).getAttribute("data-state"));
       assertEquals("Refresh failed", failed);
-      assertTrue(present(browser.driver, "#graph g.node.caught[data-state='Fetch from the origin']"),
+      assertTrue(
+          present(browser.driver, "#graph g.node.caught[data-state='Fetch from the origin']"),
           "the state whose error was caught is marked");
       String cause = wait.until(d -> text(d, By.id("detail-failure")));
-      assertTrue(cause.contains("OriginUnavailable") || cause.contains("503"), "the failure's cause is shown: " + cause);
+      assertTrue(
+          cause.contains("OriginUnavailable") || cause.contains("503"),
+          "the failure's cause is shown: " + cause);
       browser.screenshot("05-failed-refresh");
     } finally {
       type(By.id("origin-failure"), "0");
@@ -236,34 +279,44 @@ class ConsoleBrowserTest {
   }
 
   /**
-   * Clicks what {@code locator} finds once it is there, find and click in one step: a row redrawn in
-   * between, or the toast briefly covering it, means the step is taken again.
+   * Clicks what {@code locator} finds once it is there, find and click in one step: a row redrawn
+   * in between, or the toast briefly covering it, means the step is taken again.
    */
   private static void click(WebDriverWait wait, By locator) {
-    act(wait, locator, e -> {
-      e.click();
-      return true;
-    });
+    act(
+        wait,
+        locator,
+        e -> {
+          e.click();
+          return true;
+        });
   }
 
   /** Clicks the execution row {@code css} finds and answers its ARN, read from the same element. */
   private static String open(WebDriverWait wait, String css) {
-    return act(wait, By.cssSelector(css), row -> {
-      String arn = row.getAttribute("data-arn");
-      row.click();
-      return arn;
-    });
+    return act(
+        wait,
+        By.cssSelector(css),
+        row -> {
+          String arn = row.getAttribute("data-arn");
+          row.click();
+          return arn;
+        });
   }
 
   private static <T> T act(WebDriverWait wait, By locator, Function<WebElement, T> action) {
-    return wait.until(d -> {
-      try {
-        return action.apply(d.findElement(locator));
-      } catch (StaleElementReferenceException | NoSuchElementException | ElementNotInteractableException notYet) {
-        // ElementNotInteractableException includes ElementClickInterceptedException: the toast on top.
-        return null;
-      }
-    });
+    return wait.until(
+        d -> {
+          try {
+            return action.apply(d.findElement(locator));
+          } catch (StaleElementReferenceException
+              | NoSuchElementException
+              | ElementNotInteractableException notYet) {
+            // ElementNotInteractableException includes ElementClickInterceptedException: the toast
+            // on top.
+            return null;
+          }
+        });
   }
 
   /**
@@ -271,9 +324,11 @@ class ConsoleBrowserTest {
    * the previous execution's attributes until the new one has loaded, so the ARN must match too.
    */
   private static void detailShows(WebDriverWait wait, String arn, String status) {
-    wait.until(d -> {
-      WebElement detail = d.findElement(By.id("detail"));
-      return arn.equals(detail.getAttribute("data-arn")) && status.equals(detail.getAttribute("data-status"));
-    });
+    wait.until(
+        d -> {
+          WebElement detail = d.findElement(By.id("detail"));
+          return arn.equals(detail.getAttribute("data-arn"))
+              && status.equals(detail.getAttribute("data-status"));
+        });
   }
 }

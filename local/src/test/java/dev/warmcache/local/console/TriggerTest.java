@@ -41,8 +41,10 @@ class TriggerTest {
 
   @Test
   void anythingElseWasStartedByHand() throws Exception {
-    assertEquals(new Trigger("manual", "7", "StartExecution"), Trigger.of(JSON.readTree("{\"id\":7}")));
-    Trigger odd = Trigger.of(JSON.readTree("{\"detail-type\":\"Other\",\"source\":\"x\",\"detail\":{}}"));
+    assertEquals(
+        new Trigger("manual", "7", "StartExecution"), Trigger.of(JSON.readTree("{\"id\":7}")));
+    Trigger odd =
+        Trigger.of(JSON.readTree("{\"detail-type\":\"Other\",\"source\":\"x\",\"detail\":{}}"));
     assertEquals("manual", odd.kind());
     assertNull(odd.id());
     assertEquals("manual", Trigger.of(JSON.readTree("[]")).kind());

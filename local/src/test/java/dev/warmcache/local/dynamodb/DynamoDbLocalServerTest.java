@@ -22,15 +22,25 @@ class DynamoDbLocalServerTest {
     try (DynamoDbLocalServer first = DynamoDbLocalServer.start(data)) {
       DynamoDbJsonClient client = new DynamoDbJsonClient(first.endpoint());
       TableBootstrap.ensure(client, "warmcache", "expiresAt");
-      client.dynamodb("PutItem", Map.of("TableName", "warmcache", "Item", Map.of("id", Map.of("S", "kept"))));
+      client.dynamodb(
+          "PutItem", Map.of("TableName", "warmcache", "Item", Map.of("id", Map.of("S", "kept"))));
     }
     try (DynamoDbLocalServer second = DynamoDbLocalServer.start(data)) {
       DynamoDbJsonClient client = new DynamoDbJsonClient(second.endpoint());
       String stream = TableBootstrap.ensure(client, "warmcache", "expiresAt");
-      JsonNode item = client.dynamodb("GetItem", Map.of("TableName", "warmcache", "Key", Map.of("id", Map.of("S", "kept"))));
+      JsonNode item =
+          client.dynamodb(
+              "GetItem",
+              Map.of("TableName", "warmcache", "Key", Map.of("id", Map.of("S", "kept"))));
       assertEquals("kept", item.path("Item").path("id").path("S").asText());
-      assertEquals(stream, client.dynamodb("DescribeTable", Map.of("TableName", "warmcache"))
-          .path("Table").path("LatestStreamArn").asText(), "the same stream, so a checkpoint stays valid");
+      assertEquals(
+          stream,
+          client
+              .dynamodb("DescribeTable", Map.of("TableName", "warmcache"))
+              .path("Table")
+              .path("LatestStreamArn")
+              .asText(),
+          "the same stream, so a checkpoint stays valid");
     }
   }
 
@@ -42,22 +52,27 @@ class DynamoDbLocalServerTest {
   void itListensOnLoopbackOnly() throws Exception {
     Path tcp = Path.of("/proc/net/tcp");
     Path tcp6 = Path.of("/proc/net/tcp6");
-    Assumptions.assumeTrue(Files.isReadable(tcp), "no /proc/net/tcp to read listening sockets from");
+    Assumptions.assumeTrue(
+        Files.isReadable(tcp), "no /proc/net/tcp to read listening sockets from");
     try (DynamoDbLocalServer server = DynamoDbLocalServer.start(null)) {
       String port = String.format("%04X", server.endpoint().getPort());
       List<String> listening = new java.util.ArrayList<>();
       for (Path table : List.of(tcp, tcp6)) {
         if (Files.isReadable(table)) {
-          Files.readAllLines(table).stream().skip(1)
+          Files.readAllLines(table).stream()
+              .skip(1)
               .map(line -> line.trim().split("\\s+"))
               .filter(fields -> fields[3].equals("0A") && fields[1].endsWith(":" + port))
               .forEach(fields -> listening.add(fields[1].substring(0, fields[1].indexOf(':'))));
         }
       }
-      // 127.0.0.1 as IPv4, or IPv4-mapped on a dual-stack socket; never a wildcard or another address.
+      // 127.0.0.1 as IPv4, or IPv4-mapped on a dual-stack socket; never a wildcard or another
+      // address.
       assertEquals(false, listening.isEmpty(), "DynamoDB Local listens on port " + port);
       for (String address : listening) {
-        assertEquals(true, address.equals("0100007F") || address.equals("0000000000000000FFFF00000100007F"),
+        assertEquals(
+            true,
+            address.equals("0100007F") || address.equals("0000000000000000FFFF00000100007F"),
             "listening on " + address + " instead of 127.0.0.1");
       }
     }

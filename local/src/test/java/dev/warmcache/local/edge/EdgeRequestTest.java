@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The JSON protocol body every JSON 1.0/1.1 provider reads through {@link EdgeRequest#jsonObject()}. */
+/**
+ * The JSON protocol body every JSON 1.0/1.1 provider reads through {@link
+ * EdgeRequest#jsonObject()}.
+ */
 class EdgeRequestTest {
 
   private static EdgeRequest post(String body) {
@@ -29,7 +32,9 @@ class EdgeRequestTest {
       assertEquals(400, e.status(), body);
       assertEquals("SerializationException", e.code(), body);
     }
-    assertTrue(assertThrows(AwsException.class, () -> post("{\"a\":").jsonObject()).getMessage()
-        .startsWith("The request body is not valid JSON"));
+    assertTrue(
+        assertThrows(AwsException.class, () -> post("{\"a\":").jsonObject())
+            .getMessage()
+            .startsWith("The request body is not valid JSON"));
   }
 }

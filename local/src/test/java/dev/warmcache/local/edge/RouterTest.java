@@ -23,9 +23,18 @@ class RouterTest {
 
   /** A service whose operations answer, fail the AWS way, or break the way a bug would. */
   static final class Probe implements JsonProtocolService {
-    @Override public String targetPrefix() { return "Probe_20200101"; }
-    @Override public String jsonVersion() { return "1.1"; }
-    @Override public EdgeResponse handle(String operation, EdgeRequest request) {
+    @Override
+    public String targetPrefix() {
+      return "Probe_20200101";
+    }
+
+    @Override
+    public String jsonVersion() {
+      return "1.1";
+    }
+
+    @Override
+    public EdgeResponse handle(String operation, EdgeRequest request) {
       return switch (operation) {
         case "Echo" -> EdgeResponse.of(200, "application/x-amz-json-1.1", request.bodyText());
         case "Refuse" -> throw new AwsException(409, "ConflictException", "no");
@@ -45,9 +54,11 @@ class RouterTest {
     edge.close();
   }
 
-  private static HttpResponse<String> post(String path, String target, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(edge.endpoint() + path))
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+  private static HttpResponse<String> post(String path, String target, String body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(edge.endpoint() + path))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (target != null) {
       request.header("X-Amz-Target", target);
     }
@@ -67,10 +78,12 @@ class RouterTest {
   void awsErrorsKeepTheirStatusAndCode() throws Exception {
     HttpResponse<String> response = post("/", "Probe_20200101.Refuse", "{}");
     assertEquals(409, response.statusCode());
-    assertEquals("ConflictException", response.headers().firstValue("x-amzn-ErrorType").orElseThrow());
+    assertEquals(
+        "ConflictException", response.headers().firstValue("x-amzn-ErrorType").orElseThrow());
     JsonNode body = JSON.readTree(response.body());
     assertEquals("ConflictException", body.path("__type").asText());
-    assertEquals("application/x-amz-json-1.1", response.headers().firstValue("Content-Type").orElseThrow());
+    assertEquals(
+        "application/x-amz-json-1.1", response.headers().firstValue("Content-Type").orElseThrow());
   }
 
   @Test
@@ -84,7 +97,8 @@ class RouterTest {
     }
     HttpResponse<String> rest = post("/2099-01-01/things", null, "");
     assertEquals(404, rest.statusCode());
-    assertEquals("UnknownOperationException", rest.headers().firstValue("x-amzn-ErrorType").orElseThrow());
+    assertEquals(
+        "UnknownOperationException", rest.headers().firstValue("x-amzn-ErrorType").orElseThrow());
     assertTrue(rest.body().contains("/2099-01-01/things"), rest.body());
   }
 
@@ -96,6 +110,9 @@ class RouterTest {
     assertEquals("InternalFailure", body.path("__type").asText());
     assertFalse(response.body().contains("secret internal detail"), response.body());
     assertFalse(response.body().contains("at dev.warmcache"), response.body());
-    assertTrue(body.path("message").asText().contains(response.headers().firstValue("x-amzn-RequestId").orElseThrow()));
+    assertTrue(
+        body.path("message")
+            .asText()
+            .contains(response.headers().firstValue("x-amzn-RequestId").orElseThrow()));
   }
 }

@@ -31,14 +31,18 @@ class LambdaPoolTest {
   }
 
   private void register(String name, int concurrency, Duration timeout) {
-    List<Path> classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of).toList();
-    pool.register(FunctionConfig.builder(name)
-        .handler("dev.warmcache.local.lambda.fixture.CountingHandler::handleRequest")
-        .classpath(classpath)
-        .environment(Map.of("GREETING", "hi " + name))
-        .concurrencyLimit(concurrency)
-        .timeout(timeout)
-        .build());
+    List<Path> classpath =
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .map(Path::of)
+            .toList();
+    pool.register(
+        FunctionConfig.builder(name)
+            .handler("dev.warmcache.local.lambda.fixture.CountingHandler::handleRequest")
+            .classpath(classpath)
+            .environment(Map.of("GREETING", "hi " + name))
+            .concurrencyLimit(concurrency)
+            .timeout(timeout)
+            .build());
   }
 
   private static JsonNode body(InvocationResult r) throws Exception {
@@ -69,8 +73,11 @@ class LambdaPoolTest {
       Future<InvocationResult> busy = threads.submit(() -> invoke("fn", "sleep:400"));
       Thread.sleep(100);
       InvocationResult concurrent = invoke("fn", "{}");
-      assertTrue(concurrent.initDuration().isPresent(), "the warm instance was busy, so a new one started");
-      assertEquals(1, body(concurrent).get("call").asInt(), "its own class loader, its own statics");
+      assertTrue(
+          concurrent.initDuration().isPresent(),
+          "the warm instance was busy, so a new one started");
+      assertEquals(
+          1, body(concurrent).get("call").asInt(), "its own class loader, its own statics");
       assertEquals(first.instanceId(), busy.get().instanceId());
     } finally {
       threads.shutdownNow();
@@ -86,11 +93,13 @@ class LambdaPoolTest {
     InvocationResult second = invoke("fn", "{}");
     InvocationResult failed = invoke("fn", "{\"fail\":true}");
 
-    assertEquals(body(first).get("requestId").asText(), first.requestId(), "Context.getAwsRequestId()");
+    assertEquals(
+        body(first).get("requestId").asText(), first.requestId(), "Context.getAwsRequestId()");
     assertEquals(body(second).get("requestId").asText(), second.requestId());
     assertFalse(first.requestId().equals(second.requestId()), "one id per request");
     assertTrue(failed.failed());
-    assertEquals(36, failed.requestId().length(), "a failed request has its id too: " + failed.requestId());
+    assertEquals(
+        36, failed.requestId().length(), "a failed request has its id too: " + failed.requestId());
   }
 
   @Test
@@ -100,7 +109,8 @@ class LambdaPoolTest {
     try {
       Future<InvocationResult> holding = threads.submit(() -> invoke("limited", "sleep:500"));
       waitUntil(() -> pool.instances("limited").stream().anyMatch(InstanceInfo::busy));
-      TooManyRequestsException throttled = assertThrows(TooManyRequestsException.class, () -> invoke("limited", "{}"));
+      TooManyRequestsException throttled =
+          assertThrows(TooManyRequestsException.class, () -> invoke("limited", "{}"));
       assertEquals("TooManyRequestsException", throttled.errorCode());
       assertEquals(429, throttled.statusCode());
       assertFalse(holding.get().failed());
@@ -147,11 +157,13 @@ class LambdaPoolTest {
 
     assertTrue(pool.instances("fn").isEmpty());
     assertTrue(invoke("fn", "{}").initDuration().isPresent(), "cold again");
-    FunctionNotFoundException missing = assertThrows(FunctionNotFoundException.class, () -> invoke("nope", "{}"));
+    FunctionNotFoundException missing =
+        assertThrows(FunctionNotFoundException.class, () -> invoke("nope", "{}"));
     assertEquals("ResourceNotFoundException", missing.errorCode());
   }
 
-  private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+  private static void waitUntil(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + 10_000;
     while (!condition.getAsBoolean()) {
       if (System.currentTimeMillis() > deadline) {

@@ -6,12 +6,13 @@ import java.util.Map;
 
 /**
  * A function for the Lambda API tests, loaded by the pool from the test classes in its own class
- * loader: echoes its input, sleeps for {@code sleepMs}, or throws with {@code fail} as the message. It
- * logs the request id its Context carries, for the log tail to be checked against.
+ * loader: echoes its input, sleeps for {@code sleepMs}, or throws with {@code fail} as the message.
+ * It logs the request id its Context carries, for the log tail to be checked against.
  */
 public class EchoHandler {
 
-  public Map<String, Object> handleRequest(Map<String, Object> input, Context context) throws InterruptedException {
+  public Map<String, Object> handleRequest(Map<String, Object> input, Context context)
+      throws InterruptedException {
     if (input.get("sleepMs") instanceof Number millis) {
       Thread.sleep(millis.longValue());
     }

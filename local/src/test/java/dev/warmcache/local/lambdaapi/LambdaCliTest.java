@@ -17,10 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,11 +41,17 @@ class LambdaCliTest {
   @BeforeAll
   static void start() throws Exception {
     AwsCli.assumeInstalled();
-    Path classes = Path.of(EchoHandler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Path runtimeApi = Path.of(Context.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes =
+        Path.of(EchoHandler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path runtimeApi =
+        Path.of(Context.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     pool = new LambdaPool();
-    pool.register(FunctionConfig.builder("echo").handler(EchoHandler.class.getName() + "::handleRequest")
-        .classpath(List.of(classes, runtimeApi)).concurrencyLimit(1).build());
+    pool.register(
+        FunctionConfig.builder("echo")
+            .handler(EchoHandler.class.getName() + "::handleRequest")
+            .classpath(List.of(classes, runtimeApi))
+            .concurrencyLimit(1)
+            .build());
     deadLetters = new DeadLetterFile(dir.resolve("dead-letters.jsonl"));
     service = new LambdaService(pool, "us-east-1", "000000000000", deadLetters);
     edge = EdgeServer.start(0, new Router().register(service));
@@ -61,8 +67,14 @@ class LambdaCliTest {
 
   private static AwsCli.Result invoke(Path out, String... extra) throws Exception {
     String[] args = new String[6 + extra.length];
-    System.arraycopy(new String[] {"lambda", "invoke", "--cli-binary-format", "raw-in-base64-out", "--function-name"}, 0,
-        args, 0, 5);
+    System.arraycopy(
+        new String[] {
+          "lambda", "invoke", "--cli-binary-format", "raw-in-base64-out", "--function-name"
+        },
+        0,
+        args,
+        0,
+        5);
     System.arraycopy(extra, 0, args, 5, extra.length);
     args[args.length - 1] = out.toString();
     return aws.run(args);
@@ -76,8 +88,15 @@ class LambdaCliTest {
     assertEquals("$LATEST", meta.path("ExecutedVersion").asText());
     assertEquals(1, JSON.readTree(Files.readString(out)).path("echo").path("n").asInt());
 
-    JsonNode aliased = invoke(out, "arn:aws:lambda:us-east-1:000000000000:function:echo", "--qualifier", "live",
-        "--payload", "{\"n\":2}").ok();
+    JsonNode aliased =
+        invoke(
+                out,
+                "arn:aws:lambda:us-east-1:000000000000:function:echo",
+                "--qualifier",
+                "live",
+                "--payload",
+                "{\"n\":2}")
+            .ok();
     assertEquals("1", aliased.path("ExecutedVersion").asText());
     assertEquals(2, JSON.readTree(Files.readString(out)).path("echo").path("n").asInt());
   }
@@ -85,22 +104,33 @@ class LambdaCliTest {
   @Test
   void functionErrorsAreReportedWithoutAStackTrace() throws Exception {
     Path out = dir.resolve("error.json");
-    JsonNode meta = invoke(out, "echo", "--payload", "{\"fail\":\"origin exploded\"}", "--log-type", "Tail").ok();
+    JsonNode meta =
+        invoke(out, "echo", "--payload", "{\"fail\":\"origin exploded\"}", "--log-type", "Tail")
+            .ok();
     assertEquals("Unhandled", meta.path("FunctionError").asText());
     JsonNode error = JSON.readTree(Files.readString(out));
     assertEquals("java.lang.IllegalStateException", error.path("errorType").asText());
     assertEquals("origin exploded", error.path("errorMessage").asText());
     assertEquals(0, error.path("stackTrace").size());
-    String log = new String(java.util.Base64.getDecoder().decode(meta.path("LogResult").asText()), StandardCharsets.UTF_8);
+    String log =
+        new String(
+            java.util.Base64.getDecoder().decode(meta.path("LogResult").asText()),
+            StandardCharsets.UTF_8);
     assertTrue(log.startsWith("START RequestId: "), log);
     assertTrue(log.contains("java.lang.IllegalStateException: origin exploded"), log);
-    assertTrue(log.contains("echo handling [fail]"), "the instance's own output is in the tail: " + log);
+    assertTrue(
+        log.contains("echo handling [fail]"), "the instance's own output is in the tail: " + log);
   }
 
   @Test
   void theLogTailNamesTheRequestIdTheFunctionSaw() throws Exception {
-    JsonNode meta = invoke(dir.resolve("tail.json"), "echo", "--payload", "{\"n\":3}", "--log-type", "Tail").ok();
-    String log = new String(java.util.Base64.getDecoder().decode(meta.path("LogResult").asText()), StandardCharsets.UTF_8);
+    JsonNode meta =
+        invoke(dir.resolve("tail.json"), "echo", "--payload", "{\"n\":3}", "--log-type", "Tail")
+            .ok();
+    String log =
+        new String(
+            java.util.Base64.getDecoder().decode(meta.path("LogResult").asText()),
+            StandardCharsets.UTF_8);
 
     Matcher seen = Pattern.compile("echo request id (\\S+)").matcher(log);
     assertTrue(seen.find(), log);
@@ -118,16 +148,20 @@ class LambdaCliTest {
     assertTrue(notJson.stderr().contains("InvalidRequestContentException"), notJson.stderr());
     AwsCli.Result missing = invoke(out, "nope", "--invocation-type", "DryRun", "--payload", "{}");
     assertTrue(missing.stderr().contains("ResourceNotFoundException"), missing.stderr());
-    AwsCli.Result badQualifier = invoke(out, "echo:live", "--qualifier", "other", "--payload", "{}");
-    assertTrue(badQualifier.stderr().contains("InvalidParameterValueException"), badQualifier.stderr());
+    AwsCli.Result badQualifier =
+        invoke(out, "echo:live", "--qualifier", "other", "--payload", "{}");
+    assertTrue(
+        badQualifier.stderr().contains("InvalidParameterValueException"), badQualifier.stderr());
   }
 
   @Test
   void beyondTheConcurrencyLimitCallersAreThrottled() throws Exception {
-    CompletableFuture<?> busy = CompletableFuture.runAsync(() ->
-        pool.invoke("echo", "{\"sleepMs\":4000}".getBytes(StandardCharsets.UTF_8)));
+    CompletableFuture<?> busy =
+        CompletableFuture.runAsync(
+            () -> pool.invoke("echo", "{\"sleepMs\":4000}".getBytes(StandardCharsets.UTF_8)));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (pool.instances("echo").stream().noneMatch(i -> i.busy()) && System.nanoTime() < deadline) {
+    while (pool.instances("echo").stream().noneMatch(i -> i.busy())
+        && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     AwsCli.Result throttled = invoke(dir.resolve("throttled.json"), "echo", "--payload", "{}");
@@ -138,8 +172,15 @@ class LambdaCliTest {
 
   @Test
   void eventInvocationsAnswerAtOnceAndFailuresEndInTheDeadLetterFile() throws Exception {
-    JsonNode meta = invoke(dir.resolve("event.json"), "echo", "--invocation-type", "Event",
-        "--payload", "{\"fail\":\"always\",\"marker\":\"event-test\"}").ok();
+    JsonNode meta =
+        invoke(
+                dir.resolve("event.json"),
+                "echo",
+                "--invocation-type",
+                "Event",
+                "--payload",
+                "{\"fail\":\"always\",\"marker\":\"event-test\"}")
+            .ok();
     assertEquals(202, meta.path("StatusCode").asInt());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (deadLetters.list().isEmpty() && System.nanoTime() < deadline) {

@@ -20,22 +20,34 @@ import org.junit.jupiter.api.Test;
  * <p>The instances ask for an early refresh of a fresh key (β = 100 makes every read in the window
  * ask), which goes through the same claim as an expired key. An expired key cannot be held on the
  * twin for the length of the test: DynamoDB Local's TTL sweep deletes it within seconds, and an
- * absent key is never claimed (a claim must not make it look present). The expired case is
- * covered against DynamoDB Local in the reader's tests.
+ * absent key is never claimed (a claim must not make it look present). The expired case is covered
+ * against DynamoDB Local in the reader's tests.
  */
 class FleetClaimTest {
 
   @Test
   void thirtyTwoInstancesWantingOneKeyRefreshedStartOneExecution() throws Exception {
-    try (Twin twin = Twin.start(TwinOptions.builder().port(0).seed(false)
-            .settings(Map.of("PRIME_FANOUT", "0", "EARLY_REFRESH_BETA", "100")).build());
+    try (Twin twin =
+            Twin.start(
+                TwinOptions.builder()
+                    .port(0)
+                    .seed(false)
+                    .settings(Map.of("PRIME_FANOUT", "0", "EARLY_REFRESH_BETA", "100"))
+                    .build());
         Fleet fleet = new Fleet(twin)) {
       String id = "5";
       assertEquals(32, fleet.provisionReaders(32));
       long now = System.currentTimeMillis();
       // Lifetime 200 s, so the early window (8 %) is open for the last 16 s; 12 s are left.
-      fleet.seed(Item.builder(ItemId.of(id)).value("{\"old\":true}").contentType("application/json").version(1)
-          .fetchedAt(now - 188_000).expiresAt(now / 1000 + 12).refreshMillis(1_000).build());
+      fleet.seed(
+          Item.builder(ItemId.of(id))
+              .value("{\"old\":true}")
+              .contentType("application/json")
+              .version(1)
+              .fetchedAt(now - 188_000)
+              .expiresAt(now / 1000 + 12)
+              .refreshMillis(1_000)
+              .build());
       long fetchesBefore = twin.origin().requests(id);
 
       Map<String, Long> served = fleet.versionsServed(id);
@@ -43,8 +55,11 @@ class FleetClaimTest {
       fleet.awaitWorkflowsDone(Duration.ofSeconds(30));
 
       assertEquals(32, served.size());
-      assertTrue(served.values().stream().allMatch(v -> v == 1), () -> "all served the current value: " + served);
-      assertEquals(1, fleet.executionsStarted(), "one execution for 32 instances asking, fleet-wide");
+      assertTrue(
+          served.values().stream().allMatch(v -> v == 1),
+          () -> "all served the current value: " + served);
+      assertEquals(
+          1, fleet.executionsStarted(), "one execution for 32 instances asking, fleet-wide");
       assertEquals(1, twin.origin().requests(id) - fetchesBefore, "one origin fetch");
     }
   }

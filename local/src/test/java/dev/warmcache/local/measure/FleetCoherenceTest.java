@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A refresh reaches every warm reader instance within COHERENCE_INTERVAL_MS plus 500 ms, on the
- * twin with the real handler jars, ASL and DynamoDB Local; and without the change feed it does
- * not, so the first test can fail. Priming is off here so that only the feed can reach an
- * instance; the coherence benchmark measures priming and the feed together.
+ * twin with the real handler jars, ASL and DynamoDB Local; and without the change feed it does not,
+ * so the first test can fail. Priming is off here so that only the feed can reach an instance; the
+ * coherence benchmark measures priming and the feed together.
  */
 class FleetCoherenceTest {
 
@@ -26,8 +26,15 @@ class FleetCoherenceTest {
 
   @BeforeAll
   static void start() throws Exception {
-    twin = Twin.start(TwinOptions.builder().port(0).seed(false)
-        .settings(Map.of("COHERENCE_INTERVAL_MS", Long.toString(INTERVAL_MS), "PRIME_FANOUT", "0")).build());
+    twin =
+        Twin.start(
+            TwinOptions.builder()
+                .port(0)
+                .seed(false)
+                .settings(
+                    Map.of(
+                        "COHERENCE_INTERVAL_MS", Long.toString(INTERVAL_MS), "PRIME_FANOUT", "0"))
+                .build());
     fleet = new Fleet(twin);
   }
 
@@ -48,11 +55,14 @@ class FleetCoherenceTest {
     fleet.awaitWorkflowsDone(Duration.ofSeconds(30));
     Map<String, Long> warm = fleet.versionsServed(id);
     assertEquals(INSTANCES, warm.size());
-    assertTrue(warm.values().stream().allMatch(v -> v == 1), () -> "every instance holds version 1: " + warm);
+    assertTrue(
+        warm.values().stream().allMatch(v -> v == 1),
+        () -> "every instance holds version 1: " + warm);
 
     long written = fleet.forceRefresh(id, 1, Duration.ofSeconds(30));
     Fleet.sleepUntil(written + INTERVAL_MS + 500);
-    assertTrue(System.currentTimeMillis() < written + INTERVAL_MS + 500 + 250, "the probe is not late");
+    assertTrue(
+        System.currentTimeMillis() < written + INTERVAL_MS + 500 + 250, "the probe is not late");
     return fleet.versionsServed(id);
   }
 
@@ -60,7 +70,10 @@ class FleetCoherenceTest {
   void everyWarmInstanceServesTheRefreshedValueWithinTheIntervalAndHalfASecond() {
     Map<String, Long> served = servedAfterRefresh("coherent");
     assertEquals(INSTANCES, served.size());
-    assertEquals(INSTANCES, served.values().stream().filter(v -> v == 2).count(), () -> "versions served: " + served);
+    assertEquals(
+        INSTANCES,
+        served.values().stream().filter(v -> v == 2).count(),
+        () -> "versions served: " + served);
   }
 
   @Test
@@ -69,7 +82,9 @@ class FleetCoherenceTest {
     try {
       Map<String, Long> served = servedAfterRefresh("primed-only");
       assertEquals(INSTANCES, served.size());
-      assertEquals(INSTANCES, served.values().stream().filter(v -> v == 1).count(),
+      assertEquals(
+          INSTANCES,
+          served.values().stream().filter(v -> v == 1).count(),
           () -> "every instance keeps the old version for its memory TTL: " + served);
     } finally {
       fleet.configureReader(Map.of("COHERENCE_INTERVAL_MS", Long.toString(INTERVAL_MS)));

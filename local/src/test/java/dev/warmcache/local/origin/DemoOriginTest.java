@@ -43,17 +43,23 @@ class DemoOriginTest {
   }
 
   private HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void everyFetchIsANewRevisionAndIsCounted() throws Exception {
     HttpResponse<String> first = get("/items/15", null);
-    HttpResponse<String> second = get("/items/15", first.headers().firstValue("ETag").orElseThrow());
+    HttpResponse<String> second =
+        get("/items/15", first.headers().firstValue("ETag").orElseThrow());
     assertEquals(200, first.statusCode());
     assertEquals(200, second.statusCode(), "a changed value is a 200 even for a conditional GET");
-    assertNotEquals(JSON.readTree(first.body()).path("revision"), JSON.readTree(second.body()).path("revision"));
+    assertNotEquals(
+        JSON.readTree(first.body()).path("revision"),
+        JSON.readTree(second.body()).path("revision"));
     assertNotEquals(first.headers().firstValue("ETag"), second.headers().firstValue("ETag"));
     JsonNode stats = JSON.readTree(get("/stats", null).body());
     assertEquals(2, stats.path("byId").path("15").asLong());
@@ -63,7 +69,8 @@ class DemoOriginTest {
   void conditionalGetOfAStableValueIsNotModified() throws Exception {
     assertEquals(200, post("/control", "{\"changeEveryFetch\":false}").statusCode());
     HttpResponse<String> first = get("/items/alpha", null);
-    HttpResponse<String> again = get("/items/alpha", first.headers().firstValue("ETag").orElseThrow());
+    HttpResponse<String> again =
+        get("/items/alpha", first.headers().firstValue("ETag").orElseThrow());
     assertEquals(304, again.statusCode());
     assertEquals(1, JSON.readTree(get("/stats", null).body()).path("notModified").asLong());
   }

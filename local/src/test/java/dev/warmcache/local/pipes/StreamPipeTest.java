@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
 import dev.warmcache.local.deadletter.DeadLetterFile;
 import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
-import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
 import dev.warmcache.local.dynamodb.TableBootstrap;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipe against DynamoDB Local's real stream and its own TTL sweep. The filter is the test's own
- * (the product's filter is exercised by the twin acceptance test); it is written in the Pipes shape,
- * so it only matches when the pipe converts {@code userIdentity} correctly.
+ * (the product's filter is exercised by the twin acceptance test); it is written in the Pipes
+ * shape, so it only matches when the pipe converts {@code userIdentity} correctly.
  */
 class StreamPipeTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String TWIN_STREAM = "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/x";
+  private static final String TWIN_STREAM =
+      "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/x";
 
   @TempDir static Path dir;
   static DynamoDbLocalServer ddb;
@@ -42,8 +43,10 @@ class StreamPipeTest {
     ddb = DynamoDbLocalServer.start(null);
     client = new DynamoDbJsonClient(ddb.endpoint());
     filter = dir.resolve("ttl.filter.json");
-    Files.writeString(filter, "{\"eventName\":[\"REMOVE\"],\"userIdentity\":{\"type\":[\"Service\"],"
-        + "\"principalId\":[\"dynamodb.amazonaws.com\"]}}");
+    Files.writeString(
+        filter,
+        "{\"eventName\":[\"REMOVE\"],\"userIdentity\":{\"type\":[\"Service\"],"
+            + "\"principalId\":[\"dynamodb.amazonaws.com\"]}}");
   }
 
   @AfterAll
@@ -52,8 +55,13 @@ class StreamPipeTest {
   }
 
   private static void put(String table, String id, long expiresAt) throws Exception {
-    client.dynamodb("PutItem", Map.of("TableName", table, "Item",
-        Map.of("id", Map.of("S", id), "expiresAt", Map.of("N", Long.toString(expiresAt)))));
+    client.dynamodb(
+        "PutItem",
+        Map.of(
+            "TableName",
+            table,
+            "Item",
+            Map.of("id", Map.of("S", id), "expiresAt", Map.of("N", Long.toString(expiresAt)))));
   }
 
   private static long past() {
@@ -64,20 +72,43 @@ class StreamPipeTest {
     return System.currentTimeMillis() / 1000 + 3600;
   }
 
-  private static StreamPipe pipe(String table, String streamArn, Path checkpoint, DeadLetterFile dlq,
-      List<Long> retries, PipeTarget target) throws Exception {
-    return StreamPipe.start(new StreamPipe.Config("test-" + table, client, streamArn, TWIN_STREAM, "us-east-1", filter,
-        checkpoint, dlq, retries), target);
+  private static StreamPipe pipe(
+      String table,
+      String streamArn,
+      Path checkpoint,
+      DeadLetterFile dlq,
+      List<Long> retries,
+      PipeTarget target)
+      throws Exception {
+    return StreamPipe.start(
+        new StreamPipe.Config(
+            "test-" + table,
+            client,
+            streamArn,
+            TWIN_STREAM,
+            "us-east-1",
+            filter,
+            checkpoint,
+            dlq,
+            retries),
+        target);
   }
 
   @Test
   void ttlDeletionsReachTheTargetInThePipesShapeAndUserDeletesDoNot() throws Exception {
     String stream = TableBootstrap.ensure(client, "shape", "expiresAt");
     BlockingQueue<String> batches = new LinkedBlockingQueue<>();
-    try (StreamPipe pipe = pipe("shape", stream, null, new DeadLetterFile(dir.resolve("dl-shape")), List.of(),
-        batches::add)) {
+    try (StreamPipe pipe =
+        pipe(
+            "shape",
+            stream,
+            null,
+            new DeadLetterFile(dir.resolve("dl-shape")),
+            List.of(),
+            batches::add)) {
       put("shape", "kept", future());
-      client.dynamodb("DeleteItem", Map.of("TableName", "shape", "Key", Map.of("id", Map.of("S", "kept"))));
+      client.dynamodb(
+          "DeleteItem", Map.of("TableName", "shape", "Key", Map.of("id", Map.of("S", "kept"))));
       put("shape", "gone", past());
 
       JsonNode batch = JSON.readTree(batches.poll(30, TimeUnit.SECONDS));
@@ -86,11 +117,13 @@ class StreamPipeTest {
       assertEquals("REMOVE", record.path("eventName").asText());
       assertEquals("gone", record.path("dynamodb").path("Keys").path("id").path("S").asText());
       assertEquals("Service", record.path("userIdentity").path("type").asText());
-      assertEquals("dynamodb.amazonaws.com", record.path("userIdentity").path("principalId").asText());
+      assertEquals(
+          "dynamodb.amazonaws.com", record.path("userIdentity").path("principalId").asText());
       assertEquals(TWIN_STREAM, record.path("eventSourceARN").asText());
       assertEquals("us-east-1", record.path("awsRegion").asText());
       assertTrue(record.path("dynamodb").has("OldImage"));
-      // Records of a shard are handled in order, so the user's REMOVE before it was read and dropped.
+      // Records of a shard are handled in order, so the user's REMOVE before it was read and
+      // dropped.
       StreamPipe.Stats stats = pipe.stats();
       assertTrue(stats.read() >= 4, "INSERT, REMOVE, INSERT, TTL REMOVE: " + stats);
       assertEquals(1, stats.matched(), stats.toString());
@@ -103,12 +136,19 @@ class StreamPipeTest {
     DeadLetterFile dlq = new DeadLetterFile(dir.resolve("dl-refused.jsonl"));
     AtomicBoolean down = new AtomicBoolean(true);
     BlockingQueue<String> batches = new LinkedBlockingQueue<>();
-    try (StreamPipe pipe = pipe("refused", stream, null, dlq, List.of(10L, 10L), batch -> {
-      if (down.get()) {
-        throw new IllegalStateException("state machine unavailable");
-      }
-      batches.add(batch);
-    })) {
+    try (StreamPipe pipe =
+        pipe(
+            "refused",
+            stream,
+            null,
+            dlq,
+            List.of(10L, 10L),
+            batch -> {
+              if (down.get()) {
+                throw new IllegalStateException("state machine unavailable");
+              }
+              batches.add(batch);
+            })) {
       put("refused", "first", past());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (dlq.list().isEmpty() && System.nanoTime() < deadline) {
@@ -117,11 +157,21 @@ class StreamPipeTest {
       JsonNode letter = dlq.list().get(0);
       assertEquals("pipe/test-refused", letter.path("source").asText());
       assertEquals("state machine unavailable", letter.path("reason").asText());
-      assertEquals("first", letter.path("payload").path(0).path("dynamodb").path("Keys").path("id").path("S").asText());
+      assertEquals(
+          "first",
+          letter
+              .path("payload")
+              .path(0)
+              .path("dynamodb")
+              .path("Keys")
+              .path("id")
+              .path("S")
+              .asText());
       down.set(false);
       put("refused", "second", past());
       JsonNode next = JSON.readTree(batches.poll(30, TimeUnit.SECONDS));
-      assertEquals("second", next.path(0).path("dynamodb").path("Keys").path("id").path("S").asText());
+      assertEquals(
+          "second", next.path(0).path("dynamodb").path("Keys").path("id").path("S").asText());
       assertEquals(1, pipe.stats().deadLettered());
     }
   }
@@ -140,7 +190,9 @@ class StreamPipeTest {
     try (StreamPipe pipe = pipe("resume", stream, checkpoint, dlq, List.of(), after::add)) {
       put("resume", "two", past());
       String batch = after.poll(30, TimeUnit.SECONDS);
-      assertTrue(batch.contains("\"two\""), "the first record after a restart is the new one, not a replay: " + batch);
+      assertTrue(
+          batch.contains("\"two\""),
+          "the first record after a restart is the new one, not a replay: " + batch);
     }
   }
 }

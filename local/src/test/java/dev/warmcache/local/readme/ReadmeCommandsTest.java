@@ -37,7 +37,13 @@ class ReadmeCommandsTest {
   static void start() throws Exception {
     AwsCli.assumeInstalled();
     // The first read of an absent key waits for a cold refresh on a busy machine.
-    twin = Twin.start(TwinOptions.builder().port(0).seed(false).settings(Map.of("MISS_WAIT_MS", "20000")).build());
+    twin =
+        Twin.start(
+            TwinOptions.builder()
+                .port(0)
+                .seed(false)
+                .settings(Map.of("MISS_WAIT_MS", "20000"))
+                .build());
   }
 
   @AfterAll
@@ -54,9 +60,10 @@ class ReadmeCommandsTest {
 
   @Test
   void theUseItCommandsWorkAgainstTheTwinWithOnlyTheEndpointAdded() throws Exception {
-    String script = "set -euo pipefail\n"
-        + "aws() { /usr/bin/aws --endpoint-url \"$TWIN_ENDPOINT\" \"$@\"; }\n"
-        + useItBlock();
+    String script =
+        "set -euo pipefail\n"
+            + "aws() { /usr/bin/aws --endpoint-url \"$TWIN_ENDPOINT\" \"$@\"; }\n"
+            + useItBlock();
     Path err = Files.createTempFile("readme", ".err");
     try {
       // stdout stays a pipe, as in a terminal: `lambda invoke ... /dev/stdout` reopens it, which
@@ -65,20 +72,26 @@ class ReadmeCommandsTest {
       AwsCli.useDummyCredentials(builder.environment());
       builder.environment().put("TWIN_ENDPOINT", twin.endpoint().toString());
       Process process = builder.start();
-      CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-        try {
-          return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      CompletableFuture<String> output =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return new String(
+                      process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
       if (!process.waitFor(180, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new AssertionError("the README block did not finish within 180 s");
       }
       String stdout = output.get(10, TimeUnit.SECONDS);
       String stderr = Files.readString(err);
-      assertEquals(0, process.exitValue(), "README block failed\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
+      assertEquals(
+          0,
+          process.exitValue(),
+          "README block failed\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
 
       // Read: the reader answered key 15 with a value (the demo origin names it).
       assertTrue(stdout.contains("\"id\":\"15\"") && stdout.contains("demo item 15"), stdout);

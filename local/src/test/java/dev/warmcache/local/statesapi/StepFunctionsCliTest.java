@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class StepFunctionsCliTest {
 
-  private static final String DEFINITION = """
+  private static final String DEFINITION =
+      """
       {"StartAt":"Wait as told","States":{
         "Wait as told":{"Type":"Wait","SecondsPath":"$.wait","Next":"Done"},
         "Done":{"Type":"Pass","End":true}}}""";
@@ -39,11 +40,17 @@ class StepFunctionsCliTest {
   static void start() throws Exception {
     AwsCli.assumeInstalled();
     Path sidecar = Path.of(System.getProperty("warmcache.sidecar.dir", "sidecar"));
-    engine = StepFunctionsEngine.start(sidecar, call -> {
-      throw new TaskFailedException("States.Runtime", "this state machine has no tasks");
-    });
-    machineArn = engine.createStateMachine("waiter", DEFINITION, Map.of(), "arn:aws:iam::000000000000:role/test")
-        .stateMachineArn();
+    engine =
+        StepFunctionsEngine.start(
+            sidecar,
+            call -> {
+              throw new TaskFailedException("States.Runtime", "this state machine has no tasks");
+            });
+    machineArn =
+        engine
+            .createStateMachine(
+                "waiter", DEFINITION, Map.of(), "arn:aws:iam::000000000000:role/test")
+            .stateMachineArn();
     edge = EdgeServer.start(0, new Router().register(new StepFunctionsService(engine)));
     aws = new AwsCli(edge.endpoint());
   }
@@ -55,8 +62,15 @@ class StepFunctionsCliTest {
   }
 
   private static String start(String name, String input) throws Exception {
-    List<String> args = new ArrayList<>(List.of("stepfunctions", "start-execution", "--state-machine-arn", machineArn,
-        "--input", input));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "stepfunctions",
+                "start-execution",
+                "--state-machine-arn",
+                machineArn,
+                "--input",
+                input));
     if (name != null) {
       args.addAll(List.of("--name", name));
     }
@@ -68,13 +82,31 @@ class StepFunctionsCliTest {
     String first = start("same-name", "{\"wait\":30}");
     String again = start("same-name", "{\"wait\":30}");
     assertEquals(first, again);
-    AwsCli.Result clash = aws.run("stepfunctions", "start-execution", "--state-machine-arn", machineArn,
-        "--name", "same-name", "--input", "{\"wait\":1}");
+    AwsCli.Result clash =
+        aws.run(
+            "stepfunctions",
+            "start-execution",
+            "--state-machine-arn",
+            machineArn,
+            "--name",
+            "same-name",
+            "--input",
+            "{\"wait\":1}");
     assertNotEquals(0, clash.exitCode());
     assertTrue(clash.stderr().contains("ExecutionAlreadyExists"), clash.stderr());
 
-    aws.run("stepfunctions", "stop-execution", "--execution-arn", first, "--error", "Operator", "--cause", "test").ok();
-    JsonNode stopped = aws.run("stepfunctions", "describe-execution", "--execution-arn", first).ok();
+    aws.run(
+            "stepfunctions",
+            "stop-execution",
+            "--execution-arn",
+            first,
+            "--error",
+            "Operator",
+            "--cause",
+            "test")
+        .ok();
+    JsonNode stopped =
+        aws.run("stepfunctions", "describe-execution", "--execution-arn", first).ok();
     assertEquals("ABORTED", stopped.path("status").asText());
     assertTrue(stopped.has("stopDate"));
   }
@@ -87,17 +119,37 @@ class StepFunctionsCliTest {
     engine.awaitExecution(newer, Duration.ofSeconds(30));
 
     // --page-size 1 makes the CLI follow nextToken page by page.
-    JsonNode listed = aws.run("stepfunctions", "list-executions", "--state-machine-arn", machineArn,
-        "--status-filter", "SUCCEEDED", "--page-size", "1").ok().path("executions");
+    JsonNode listed =
+        aws.run(
+                "stepfunctions",
+                "list-executions",
+                "--state-machine-arn",
+                machineArn,
+                "--status-filter",
+                "SUCCEEDED",
+                "--page-size",
+                "1")
+            .ok()
+            .path("executions");
     List<String> arns = new ArrayList<>();
     listed.forEach(e -> arns.add(e.path("executionArn").asText()));
-    assertTrue(arns.indexOf(newer) >= 0 && arns.indexOf(newer) < arns.indexOf(older), "newest first: " + arns);
+    assertTrue(
+        arns.indexOf(newer) >= 0 && arns.indexOf(newer) < arns.indexOf(older),
+        "newest first: " + arns);
     listed.forEach(e -> assertEquals("SUCCEEDED", e.path("status").asText()));
 
-    JsonNode described = aws.run("stepfunctions", "describe-execution", "--execution-arn", newer).ok();
+    JsonNode described =
+        aws.run("stepfunctions", "describe-execution", "--execution-arn", newer).ok();
     assertEquals("{\"wait\":0}", described.path("input").asText().replace(" ", ""));
-    JsonNode reversed = aws.run("stepfunctions", "get-execution-history", "--execution-arn", newer,
-        "--reverse-order").ok().path("events");
+    JsonNode reversed =
+        aws.run(
+                "stepfunctions",
+                "get-execution-history",
+                "--execution-arn",
+                newer,
+                "--reverse-order")
+            .ok()
+            .path("events");
     assertEquals("ExecutionSucceeded", reversed.path(0).path("type").asText());
     assertEquals("ExecutionStarted", reversed.path(reversed.size() - 1).path("type").asText());
   }
@@ -106,26 +158,48 @@ class StepFunctionsCliTest {
   void stateMachinesAreListedAndDescribed() throws Exception {
     JsonNode machines = aws.run("stepfunctions", "list-state-machines").ok().path("stateMachines");
     assertEquals("waiter", machines.path(0).path("name").asText());
-    JsonNode described = aws.run("stepfunctions", "describe-state-machine", "--state-machine-arn", machineArn).ok();
+    JsonNode described =
+        aws.run("stepfunctions", "describe-state-machine", "--state-machine-arn", machineArn).ok();
     assertEquals("ACTIVE", described.path("status").asText());
     assertTrue(described.path("definition").asText().contains("Wait as told"));
   }
 
   @Test
   void badRequestsGetStepFunctionsErrors() throws Exception {
-    AwsCli.Result badArn = aws.run("stepfunctions", "describe-execution", "--execution-arn", "not-an-arn");
+    AwsCli.Result badArn =
+        aws.run("stepfunctions", "describe-execution", "--execution-arn", "not-an-arn");
     assertTrue(badArn.stderr().contains("InvalidArn"), badArn.stderr());
-    AwsCli.Result missing = aws.run("stepfunctions", "describe-execution", "--execution-arn",
-        "arn:aws:states:us-east-1:000000000000:execution:waiter:nope");
+    AwsCli.Result missing =
+        aws.run(
+            "stepfunctions",
+            "describe-execution",
+            "--execution-arn",
+            "arn:aws:states:us-east-1:000000000000:execution:waiter:nope");
     assertTrue(missing.stderr().contains("ExecutionDoesNotExist"), missing.stderr());
-    AwsCli.Result badFilter = aws.run("stepfunctions", "list-executions", "--state-machine-arn", machineArn,
-        "--status-filter", "SLEEPING");
+    AwsCli.Result badFilter =
+        aws.run(
+            "stepfunctions",
+            "list-executions",
+            "--state-machine-arn",
+            machineArn,
+            "--status-filter",
+            "SLEEPING");
     assertTrue(badFilter.stderr().contains("ValidationException"), badFilter.stderr());
-    AwsCli.Result badInput = aws.run("stepfunctions", "start-execution", "--state-machine-arn", machineArn,
-        "--input", "{not json");
+    AwsCli.Result badInput =
+        aws.run(
+            "stepfunctions",
+            "start-execution",
+            "--state-machine-arn",
+            machineArn,
+            "--input",
+            "{not json");
     assertTrue(badInput.stderr().contains("InvalidExecutionInput"), badInput.stderr());
-    AwsCli.Result noMachine = aws.run("stepfunctions", "start-execution", "--state-machine-arn",
-        "arn:aws:states:us-east-1:000000000000:stateMachine:nope");
+    AwsCli.Result noMachine =
+        aws.run(
+            "stepfunctions",
+            "start-execution",
+            "--state-machine-arn",
+            "arn:aws:states:us-east-1:000000000000:stateMachine:nope");
     assertTrue(noMachine.stderr().contains("StateMachineDoesNotExist"), noMachine.stderr());
   }
 }

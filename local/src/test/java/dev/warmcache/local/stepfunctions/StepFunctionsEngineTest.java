@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class StepFunctionsEngineTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String DEFINITION = """
+  private static final String DEFINITION =
+      """
       {
         "StartAt": "Ask",
         "States": {
@@ -46,31 +47,38 @@ class StepFunctionsEngineTest {
 
   @BeforeAll
   static void start() {
-    engine = StepFunctionsEngine.start(Path.of(System.getProperty("warmcache.sidecar.dir", "sidecar")), call -> {
-      int n = call.parameters().path("Payload").path("n").asInt();
-      try {
-        return switch (n) {
-          case 1 -> JSON.readTree("{\"Payload\":{\"done\":true}}");
-          case 2 -> {
-            if (flakyCalls.incrementAndGet() == 1) {
-              throw new TaskFailedException("Flaky", "first attempt fails");
-            }
-            yield JSON.readTree("{\"Payload\":{\"done\":true}}");
-          }
-          case 3 -> throw new TaskFailedException("Fatal", "{\"errorMessage\":\"no\"}");
-          default -> {
-            hold.await(30, TimeUnit.SECONDS);
-            yield JSON.readTree("{\"Payload\":{\"done\":true}}");
-          }
-        };
-      } catch (TaskFailedException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    machine = engine.createStateMachine("demo", DEFINITION, Map.of("Fn", "arn:aws:lambda:us-east-1:000000000000:function:demo"),
-        "arn:aws:iam::000000000000:role/demo");
+    engine =
+        StepFunctionsEngine.start(
+            Path.of(System.getProperty("warmcache.sidecar.dir", "sidecar")),
+            call -> {
+              int n = call.parameters().path("Payload").path("n").asInt();
+              try {
+                return switch (n) {
+                  case 1 -> JSON.readTree("{\"Payload\":{\"done\":true}}");
+                  case 2 -> {
+                    if (flakyCalls.incrementAndGet() == 1) {
+                      throw new TaskFailedException("Flaky", "first attempt fails");
+                    }
+                    yield JSON.readTree("{\"Payload\":{\"done\":true}}");
+                  }
+                  case 3 -> throw new TaskFailedException("Fatal", "{\"errorMessage\":\"no\"}");
+                  default -> {
+                    hold.await(30, TimeUnit.SECONDS);
+                    yield JSON.readTree("{\"Payload\":{\"done\":true}}");
+                  }
+                };
+              } catch (TaskFailedException e) {
+                throw e;
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    machine =
+        engine.createStateMachine(
+            "demo",
+            DEFINITION,
+            Map.of("Fn", "arn:aws:lambda:us-east-1:000000000000:function:demo"),
+            "arn:aws:iam::000000000000:role/demo");
   }
 
   @AfterAll
@@ -96,15 +104,32 @@ class StepFunctionsEngineTest {
     assertEquals("{\"done\":true}", done.output());
     assertEquals("arn:aws:states:us-east-1:000000000000:execution:demo:ok-1", done.executionArn());
     List<HistoryEvent> history = engine.history(done.executionArn());
-    assertEquals(List.of("ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded",
-        "TaskStateExited", "ChoiceStateEntered", "ChoiceStateExited", "SucceedStateEntered", "SucceedStateExited",
-        "ExecutionSucceeded"), types(history));
+    assertEquals(
+        List.of(
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ChoiceStateEntered",
+            "ChoiceStateExited",
+            "SucceedStateEntered",
+            "SucceedStateExited",
+            "ExecutionSucceeded"),
+        types(history));
     HistoryEvent scheduled = history.get(2);
     assertEquals("lambda", scheduled.details().get("resourceType").asText());
     assertEquals("invoke", scheduled.details().get("resource").asText());
-    assertTrue(scheduled.details().get("parameters").asText().contains("\"FunctionName\":\"arn:aws:lambda:us-east-1:000000000000:function:demo\""),
+    assertTrue(
+        scheduled
+            .details()
+            .get("parameters")
+            .asText()
+            .contains("\"FunctionName\":\"arn:aws:lambda:us-east-1:000000000000:function:demo\""),
         "placeholders substituted");
-    assertEquals("Ask", history.get(1).toAwsJson().get("stateEnteredEventDetails").get("name").asText());
+    assertEquals(
+        "Ask", history.get(1).toAwsJson().get("stateEnteredEventDetails").get("name").asText());
     assertEquals(7, history.get(6).toAwsJson().get("id").asLong());
   }
 
@@ -117,7 +142,10 @@ class StepFunctionsEngineTest {
     int failed = types.indexOf("TaskFailed");
     assertTrue(failed > 0, types::toString);
     assertEquals("TaskScheduled", types.get(failed + 1), types::toString);
-    assertEquals(1, types.stream().filter("TaskStateEntered"::equals).count(), "a retry does not re-enter the state");
+    assertEquals(
+        1,
+        types.stream().filter("TaskStateEntered"::equals).count(),
+        "a retry does not re-enter the state");
   }
 
   @Test
@@ -128,7 +156,8 @@ class StepFunctionsEngineTest {
     assertEquals("Custom.GaveUp", done.error());
     assertEquals("could not finish", done.cause());
     List<HistoryEvent> history = engine.history(done.executionArn());
-    HistoryEvent taskFailed = history.stream().filter(h -> h.type().equals("TaskFailed")).findFirst().orElseThrow();
+    HistoryEvent taskFailed =
+        history.stream().filter(h -> h.type().equals("TaskFailed")).findFirst().orElseThrow();
     assertEquals("Fatal", taskFailed.details().get("error").asText());
     assertEquals("ExecutionFailed", history.get(history.size() - 1).type());
   }
@@ -137,15 +166,21 @@ class StepFunctionsEngineTest {
   void executionsCanBeListedStoppedAndNotStartedTwice() throws Exception {
     Execution running = engine.startExecution(machine.stateMachineArn(), "held-1", "{\"n\":9}");
     assertEquals(ExecutionStatus.RUNNING, running.status());
-    assertEquals(running.executionArn(), engine.startExecution(machine.stateMachineArn(), "held-1", "{\"n\":9}").executionArn(),
+    assertEquals(
+        running.executionArn(),
+        engine.startExecution(machine.stateMachineArn(), "held-1", "{\"n\":9}").executionArn(),
         "same name and input while running: the same execution");
-    StepFunctionsException twice = assertThrows(StepFunctionsException.class,
-        () -> engine.startExecution(machine.stateMachineArn(), "held-1", "{\"n\":8}"));
+    StepFunctionsException twice =
+        assertThrows(
+            StepFunctionsException.class,
+            () -> engine.startExecution(machine.stateMachineArn(), "held-1", "{\"n\":8}"));
     assertEquals("ExecutionAlreadyExists", twice.errorCode());
-    assertTrue(engine.listExecutions(machine.stateMachineArn(), ExecutionStatus.RUNNING).stream()
-        .anyMatch(e -> e.name().equals("held-1")));
+    assertTrue(
+        engine.listExecutions(machine.stateMachineArn(), ExecutionStatus.RUNNING).stream()
+            .anyMatch(e -> e.name().equals("held-1")));
 
-    Execution stopped = engine.stopExecution(running.executionArn(), "Operator", "stopped by a test");
+    Execution stopped =
+        engine.stopExecution(running.executionArn(), "Operator", "stopped by a test");
 
     assertEquals(ExecutionStatus.ABORTED, stopped.status());
     assertEquals("Operator", stopped.error());
@@ -172,22 +207,52 @@ class StepFunctionsEngineTest {
 
   @Test
   void apiErrorsCarryAwsErrorCodes() {
-    assertEquals("StateMachineDoesNotExist", assertThrows(StepFunctionsException.class,
-        () -> engine.startExecution("arn:aws:states:us-east-1:000000000000:stateMachine:nope", null, "{}")).errorCode());
-    assertEquals("InvalidExecutionInput", assertThrows(StepFunctionsException.class,
-        () -> engine.startExecution(machine.stateMachineArn(), null, "{not json")).errorCode());
-    assertEquals("InvalidName", assertThrows(StepFunctionsException.class,
-        () -> engine.startExecution(machine.stateMachineArn(), "has space", "{}")).errorCode());
-    assertEquals("ExecutionDoesNotExist", assertThrows(StepFunctionsException.class,
-        () -> engine.history("arn:aws:states:us-east-1:000000000000:execution:demo:nope")).errorCode());
-    assertEquals("InvalidDefinition", assertThrows(StepFunctionsException.class,
-        () -> engine.createStateMachine("broken", "{\"StartAt\":\"Nowhere\",\"States\":{}}", Map.of(), "r")).errorCode());
-    assertEquals("InvalidDefinition", assertThrows(StepFunctionsException.class,
-        () -> engine.createStateMachine("unfilled", DEFINITION, Map.of(), "r")).errorCode());
+    assertEquals(
+        "StateMachineDoesNotExist",
+        assertThrows(
+                StepFunctionsException.class,
+                () ->
+                    engine.startExecution(
+                        "arn:aws:states:us-east-1:000000000000:stateMachine:nope", null, "{}"))
+            .errorCode());
+    assertEquals(
+        "InvalidExecutionInput",
+        assertThrows(
+                StepFunctionsException.class,
+                () -> engine.startExecution(machine.stateMachineArn(), null, "{not json"))
+            .errorCode());
+    assertEquals(
+        "InvalidName",
+        assertThrows(
+                StepFunctionsException.class,
+                () -> engine.startExecution(machine.stateMachineArn(), "has space", "{}"))
+            .errorCode());
+    assertEquals(
+        "ExecutionDoesNotExist",
+        assertThrows(
+                StepFunctionsException.class,
+                () -> engine.history("arn:aws:states:us-east-1:000000000000:execution:demo:nope"))
+            .errorCode());
+    assertEquals(
+        "InvalidDefinition",
+        assertThrows(
+                StepFunctionsException.class,
+                () ->
+                    engine.createStateMachine(
+                        "broken", "{\"StartAt\":\"Nowhere\",\"States\":{}}", Map.of(), "r"))
+            .errorCode());
+    assertEquals(
+        "InvalidDefinition",
+        assertThrows(
+                StepFunctionsException.class,
+                () -> engine.createStateMachine("unfilled", DEFINITION, Map.of(), "r"))
+            .errorCode());
   }
 
   @Test
   void substitutionsAreEscapedAsJsonStringContent() {
-    assertEquals("{\"a\":\"x\\\"y\"}", StepFunctionsEngine.substitute("{\"a\":\"${V}\"}", Map.of("V", "x\"y")));
+    assertEquals(
+        "{\"a\":\"x\\\"y\"}",
+        StepFunctionsEngine.substitute("{\"a\":\"${V}\"}", Map.of("V", "x\"y")));
   }
 }

@@ -15,10 +15,10 @@ import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,8 +52,13 @@ class RefreshWorkflowTest {
   }
 
   static Item item(String id, String value, long version, long expiresAt) {
-    return Item.builder(ItemId.of(id)).value(value).contentType("application/json").version(version)
-        .fetchedAt(System.currentTimeMillis() - 60_000).expiresAt(expiresAt).build();
+    return Item.builder(ItemId.of(id))
+        .value(value)
+        .contentType("application/json")
+        .version(version)
+        .fetchedAt(System.currentTimeMillis() - 60_000)
+        .expiresAt(expiresAt)
+        .build();
   }
 
   static long now() {
@@ -61,11 +66,9 @@ class RefreshWorkflowTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({
-      "ttl-expiry.json, 7",
-      "cache-miss.json, 0",
-      "force-refresh.json, 5"})
-  void eachTriggerShapeRefreshesPrimesAndAnnounces(String sample, long previousVersion) throws Exception {
+  @CsvSource({"ttl-expiry.json, 7", "cache-miss.json, 0", "force-refresh.json, 5"})
+  void eachTriggerShapeRefreshesPrimesAndAnnounces(String sample, long previousVersion)
+      throws Exception {
     String id = "trig-" + sample.replace(".json", "");
     if (sample.startsWith("force")) {
       // A force finds a fresh value and refreshes it anyway; a miss finds nothing (TTL took it).
@@ -79,13 +82,18 @@ class RefreshWorkflowTest {
 
     Execution done = h.run(WorkflowHarness.sample(sample, id));
 
-    assertEquals(ExecutionStatus.SUCCEEDED, done.status(), () -> done.error() + " " + done.cause() + " " + h.statesEntered(done));
+    assertEquals(
+        ExecutionStatus.SUCCEEDED,
+        done.status(),
+        () -> done.error() + " " + done.cause() + " " + h.statesEntered(done));
     Map<String, AttributeValue> stored = h.rawItem(id);
     assertEquals(previousVersion + 1, Long.parseLong(stored.get("version").n()));
     assertEquals("{\"fresh\":\"" + id + "\"}", stored.get("value").s());
     assertTrue(Long.parseLong(stored.get("expiresAt").n()) > now(), "expiresAt in the future");
     assertFalse(stored.containsKey("leaseOwner"), "the write released the lease");
-    assertEquals(List.of("/items/" + id), h.origin.requests().stream().map(ScriptedOrigin.Request::rawPath).toList());
+    assertEquals(
+        List.of("/items/" + id),
+        h.origin.requests().stream().map(ScriptedOrigin.Request::rawPath).toList());
 
     List<EventEntry> refreshed = h.bus.ofType("CacheRefreshed");
     assertEquals(1, refreshed.size());
@@ -97,33 +105,53 @@ class RefreshWorkflowTest {
 
     List<WorkflowHarness.Invocation> primes = h.primes();
     assertEquals(WorkflowHarness.PRIME_FANOUT, primes.size());
-    Set<String> instances = primes.stream().map(WorkflowHarness.Invocation::instanceId).collect(Collectors.toSet());
-    assertEquals(WorkflowHarness.PRIME_FANOUT, instances.size(), "each prime reached its own reader instance");
+    Set<String> instances =
+        primes.stream().map(WorkflowHarness.Invocation::instanceId).collect(Collectors.toSet());
+    assertEquals(
+        WorkflowHarness.PRIME_FANOUT,
+        instances.size(),
+        "each prime reached its own reader instance");
     assertTrue(primes.stream().noneMatch(WorkflowHarness.Invocation::failed));
-    assertTrue(primes.stream().allMatch(p -> p.request().contains("\"version\":" + (previousVersion + 1))));
+    assertTrue(
+        primes.stream()
+            .allMatch(p -> p.request().contains("\"version\":" + (previousVersion + 1))));
 
-    // Each prime answer names its instance; on an empty pool every one started cold and held nothing.
+    // Each prime answer names its instance; on an empty pool every one started cold and held
+    // nothing.
     JsonNode primed = detail.get("primes");
     assertEquals(WorkflowHarness.PRIME_FANOUT, primed.size(), detail::toString);
     Set<String> named = new java.util.HashSet<>();
-    primed.forEach(p -> {
-      named.add(p.get("instance").asText());
-      assertTrue(p.get("coldStart").asBoolean(), p::toString);
-      assertFalse(p.get("held").asBoolean(), p::toString);
-    });
+    primed.forEach(
+        p -> {
+          named.add(p.get("instance").asText());
+          assertTrue(p.get("coldStart").asBoolean(), p::toString);
+          assertFalse(p.get("held").asBoolean(), p::toString);
+        });
     assertEquals(instances.stream().map(i -> "local/" + i).collect(Collectors.toSet()), named);
 
     // The write is on the change feed, for every warm reader the primes did not reach.
-    assertTrue(changeFeedEntries().contains(id + "#" + (previousVersion + 1)), () -> changeFeedEntries().toString());
+    assertTrue(
+        changeFeedEntries().contains(id + "#" + (previousVersion + 1)),
+        () -> changeFeedEntries().toString());
     assertTrue(h.statesEntered(done).contains("Record the change for warm readers"));
-    assertTrue(Long.parseLong(stored.get("refreshMillis").n()) >= 1, "Δ of early refresh is recorded on the item");
+    assertTrue(
+        Long.parseLong(stored.get("refreshMillis").n()) >= 1,
+        "Δ of early refresh is recorded on the item");
   }
 
   /** Every entry on the change feed's records. */
   private static Set<String> changeFeedEntries() {
     Set<String> entries = new java.util.TreeSet<>();
-    h.dynamodb.client().scanPaginator(b -> b.tableName(dev.warmcache.testing.DynamoDbLocalFixture.TABLE)).items().stream()
-        .filter(i -> dev.warmcache.changes.ChangeFeed.isChangeRecordKey(i.get("id").s()) && i.containsKey("changes"))
+    h
+        .dynamodb
+        .client()
+        .scanPaginator(b -> b.tableName(dev.warmcache.testing.DynamoDbLocalFixture.TABLE))
+        .items()
+        .stream()
+        .filter(
+            i ->
+                dev.warmcache.changes.ChangeFeed.isChangeRecordKey(i.get("id").s())
+                    && i.containsKey("changes"))
         .forEach(i -> entries.addAll(i.get("changes").ss()));
     return entries;
   }
@@ -139,17 +167,32 @@ class RefreshWorkflowTest {
     // Every bucket the refresh could land in during the next minute is already full.
     for (long b = bucket; b < bucket + 60; b++) {
       String key = dev.warmcache.changes.ChangeFeed.key(b);
-      h.dynamodb.client().putItem(r -> r.tableName(dev.warmcache.testing.DynamoDbLocalFixture.TABLE).item(Map.of(
-          "id", AttributeValue.fromS(key),
-          "changes", AttributeValue.fromSs(full))));
+      h.dynamodb
+          .client()
+          .putItem(
+              r ->
+                  r.tableName(dev.warmcache.testing.DynamoDbLocalFixture.TABLE)
+                      .item(
+                          Map.of(
+                              "id", AttributeValue.fromS(key),
+                              "changes", AttributeValue.fromSs(full))));
     }
 
     Execution done = h.run(WorkflowHarness.sample("force-refresh.json", id));
 
     assertEquals(ExecutionStatus.SUCCEEDED, done.status(), () -> h.statesEntered(done).toString());
-    assertTrue(h.statesEntered(done).contains("Mark the change bucket as overflowed"), () -> h.statesEntered(done).toString());
-    long overflowed = h.dynamodb.client().scanPaginator(b -> b.tableName(dev.warmcache.testing.DynamoDbLocalFixture.TABLE))
-        .items().stream().filter(i -> i.containsKey("overflow") && i.get("overflow").bool()).count();
+    assertTrue(
+        h.statesEntered(done).contains("Mark the change bucket as overflowed"),
+        () -> h.statesEntered(done).toString());
+    long overflowed =
+        h
+            .dynamodb
+            .client()
+            .scanPaginator(b -> b.tableName(dev.warmcache.testing.DynamoDbLocalFixture.TABLE))
+            .items()
+            .stream()
+            .filter(i -> i.containsKey("overflow") && i.get("overflow").bool())
+            .count();
     assertEquals(1, overflowed);
     assertEquals(1, h.bus.ofType("CacheRefreshed").size());
   }
@@ -158,11 +201,15 @@ class RefreshWorkflowTest {
   void anEarlyRefreshFetchesAFreshValueButNotOneAlreadyNewerThanTheReaderSaw() throws Exception {
     String id = "early";
     h.seed(item(id, "{\"v\":4}", 4, now() + 600));
-    String early = WorkflowHarness.sample("cache-miss.json", id).replace("\"reason\": \"absent\"", "\"reason\": \"early\", \"version\": 4");
+    String early =
+        WorkflowHarness.sample("cache-miss.json", id)
+            .replace("\"reason\": \"absent\"", "\"reason\": \"early\", \"version\": 4");
     assertTrue(early.contains("\"early\""), early);
 
     Execution fetched = h.run(early);
-    assertEquals(List.of("/items/" + id), h.origin.requests().stream().map(ScriptedOrigin.Request::rawPath).toList(),
+    assertEquals(
+        List.of("/items/" + id),
+        h.origin.requests().stream().map(ScriptedOrigin.Request::rawPath).toList(),
         () -> h.statesEntered(fetched).toString());
     assertEquals("5", h.rawItem(id).get("version").n());
 
@@ -179,17 +226,27 @@ class RefreshWorkflowTest {
     // The one fetch is held on purpose; it must not time out and retry meanwhile.
     h.configureRefresh(Map.of("ORIGIN_READ_TIMEOUT_MS", "120000"));
     CountDownLatch release = new CountDownLatch(1);
-    // The origin holds the one fetch until every other execution has finished, so all 49 meet the lease.
-    h.origin.reset(exchange -> {
-      release.await(90, TimeUnit.SECONDS);
-      ScriptedOrigin.json("{\"crowd\":1}").answer(exchange);
-    });
+    // The origin holds the one fetch until every other execution has finished, so all 49 meet the
+    // lease.
+    h.origin.reset(
+        exchange -> {
+          release.await(90, TimeUnit.SECONDS);
+          ScriptedOrigin.json("{\"crowd\":1}").answer(exchange);
+        });
     List<Execution> started = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       started.add(h.start(WorkflowHarness.sample("cache-miss.json", id)));
     }
-    waitUntil(() -> started.stream().filter(e -> h.engine.describeExecution(e.executionArn()).orElseThrow().status()
-        != ExecutionStatus.RUNNING).count() >= 49, 90_000);
+    waitUntil(
+        () ->
+            started.stream()
+                    .filter(
+                        e ->
+                            h.engine.describeExecution(e.executionArn()).orElseThrow().status()
+                                != ExecutionStatus.RUNNING)
+                    .count()
+                >= 49,
+        90_000);
     release.countDown();
     List<Execution> done = new ArrayList<>();
     for (Execution e : started) {
@@ -198,8 +255,10 @@ class RefreshWorkflowTest {
 
     assertEquals(1, h.origin.requests().size(), "exactly one origin request");
     assertTrue(done.stream().allMatch(e -> e.status() == ExecutionStatus.SUCCEEDED));
-    long alreadyRefreshing = done.stream().filter(e -> last(h.statesEntered(e)).equals("Already refreshing")).count();
-    long stored = done.stream().filter(e -> h.statesEntered(e).contains("Store the new value")).count();
+    long alreadyRefreshing =
+        done.stream().filter(e -> last(h.statesEntered(e)).equals("Already refreshing")).count();
+    long stored =
+        done.stream().filter(e -> h.statesEntered(e).contains("Store the new value")).count();
     assertEquals(49, alreadyRefreshing);
     assertEquals(1, stored);
     assertEquals("1", h.rawItem(id).get("version").n());
@@ -211,17 +270,22 @@ class RefreshWorkflowTest {
     String id = "race";
     h.configureRefresh(Map.of("LEASE_SECONDS", "1", "ORIGIN_READ_TIMEOUT_MS", "20000"));
     h.seed(item(id, "{\"v\":1}", 1, now() + 600));
-    // Slow enough that the second refresh takes the lapsed lease and writes first, even on a busy machine.
+    // Slow enough that the second refresh takes the lapsed lease and writes first, even on a busy
+    // machine.
     h.origin.then(ScriptedOrigin.delayed(10_000, ScriptedOrigin.json("{\"v\":\"slow\"}")));
     h.origin.then(ScriptedOrigin.json("{\"v\":\"fast\"}"));
 
     Execution slow = h.start(WorkflowHarness.sample("force-refresh.json", id));
-    waitUntil(() -> h.origin.requests().stream().anyMatch(r -> r.rawPath().endsWith("/" + id)), 30_000);
+    waitUntil(
+        () -> h.origin.requests().stream().anyMatch(r -> r.rawPath().endsWith("/" + id)), 30_000);
     long leaseUntil = Long.parseLong(h.rawItem(id).get("leaseUntil").n());
     waitUntil(() -> System.currentTimeMillis() > leaseUntil + 50, 10_000);
     Execution fast = h.run(WorkflowHarness.sample("force-refresh.json", id));
     assertEquals(ExecutionStatus.SUCCEEDED, fast.status());
-    assertEquals("2", h.rawItem(id).get("version").n(), () -> h.statesEntered(fast) + " " + h.origin.requests());
+    assertEquals(
+        "2",
+        h.rawItem(id).get("version").n(),
+        () -> h.statesEntered(fast) + " " + h.origin.requests());
     assertEquals("{\"v\":\"fast\"}", h.rawItem(id).get("value").s());
 
     Execution slowDone = h.await(slow);
@@ -239,16 +303,23 @@ class RefreshWorkflowTest {
     String id = "fails-" + failure.replace(' ', '-');
     h.seed(item(id, "{\"old\":true}", 1, now() + 30));
     switch (failure) {
-      case "status 500" -> h.origin.reset(ScriptedOrigin.respond(500, "text/plain", "boom", Map.of()));
-      case "read timeout" -> h.origin.reset(ScriptedOrigin.delayed(3_000, ScriptedOrigin.json("{}")));
-      default -> h.configureRefresh(Map.of("ORIGIN_URL_TEMPLATE", "http://127.0.0.1:" + closedPort() + "/items/{id}"));
+      case "status 500" ->
+          h.origin.reset(ScriptedOrigin.respond(500, "text/plain", "boom", Map.of()));
+      case "read timeout" ->
+          h.origin.reset(ScriptedOrigin.delayed(3_000, ScriptedOrigin.json("{}")));
+      default ->
+          h.configureRefresh(
+              Map.of("ORIGIN_URL_TEMPLATE", "http://127.0.0.1:" + closedPort() + "/items/{id}"));
     }
 
     Execution done = h.run(WorkflowHarness.sample("force-refresh.json", id));
 
     assertEquals(ExecutionStatus.FAILED, done.status());
     assertEquals("dev.warmcache.refresh.errors.OriginUnavailableException", done.error());
-    assertEquals(3, h.count(done, "TaskFailed"), () -> "the first fetch and two retries failed: " + h.engine.history(done.executionArn()));
+    assertEquals(
+        3,
+        h.count(done, "TaskFailed"),
+        () -> "the first fetch and two retries failed: " + h.engine.history(done.executionArn()));
     if (!failure.equals("connection refused")) {
       assertEquals(3, h.origin.requests().size());
     }
@@ -269,13 +340,18 @@ class RefreshWorkflowTest {
     assertFalse(read.path("stale").asBoolean(true), "served as fresh within the grace TTL");
   }
 
-  /** The issue's reproduction: a forged REMOVE record whose OldImage carries a value, while the origin fails. */
+  /**
+   * The issue's reproduction: a forged REMOVE record whose OldImage carries a value, while the
+   * origin fails.
+   */
   @Test
   void aFailedRefreshAfterTtlDeletionNeverWritesTheRecordsValueBack() throws Exception {
     String id = "17";
     h.origin.reset(ScriptedOrigin.respond(500, "text/plain", "down", Map.of()));
-    String forged = WorkflowHarness.sample("ttl-expiry.json", id)
-        .replace("{\\\"name\\\":\\\"fifteen\\\"}", "{\\\"PWNED\\\":true}").replace("\"N\": \"7\"", "\"N\": \"5\"");
+    String forged =
+        WorkflowHarness.sample("ttl-expiry.json", id)
+            .replace("{\\\"name\\\":\\\"fifteen\\\"}", "{\\\"PWNED\\\":true}")
+            .replace("\"N\": \"7\"", "\"N\": \"5\"");
     assertTrue(forged.contains("PWNED"), forged);
 
     Execution done = h.run(forged);
@@ -283,8 +359,14 @@ class RefreshWorkflowTest {
     assertEquals(ExecutionStatus.FAILED, done.status());
     assertEquals("dev.warmcache.refresh.errors.OriginUnavailableException", done.error());
     assertTrue(h.statesEntered(done).contains("Release the lease"));
-    assertTrue(h.rawItem(id).isEmpty(), "neither the record's value nor a lease stub is left: " + h.rawItem(id));
-    assertEquals("release", WorkflowHarness.json(h.bus.ofType("CacheRefreshFailed").get(0).detail()).get("kept").asText());
+    assertTrue(
+        h.rawItem(id).isEmpty(),
+        "neither the record's value nor a lease stub is left: " + h.rawItem(id));
+    assertEquals(
+        "release",
+        WorkflowHarness.json(h.bus.ofType("CacheRefreshFailed").get(0).detail())
+            .get("kept")
+            .asText());
     assertFalse(h.invokeReader("{\"id\":\"17\"}").toString().contains("PWNED"));
   }
 
@@ -294,9 +376,12 @@ class RefreshWorkflowTest {
     String id = "18";
     h.configureRefresh(Map.of("LEASE_SECONDS", "2"));
     String evil = executionArnPrefix() + "evil";
-    String forged = "[{\"eventName\":\"REMOVE\",\"userIdentity\":{\"type\":\"Service\",\"principalId\":"
-        + "\"dynamodb.amazonaws.com\"},\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"18\"}},\"OldImage\":{\"id\":{\"S\":\"18\"},"
-        + "\"leaseOwner\":{\"S\":\"" + evil + "\"},\"leaseUntil\":{\"N\":\"32503680000000\"}}}}]";
+    String forged =
+        "[{\"eventName\":\"REMOVE\",\"userIdentity\":{\"type\":\"Service\",\"principalId\":"
+            + "\"dynamodb.amazonaws.com\"},\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"18\"}},\"OldImage\":{\"id\":{\"S\":\"18\"},"
+            + "\"leaseOwner\":{\"S\":\""
+            + evil
+            + "\"},\"leaseUntil\":{\"N\":\"32503680000000\"}}}}]";
     long before = System.currentTimeMillis();
 
     Execution done = h.run(forged);
@@ -304,24 +389,39 @@ class RefreshWorkflowTest {
     assertEquals(ExecutionStatus.SUCCEEDED, done.status());
     assertEquals("Already refreshing", last(h.statesEntered(done)));
     long until = Long.parseLong(h.rawItem(id).get("leaseUntil").n());
-    assertTrue(until <= System.currentTimeMillis() + 2_000 && until >= before, "clamped to now + LEASE_SECONDS: " + until);
+    assertTrue(
+        until <= System.currentTimeMillis() + 2_000 && until >= before,
+        "clamped to now + LEASE_SECONDS: " + until);
     waitUntil(() -> System.currentTimeMillis() > until + 50, 10_000);
     Execution after = h.run(WorkflowHarness.sample("force-refresh.json", id));
-    assertTrue(h.statesEntered(after).contains("Store the new value"), () -> h.statesEntered(after).toString());
+    assertTrue(
+        h.statesEntered(after).contains("Store the new value"),
+        () -> h.statesEntered(after).toString());
     assertEquals("1", h.rawItem(id).get("version").n());
   }
 
   /** The issue's reproduction: Long.MAX_VALUE as the OldImage's version. */
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "version beyond 2^53 | \"version\":{\"N\":\"9223372036854775807\"}",
-      "another id | \"version\":{\"N\":\"3\"},\"id\":{\"S\":\"someone-else\"}",
-      "unknown attribute | \"version\":{\"N\":\"3\"},\"admin\":{\"BOOL\":true}"})
-  void aForgedStreamRecordFailsByNameAndWritesNothing(String name, String attributes) throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "version beyond 2^53 | \"version\":{\"N\":\"9223372036854775807\"}",
+        "another id | \"version\":{\"N\":\"3\"},\"id\":{\"S\":\"someone-else\"}",
+        "unknown attribute | \"version\":{\"N\":\"3\"},\"admin\":{\"BOOL\":true}"
+      })
+  void aForgedStreamRecordFailsByNameAndWritesNothing(String name, String attributes)
+      throws Exception {
     String id = "forged-" + name.replace(' ', '-').replace("^", "");
-    String image = attributes.contains("\"id\"") ? "{" + attributes + "}" : "{\"id\":{\"S\":\"" + id + "\"}," + attributes + "}";
-    String forged = "[{\"eventName\":\"REMOVE\",\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"" + id + "\"}},\"OldImage\":"
-        + image + "}}]";
+    String image =
+        attributes.contains("\"id\"")
+            ? "{" + attributes + "}"
+            : "{\"id\":{\"S\":\"" + id + "\"}," + attributes + "}";
+    String forged =
+        "[{\"eventName\":\"REMOVE\",\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\""
+            + id
+            + "\"}},\"OldImage\":"
+            + image
+            + "}}]";
 
     Execution done = h.run(forged);
 
@@ -337,15 +437,37 @@ class RefreshWorkflowTest {
 
   @Test
   void aMalformedStoredItemIsRepairedWithAHigherVersionOrFailsByName() throws Exception {
-    h.dynamodb.client().putItem(b -> b.tableName("warmcache").item(Map.of("id", AttributeValue.fromS("broken"),
-        "version", AttributeValue.fromN("6"), "expiresAt", AttributeValue.fromN(Long.toString(now() + 600)))));
+    h.dynamodb
+        .client()
+        .putItem(
+            b ->
+                b.tableName("warmcache")
+                    .item(
+                        Map.of(
+                            "id",
+                            AttributeValue.fromS("broken"),
+                            "version",
+                            AttributeValue.fromN("6"),
+                            "expiresAt",
+                            AttributeValue.fromN(Long.toString(now() + 600)))));
     Execution repaired = h.run(WorkflowHarness.sample("force-refresh.json", "broken"));
     assertEquals(ExecutionStatus.SUCCEEDED, repaired.status(), repaired::cause);
     assertEquals("7", h.rawItem("broken").get("version").n());
     assertEquals(7, h.invokeReader("{\"id\":\"broken\"}").get("version").asLong());
 
-    h.dynamodb.client().putItem(b -> b.tableName("warmcache").item(Map.of("id", AttributeValue.fromS("frozen"),
-        "value", AttributeValue.fromS("{}"), "version", AttributeValue.fromN(Long.toString(Item.MAX_VERSION)))));
+    h.dynamodb
+        .client()
+        .putItem(
+            b ->
+                b.tableName("warmcache")
+                    .item(
+                        Map.of(
+                            "id",
+                            AttributeValue.fromS("frozen"),
+                            "value",
+                            AttributeValue.fromS("{}"),
+                            "version",
+                            AttributeValue.fromN(Long.toString(Item.MAX_VERSION)))));
     Execution frozen = h.run(WorkflowHarness.sample("force-refresh.json", "frozen"));
     assertEquals(ExecutionStatus.FAILED, frozen.status());
     assertEquals("Warmcache.MalformedItem", frozen.error());
@@ -363,8 +485,13 @@ class RefreshWorkflowTest {
     assertEquals("dev.warmcache.refresh.errors.OriginRejectedException", done.error());
     assertEquals(1, h.origin.requests().size(), "a 4xx is not retried");
     assertTrue(h.statesEntered(done).contains("Release the lease"));
-    assertTrue(h.rawItem(id).isEmpty(), "the lease-only record is gone, so the next miss can try at once");
-    assertEquals("release", WorkflowHarness.json(h.bus.ofType("CacheRefreshFailed").get(0).detail()).get("kept").asText());
+    assertTrue(
+        h.rawItem(id).isEmpty(), "the lease-only record is gone, so the next miss can try at once");
+    assertEquals(
+        "release",
+        WorkflowHarness.json(h.bus.ofType("CacheRefreshFailed").get(0).detail())
+            .get("kept")
+            .asText());
   }
 
   @Test
@@ -387,7 +514,8 @@ class RefreshWorkflowTest {
   /**
    * The issue's reproduction: a body under MAX_VALUE_BYTES in raw bytes but dense in quotes, which
    * would double in the state and overflow Step Functions' 256 KiB, is refused by its escaped size;
-   * a body of the largest size that fits is stored, and the fetch output that carried it stays under 256 KiB.
+   * a body of the largest size that fits is stored, and the fetch output that carried it stays
+   * under 256 KiB.
    */
   @Test
   void aValueIsBoundedByItsSizeInTheStateNotItsRawSize() throws Exception {
@@ -401,15 +529,25 @@ class RefreshWorkflowTest {
     assertEquals("{\"old\":true}", h.rawItem("quotes").get("value").s(), "the old value stays");
 
     String largest = "x".repeat(200_000);
-    h.origin.reset(ScriptedOrigin.respond(200, "text/plain", largest, Map.of("ETag", "\"" + "e".repeat(5000) + "\"")));
+    h.origin.reset(
+        ScriptedOrigin.respond(
+            200, "text/plain", largest, Map.of("ETag", "\"" + "e".repeat(5000) + "\"")));
     Execution stored = h.run(WorkflowHarness.sample("force-refresh.json", "largest"));
 
     assertEquals(ExecutionStatus.SUCCEEDED, stored.status(), stored::cause);
     assertEquals(largest, h.rawItem("largest").get("value").s());
     assertFalse(h.rawItem("largest").containsKey("etag"), "an absurd ETag is dropped, not carried");
-    int biggestState = h.engine.history(stored.executionArn()).stream().filter(e -> e.details() != null)
-        .flatMap(e -> java.util.stream.Stream.of(e.details().path("input").asText(""), e.details().path("output").asText("")))
-        .mapToInt(text -> text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).max().orElse(0);
+    int biggestState =
+        h.engine.history(stored.executionArn()).stream()
+            .filter(e -> e.details() != null)
+            .flatMap(
+                e ->
+                    java.util.stream.Stream.of(
+                        e.details().path("input").asText(""),
+                        e.details().path("output").asText("")))
+            .mapToInt(text -> text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+            .max()
+            .orElse(0);
     assertTrue(biggestState > 200_000, "the value was carried: " + biggestState);
     assertTrue(biggestState < 262_144, "largest state input or output " + biggestState + " bytes");
   }
@@ -429,19 +567,36 @@ class RefreshWorkflowTest {
     assertEquals("3", stored.get("version").n());
     long expiresAt = Long.parseLong(stored.get("expiresAt").n());
     assertTrue(expiresAt > now() && expiresAt <= now() + 66 + 2, "NEGATIVE_TTL_SECONDS (60 +-10%)");
-    assertEquals("notFound", WorkflowHarness.json(h.bus.ofType("CacheRefreshed").get(0).detail()).get("outcome").asText());
+    assertEquals(
+        "notFound",
+        WorkflowHarness.json(h.bus.ofType("CacheRefreshed").get(0).detail())
+            .get("outcome")
+            .asText());
   }
 
   @Test
   void notModifiedRenewsTheTtlAndLeavesTheValueAlone() throws Exception {
     String id = "same";
     long seededFetch = System.currentTimeMillis() - 60_000;
-    h.seed(Item.builder(ItemId.of(id)).value("{\"same\":true}").contentType("application/json").version(4)
-        .fetchedAt(seededFetch).expiresAt(now() + 30).etag("\"abc\"").lastModified("Sat, 21 Nov 2026 10:00:00 GMT").build());
-    h.origin.reset(exchange -> {
-      boolean matches = "\"abc\"".equals(exchange.getRequestHeaders().getFirst("If-None-Match"));
-      (matches ? ScriptedOrigin.respond(304, null, null, Map.of()) : ScriptedOrigin.json("{\"changed\":true}")).answer(exchange);
-    });
+    h.seed(
+        Item.builder(ItemId.of(id))
+            .value("{\"same\":true}")
+            .contentType("application/json")
+            .version(4)
+            .fetchedAt(seededFetch)
+            .expiresAt(now() + 30)
+            .etag("\"abc\"")
+            .lastModified("Sat, 21 Nov 2026 10:00:00 GMT")
+            .build());
+    h.origin.reset(
+        exchange -> {
+          boolean matches =
+              "\"abc\"".equals(exchange.getRequestHeaders().getFirst("If-None-Match"));
+          (matches
+                  ? ScriptedOrigin.respond(304, null, null, Map.of())
+                  : ScriptedOrigin.json("{\"changed\":true}"))
+              .answer(exchange);
+        });
 
     Execution done = h.run(WorkflowHarness.sample("force-refresh.json", id));
 
@@ -451,11 +606,17 @@ class RefreshWorkflowTest {
     Map<String, AttributeValue> stored = h.rawItem(id);
     assertEquals("{\"same\":true}", stored.get("value").s());
     assertEquals("4", stored.get("version").n());
-    assertTrue(Long.parseLong(stored.get("expiresAt").n()) > now() + 200, "TTL renewed (TTL_SECONDS 300 +-10%)");
+    assertTrue(
+        Long.parseLong(stored.get("expiresAt").n()) > now() + 200,
+        "TTL renewed (TTL_SECONDS 300 +-10%)");
     assertTrue(Long.parseLong(stored.get("fetchedAt").n()) > seededFetch);
     assertFalse(stored.containsKey("leaseOwner"));
     assertTrue(h.statesEntered(done).contains("Renew the TTL"));
-    assertEquals("notModified", WorkflowHarness.json(h.bus.ofType("CacheRefreshed").get(0).detail()).get("outcome").asText());
+    assertEquals(
+        "notModified",
+        WorkflowHarness.json(h.bus.ofType("CacheRefreshed").get(0).detail())
+            .get("outcome")
+            .asText());
   }
 
   @Test
@@ -475,8 +636,9 @@ class RefreshWorkflowTest {
   @Test
   void anIdleKeyRetiresOnExpiryWithoutCallingTheOrigin() throws Exception {
     String id = "idle";
-    String expiry = WorkflowHarness.sample("ttl-expiry.json", id).replace("\"idleRefreshes\": { \"N\": \"1\" }",
-        "\"idleRefreshes\": { \"N\": \"2\" }");
+    String expiry =
+        WorkflowHarness.sample("ttl-expiry.json", id)
+            .replace("\"idleRefreshes\": { \"N\": \"1\" }", "\"idleRefreshes\": { \"N\": \"2\" }");
     assertTrue(expiry.contains("\"idleRefreshes\": { \"N\": \"2\" }"), "sample shape changed");
 
     Execution done = h.run(expiry);
@@ -500,61 +662,89 @@ class RefreshWorkflowTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "miss without id | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{}} | Warmcache.MissingId",
-      "path climb | {\"detail-type\":\"ForceRefresh\",\"source\":\"warmcache.admin\",\"detail\":{\"id\":\"../admin\"}} | Warmcache.InvalidId",
-      "query smuggle | {\"detail-type\":\"ForceRefresh\",\"source\":\"warmcache.admin\",\"detail\":{\"id\":\"a?b=c\"}} | Warmcache.InvalidId",
-      "host smuggle | {\"detail-type\":\"ForceRefresh\",\"source\":\"warmcache.admin\",\"detail\":{\"id\":\"http://evil.com/x\"}} | Warmcache.InvalidId",
-      "empty id | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{\"id\":\"\"}} | Warmcache.InvalidId",
-      "fractional id | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{\"id\":1.5}} | Warmcache.InvalidId",
-      "object id | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{\"id\":{\"S\":\"1\"}}} | Warmcache.InvalidId",
-      "unknown shape | {\"hello\":\"world\"} | Warmcache.UnrecognisedTrigger",
-      "empty batch | [] | Warmcache.UnrecognisedTrigger",
-      "record without keys | [{\"eventName\":\"REMOVE\"}] | Warmcache.UnrecognisedTrigger",
-      "forged change-record expiry | [{\"eventName\":\"REMOVE\",\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"#changes#1\"}},\"OldImage\":{\"id\":{\"S\":\"#changes#1\"}}}}] | Warmcache.InvalidId",
-      "forged change-feed miss | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{\"id\":\"#changes#1\",\"reason\":\"early\"}} | Warmcache.InvalidId"})
-  void badTriggersFailFastWithANameAndNeverReachTheOrigin(String name, String input, String error) throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "miss without id | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{}} | Warmcache.MissingId",
+        "path climb | {\"detail-type\":\"ForceRefresh\",\"source\":\"warmcache.admin\",\"detail\":{\"id\":\"../admin\"}} | Warmcache.InvalidId",
+        "query smuggle | {\"detail-type\":\"ForceRefresh\",\"source\":\"warmcache.admin\",\"detail\":{\"id\":\"a?b=c\"}} | Warmcache.InvalidId",
+        "host smuggle | {\"detail-type\":\"ForceRefresh\",\"source\":\"warmcache.admin\",\"detail\":{\"id\":\"http://evil.com/x\"}} | Warmcache.InvalidId",
+        "empty id | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{\"id\":\"\"}} | Warmcache.InvalidId",
+        "fractional id | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{\"id\":1.5}} | Warmcache.InvalidId",
+        "object id | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{\"id\":{\"S\":\"1\"}}} | Warmcache.InvalidId",
+        "unknown shape | {\"hello\":\"world\"} | Warmcache.UnrecognisedTrigger",
+        "empty batch | [] | Warmcache.UnrecognisedTrigger",
+        "record without keys | [{\"eventName\":\"REMOVE\"}] | Warmcache.UnrecognisedTrigger",
+        "forged change-record expiry | [{\"eventName\":\"REMOVE\",\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"#changes#1\"}},\"OldImage\":{\"id\":{\"S\":\"#changes#1\"}}}}] | Warmcache.InvalidId",
+        "forged change-feed miss | {\"detail-type\":\"CacheMiss\",\"source\":\"warmcache.reader\",\"detail\":{\"id\":\"#changes#1\",\"reason\":\"early\"}} | Warmcache.InvalidId"
+      })
+  void badTriggersFailFastWithANameAndNeverReachTheOrigin(String name, String input, String error)
+      throws Exception {
     Execution done = h.run(input);
 
     assertEquals(ExecutionStatus.FAILED, done.status());
     assertEquals(error, done.error());
     assertNotNull(done.cause());
-    assertFalse(done.cause().contains("\tat ") || done.cause().contains(".java:"), "no stack trace: " + done.cause());
+    assertFalse(
+        done.cause().contains("\tat ") || done.cause().contains(".java:"),
+        "no stack trace: " + done.cause());
     assertTrue(h.origin.requests().isEmpty());
-    assertTrue(h.bus.ofType("CacheRefreshed").isEmpty() && h.bus.ofType("CacheRefreshFailed").isEmpty());
+    assertTrue(
+        h.bus.ofType("CacheRefreshed").isEmpty() && h.bus.ofType("CacheRefreshFailed").isEmpty());
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "\"x@evil.com\" | /items/x%40evil.com",
-      "\"..\" | /items/%2E%2E",
-      "\"a:b~c\" | /items/a%3Ab~c",
-      "15 | /items/15"})
-  void validIdsReachTheOriginAsOneEncodedPathSegment(String idJson, String expectedPath) throws Exception {
-    String input = "{\"detail-type\":\"ForceRefresh\",\"source\":\"warmcache.admin\",\"detail\":{\"id\":" + idJson + "}}";
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "\"x@evil.com\" | /items/x%40evil.com",
+        "\"..\" | /items/%2E%2E",
+        "\"a:b~c\" | /items/a%3Ab~c",
+        "15 | /items/15"
+      })
+  void validIdsReachTheOriginAsOneEncodedPathSegment(String idJson, String expectedPath)
+      throws Exception {
+    String input =
+        "{\"detail-type\":\"ForceRefresh\",\"source\":\"warmcache.admin\",\"detail\":{\"id\":"
+            + idJson
+            + "}}";
 
     Execution done = h.run(input);
 
     assertEquals(ExecutionStatus.SUCCEEDED, done.status(), () -> done.error() + " " + done.cause());
-    assertEquals(List.of(expectedPath), h.origin.requests().stream().map(ScriptedOrigin.Request::rawPath).toList());
+    assertEquals(
+        List.of(expectedPath),
+        h.origin.requests().stream().map(ScriptedOrigin.Request::rawPath).toList());
   }
 
   @Test
   void aCrashedLeaseHolderBlocksRefreshOnlyUntilTheLeaseDeadline() throws Exception {
     String id = "crashed";
     h.seed(item(id, "{\"old\":true}", 1, now() + 30));
-    // Long enough for the blocked run (a cold refresh instance included) to end before it on a busy CI box.
+    // Long enough for the blocked run (a cold refresh instance included) to end before it on a busy
+    // CI box.
     long leaseUntil = System.currentTimeMillis() + 12_000;
-    h.dynamodb.client().updateItem(b -> b.tableName("warmcache").key(Map.of("id", AttributeValue.fromS(id)))
-        .updateExpression("SET leaseOwner = :o, leaseUntil = :u")
-        .expressionAttributeValues(Map.of(":o", AttributeValue.fromS("arn:crashed-execution"),
-            ":u", AttributeValue.fromN(Long.toString(leaseUntil)))));
+    h.dynamodb
+        .client()
+        .updateItem(
+            b ->
+                b.tableName("warmcache")
+                    .key(Map.of("id", AttributeValue.fromS(id)))
+                    .updateExpression("SET leaseOwner = :o, leaseUntil = :u")
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":o",
+                            AttributeValue.fromS("arn:crashed-execution"),
+                            ":u",
+                            AttributeValue.fromN(Long.toString(leaseUntil)))));
 
     Execution blocked = h.run(WorkflowHarness.sample("force-refresh.json", id));
     assertEquals(ExecutionStatus.SUCCEEDED, blocked.status());
     assertEquals("Already refreshing", last(h.statesEntered(blocked)));
     assertTrue(h.origin.requests().isEmpty());
-    assertTrue(System.currentTimeMillis() < leaseUntil, "inconclusive: the blocked run ended after the deadline");
+    assertTrue(
+        System.currentTimeMillis() < leaseUntil,
+        "inconclusive: the blocked run ended after the deadline");
 
     waitUntil(() -> System.currentTimeMillis() > leaseUntil + 50, 20_000);
     Execution after = h.run(WorkflowHarness.sample("force-refresh.json", id));
@@ -570,15 +760,29 @@ class RefreshWorkflowTest {
   void anExpiryOfAnItemUnderRefreshHandsTheLeaseBackInsteadOfFetchingAgain() throws Exception {
     String id = "deleted-mid-refresh";
     long heldUntil = System.currentTimeMillis() + 30_000;
-    String expiry = WorkflowHarness.sample("ttl-expiry.json", id).replace("\"idleRefreshes\": { \"N\": \"1\" }",
-        "\"idleRefreshes\": { \"N\": \"1\" }, \"leaseOwner\": { \"S\": \"" + executionArnPrefix() + "running\" }, "
-            + "\"leaseUntil\": { \"N\": \"" + heldUntil + "\" }");
+    String expiry =
+        WorkflowHarness.sample("ttl-expiry.json", id)
+            .replace(
+                "\"idleRefreshes\": { \"N\": \"1\" }",
+                "\"idleRefreshes\": { \"N\": \"1\" }, \"leaseOwner\": { \"S\": \""
+                    + executionArnPrefix()
+                    + "running\" }, "
+                    + "\"leaseUntil\": { \"N\": \""
+                    + heldUntil
+                    + "\" }");
 
     Execution done = h.run(expiry);
 
     assertEquals(ExecutionStatus.SUCCEEDED, done.status());
-    assertEquals(List.of("Identify the trigger", "Read the expired key", "Check the id and draw up a lease",
-        "Was it already being refreshed?", "Hand the lease back to its holder", "Already refreshing"), h.statesEntered(done));
+    assertEquals(
+        List.of(
+            "Identify the trigger",
+            "Read the expired key",
+            "Check the id and draw up a lease",
+            "Was it already being refreshed?",
+            "Hand the lease back to its holder",
+            "Already refreshing"),
+        h.statesEntered(done));
     assertTrue(h.origin.requests().isEmpty());
     Map<String, AttributeValue> stub = h.rawItem(id);
     assertEquals(executionArnPrefix() + "running", stub.get("leaseOwner").s());
@@ -586,7 +790,10 @@ class RefreshWorkflowTest {
     assertFalse(stub.containsKey("version"), "a lease-only record, which readers see as absent");
   }
 
-  /** {@code arn:aws:states:...:execution:<machine>:}: the prefix of every execution of the state machine under test. */
+  /**
+   * {@code arn:aws:states:...:execution:<machine>:}: the prefix of every execution of the state
+   * machine under test.
+   */
   private static String executionArnPrefix() {
     return h.stateMachine.stateMachineArn().replace(":stateMachine:", ":execution:") + ":";
   }
@@ -601,7 +808,8 @@ class RefreshWorkflowTest {
     }
   }
 
-  private static void waitUntil(java.util.function.BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
+  private static void waitUntil(java.util.function.BooleanSupplier condition, long timeoutMillis)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (!condition.getAsBoolean()) {
       if (System.currentTimeMillis() > deadline) {

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * A real HTTP origin on 127.0.0.1 whose answers a test scripts: each request takes the next
@@ -33,24 +33,29 @@ final class ScriptedOrigin implements AutoCloseable {
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private final ConcurrentLinkedQueue<Behaviour> script = new ConcurrentLinkedQueue<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
-  private volatile Behaviour fallback = respond(200, "application/json", "{\"default\":true}", Map.of());
+  private volatile Behaviour fallback =
+      respond(200, "application/json", "{\"default\":true}", Map.of());
 
   ScriptedOrigin() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
     server.setExecutor(threads);
-    server.createContext("/", exchange -> {
-      try (exchange) {
-        requests.add(new Request(exchange.getRequestURI().getRawPath(),
-            exchange.getRequestHeaders().getFirst("If-None-Match"),
-            exchange.getRequestHeaders().getFirst("If-Modified-Since")));
-        Behaviour next = script.poll();
-        (next == null ? fallback : next).answer(exchange);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (IOException e) {
-        // The client gave up (a timeout test); nothing to answer.
-      }
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            requests.add(
+                new Request(
+                    exchange.getRequestURI().getRawPath(),
+                    exchange.getRequestHeaders().getFirst("If-None-Match"),
+                    exchange.getRequestHeaders().getFirst("If-Modified-Since")));
+            Behaviour next = script.poll();
+            (next == null ? fallback : next).answer(exchange);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (IOException e) {
+            // The client gave up (a timeout test); nothing to answer.
+          }
+        });
     server.start();
   }
 
@@ -72,7 +77,8 @@ final class ScriptedOrigin implements AutoCloseable {
     return List.copyOf(requests);
   }
 
-  static Behaviour respond(int status, String contentType, String body, Map<String, String> headers) {
+  static Behaviour respond(
+      int status, String contentType, String body, Map<String, String> headers) {
     return exchange -> {
       headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
       if (contentType != null) {

@@ -54,27 +54,54 @@ final class WorkflowHarness implements AutoCloseable {
     dynamodb = DynamoDbLocalFixture.startNow();
     origin = new ScriptedOrigin();
     store = new ItemStore(dynamodb.client(), DynamoDbLocalFixture.TABLE);
-    pool.addListener((function, request, result) -> invocations.add(new Invocation(function,
-        new String(request, StandardCharsets.UTF_8), result.instanceId(), result.failed())));
-    pool.register(FunctionConfig.builder(READER)
-        .handler("dev.warmcache.reader.ReaderHandler::handleRequest")
-        .classpath(functionClasspath("warmcache.reader.jar"))
-        .environment(dynamodb.env())
-        .build());
+    pool.addListener(
+        (function, request, result) ->
+            invocations.add(
+                new Invocation(
+                    function,
+                    new String(request, StandardCharsets.UTF_8),
+                    result.instanceId(),
+                    result.failed())));
+    pool.register(
+        FunctionConfig.builder(READER)
+            .handler("dev.warmcache.reader.ReaderHandler::handleRequest")
+            .classpath(functionClasspath("warmcache.reader.jar"))
+            .environment(dynamodb.env())
+            .build());
     configureRefresh(Map.of());
-    engine = StepFunctionsEngine.start(Path.of(System.getProperty("warmcache.sidecar.dir", "sidecar")),
-        new ServiceIntegrations(pool::invoke, new DynamoDbHttpApi(dynamodb.endpoint(), dynamodb.env().get("AWS_ACCESS_KEY_ID"), "us-east-1"), bus));
-    String asl = Files.readString(Path.of(System.getProperty("warmcache.asl.file", "../statemachine/refresh.asl.json")));
-    stateMachine = engine.createStateMachine("warmcache-refresh", asl, Map.of(
-        "TableName", DynamoDbLocalFixture.TABLE,
-        "EventBusName", "warmcache",
-        "RefreshFunctionArn", LambdaPool.arn(REFRESH),
-        "ReaderFunctionArn", LambdaPool.arn(READER)), "arn:aws:iam::000000000000:role/warmcache-refresh");
+    engine =
+        StepFunctionsEngine.start(
+            Path.of(System.getProperty("warmcache.sidecar.dir", "sidecar")),
+            new ServiceIntegrations(
+                pool::invoke,
+                new DynamoDbHttpApi(
+                    dynamodb.endpoint(), dynamodb.env().get("AWS_ACCESS_KEY_ID"), "us-east-1"),
+                bus));
+    String asl =
+        Files.readString(
+            Path.of(System.getProperty("warmcache.asl.file", "../statemachine/refresh.asl.json")));
+    stateMachine =
+        engine.createStateMachine(
+            "warmcache-refresh",
+            asl,
+            Map.of(
+                "TableName",
+                DynamoDbLocalFixture.TABLE,
+                "EventBusName",
+                "warmcache",
+                "RefreshFunctionArn",
+                LambdaPool.arn(REFRESH),
+                "ReaderFunctionArn",
+                LambdaPool.arn(READER)),
+            "arn:aws:iam::000000000000:role/warmcache-refresh");
   }
 
   private Map<String, String> refreshEnv = Map.of();
 
-  /** (Re)registers the refresh function with the test defaults plus {@code overrides}; warm instances stay if nothing changed. */
+  /**
+   * (Re)registers the refresh function with the test defaults plus {@code overrides}; warm
+   * instances stay if nothing changed.
+   */
   void configureRefresh(Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>(dynamodb.env());
     env.put("ORIGIN_URL_TEMPLATE", origin.urlTemplate());
@@ -86,20 +113,26 @@ final class WorkflowHarness implements AutoCloseable {
       return;
     }
     refreshEnv = Map.copyOf(env);
-    pool.register(FunctionConfig.builder(REFRESH)
-        .handler("dev.warmcache.refresh.RefreshHandler::handleRequest")
-        .classpath(functionClasspath("warmcache.refresh.jar"))
-        .environment(env)
-        .build());
+    pool.register(
+        FunctionConfig.builder(REFRESH)
+            .handler("dev.warmcache.refresh.RefreshHandler::handleRequest")
+            .classpath(functionClasspath("warmcache.refresh.jar"))
+            .environment(env)
+            .build());
   }
 
-  /** The shaded jar the build made; without it (a build that stopped before package), the test classpath. */
+  /**
+   * The shaded jar the build made; without it (a build that stopped before package), the test
+   * classpath.
+   */
   private static List<Path> functionClasspath(String property) {
     String jar = System.getProperty(property);
     if (jar != null && Files.isRegularFile(Path.of(jar))) {
       return List.of(Path.of(jar));
     }
-    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of).toList();
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(Path::of)
+        .toList();
   }
 
   /** Clean table, origin, bus and invocation log; the refresh function back to the defaults. */
@@ -130,16 +163,27 @@ final class WorkflowHarness implements AutoCloseable {
   }
 
   long count(Execution e, String eventType) {
-    return engine.history(e.executionArn()).stream().map(HistoryEvent::type).filter(eventType::equals).count();
+    return engine.history(e.executionArn()).stream()
+        .map(HistoryEvent::type)
+        .filter(eventType::equals)
+        .count();
   }
 
   List<Invocation> primes() {
-    return invocations.stream().filter(i -> i.function().equals(READER) && i.request().contains("\"prime\"")).toList();
+    return invocations.stream()
+        .filter(i -> i.function().equals(READER) && i.request().contains("\"prime\""))
+        .toList();
   }
 
   Map<String, AttributeValue> rawItem(String id) {
-    return dynamodb.client().getItem(b -> b.tableName(DynamoDbLocalFixture.TABLE)
-        .key(Map.of("id", AttributeValue.fromS(id))).consistentRead(true)).item();
+    return dynamodb
+        .client()
+        .getItem(
+            b ->
+                b.tableName(DynamoDbLocalFixture.TABLE)
+                    .key(Map.of("id", AttributeValue.fromS(id)))
+                    .consistentRead(true))
+        .item();
   }
 
   void seed(Item item) {
@@ -154,8 +198,11 @@ final class WorkflowHarness implements AutoCloseable {
 
   /** A sample trigger from events/samples with its id replaced. */
   static String sample(String file, String id) throws IOException {
-    Path samples = Path.of(System.getProperty("warmcache.asl.file", "../statemachine/refresh.asl.json"))
-        .getParent().resolveSibling("events").resolve("samples");
+    Path samples =
+        Path.of(System.getProperty("warmcache.asl.file", "../statemachine/refresh.asl.json"))
+            .getParent()
+            .resolveSibling("events")
+            .resolve("samples");
     String text = Files.readString(samples.resolve(file));
     return text.replace("\"15\"", JSON.writeValueAsString(id));
   }
