@@ -601,8 +601,9 @@ public final class WarmcacheStack extends Stack {
               NagPackSuppression.builder()
                   .id("AwsSolutions-L1")
                   .reason(
-                      "Java 21 is the runtime the handlers are built and tested for (SnapStart, "
-                          + "Powertools 2, CRaC priming); moving to a newer Java is a code change, not a setting")
+                      "The handlers are compiled for Java 17 bytecode (the build's release level) and "
+                          + "deployed on the java21 managed runtime with SnapStart, Powertools 2 and CRaC "
+                          + "priming; a newer runtime is a tested upgrade, not a setting")
                   .build()),
           true);
     }

@@ -27,7 +27,7 @@ public final class WorkflowIntegrations {
   public static final String REFRESH_FUNCTION_ARN = "RefreshFunctionArn";
   public static final String READER_FUNCTION_ARN = "ReaderFunctionArn";
 
-  /** The placeholders of CONTRACTS.md, the only ones the stack substitutes. */
+  /** The ASL's placeholders (docs/workflow.md), the only ones the stack and the twin substitute. */
   public static final Set<String> PLACEHOLDERS =
       Set.of(TABLE_NAME, EVENT_BUS_NAME, REFRESH_FUNCTION_ARN, READER_FUNCTION_ARN);
 

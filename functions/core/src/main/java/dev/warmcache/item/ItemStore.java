@@ -7,8 +7,6 @@ import static dev.warmcache.item.ItemAttributes.FETCHED_AT;
 import static dev.warmcache.item.ItemAttributes.ID;
 import static dev.warmcache.item.ItemAttributes.IDLE_REFRESHES;
 import static dev.warmcache.item.ItemAttributes.LAST_MODIFIED;
-import static dev.warmcache.item.ItemAttributes.LEASE_OWNER;
-import static dev.warmcache.item.ItemAttributes.LEASE_UNTIL;
 import static dev.warmcache.item.ItemAttributes.NOT_FOUND;
 import static dev.warmcache.item.ItemAttributes.REFRESH_MILLIS;
 import static dev.warmcache.item.ItemAttributes.REFRESH_REQUESTED_AT;
@@ -18,7 +16,6 @@ import static dev.warmcache.item.ItemAttributes.VERSION;
 import dev.warmcache.id.InvalidIdException;
 import dev.warmcache.id.ItemId;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -74,8 +71,9 @@ public final class ItemStore {
   }
 
   /**
-   * Writes the whole item if the stored version is absent or lower. Replacing the whole item also
-   * drops any lease attributes: a successful write is how a refresh releases its lease.
+   * Writes the whole item if the stored version is absent or lower: the same version rule as the
+   * workflow's "Store the new value", for what seeds the table outside it (the twin's demo data and
+   * fleet measurements, and tests). The workflow itself writes through its ASL, never through here.
    *
    * @return {@code true} if written, {@code false} if the table already holds this version or a
    *     newer one
@@ -168,56 +166,6 @@ public final class ItemStore {
                   .expressionAttributeValues(Map.of(":mine", number(claimedAtMillis))));
     } catch (ConditionalCheckFailedException e) {
       // Someone claimed since: theirs stands.
-    }
-  }
-
-  /**
-   * Takes the refresh lease for {@code id} if it is free, void (deadline passed) or already ours.
-   * Touches only the lease attributes, so the value stays readable meanwhile.
-   *
-   * @return {@code true} if {@code owner} now holds the lease until {@code now + length}
-   */
-  public boolean tryAcquireLease(ItemId id, String owner, Instant now, Duration length) {
-    Objects.requireNonNull(owner, "owner");
-    long until = now.plus(length).toEpochMilli();
-    try {
-      dynamoDb.updateItem(
-          b ->
-              b.tableName(tableName)
-                  .key(key(id))
-                  .updateExpression("SET #owner = :owner, #until = :until")
-                  .conditionExpression(
-                      "attribute_not_exists(#until) OR #until <= :now OR #owner = :owner")
-                  .expressionAttributeNames(Map.of("#owner", LEASE_OWNER, "#until", LEASE_UNTIL))
-                  .expressionAttributeValues(
-                      Map.of(
-                          ":owner", AttributeValue.fromS(owner),
-                          ":until", number(until),
-                          ":now", number(now.toEpochMilli()))));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
-    }
-  }
-
-  /**
-   * Gives the lease back early (after a failed refresh). A no-op if someone else holds it.
-   *
-   * @return {@code true} if {@code owner} held the lease and it is now released
-   */
-  public boolean releaseLease(ItemId id, String owner) {
-    try {
-      dynamoDb.updateItem(
-          b ->
-              b.tableName(tableName)
-                  .key(key(id))
-                  .updateExpression("REMOVE #owner, #until")
-                  .conditionExpression("#owner = :owner")
-                  .expressionAttributeNames(Map.of("#owner", LEASE_OWNER, "#until", LEASE_UNTIL))
-                  .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner))));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
     }
   }
 

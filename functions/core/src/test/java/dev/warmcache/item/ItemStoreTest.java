@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warmcache.id.ItemId;
 import dev.warmcache.testing.DynamoDbLocalFixture;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -102,46 +101,32 @@ class ItemStoreTest {
     assertTrue(!raw.hasItem() || raw.item().isEmpty(), "no record was created: " + raw.item());
   }
 
+  /**
+   * The workflow's lease state ("Take the refresh lease") on a key with no value leaves a record of
+   * only id and lease attributes: readers must see it as absent, and the first value write replaces
+   * it, lease and all.
+   */
   @Test
-  void leaseIsExclusiveUntilItLapses() {
-    Instant now = Instant.ofEpochMilli(1_700_000_000_000L);
-    store.put(item(1));
-    assertTrue(store.tryAcquireLease(ID, "exec-a", now, Duration.ofSeconds(30)));
-    assertFalse(store.tryAcquireLease(ID, "exec-b", now.plusSeconds(29), Duration.ofSeconds(30)));
-    assertTrue(
-        store.tryAcquireLease(ID, "exec-a", now.plusSeconds(1), Duration.ofSeconds(30)),
-        "re-entrant for its owner");
-    assertTrue(
-        store.tryAcquireLease(ID, "exec-b", now.plusSeconds(32), Duration.ofSeconds(30)),
-        "a crashed holder's lease lapses");
-    assertEquals(
-        item(1),
-        store.get(ID, ReadConsistency.STRONG).orElseThrow(),
-        "the value stays readable under a lease");
-  }
-
-  @Test
-  void leaseOnAnAbsentKeyReadsAsAbsentAndPutReleasesIt() {
-    Instant now = Instant.now();
-    assertTrue(store.tryAcquireLease(ID, "exec-a", now, Duration.ofSeconds(30)));
+  void aLeaseOnlyRecordReadsAsAbsentAndTheFirstPutReplacesIt() {
+    DYNAMODB
+        .client()
+        .updateItem(
+            b ->
+                b.tableName("warmcache")
+                    .key(ItemStore.key(ID))
+                    .updateExpression("SET leaseOwner = :o, leaseUntil = :u")
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":o", AttributeValue.fromS("exec-a"),
+                            ":u",
+                                AttributeValue.fromN(
+                                    Long.toString(System.currentTimeMillis() + 30_000)))));
     assertEquals(
         Optional.empty(), store.get(ID, ReadConsistency.STRONG), "a lease alone is not an item");
-    assertTrue(store.put(item(1)), "the lease holder's first write lands");
+    assertTrue(store.put(item(1)), "the first write lands");
     Map<String, AttributeValue> raw =
         DYNAMODB.client().getItem(b -> b.tableName("warmcache").key(ItemStore.key(ID))).item();
-    assertFalse(raw.containsKey(ItemAttributes.LEASE_OWNER));
-    assertTrue(
-        store.tryAcquireLease(ID, "exec-b", now, Duration.ofSeconds(30)), "released by the write");
-  }
-
-  @Test
-  void releaseOnlyByOwner() {
-    Instant now = Instant.now();
-    store.put(item(1));
-    store.tryAcquireLease(ID, "exec-a", now, Duration.ofSeconds(30));
-    assertFalse(store.releaseLease(ID, "exec-b"));
-    assertTrue(store.releaseLease(ID, "exec-a"));
-    assertTrue(store.tryAcquireLease(ID, "exec-b", now, Duration.ofSeconds(30)));
+    assertFalse(raw.containsKey(ItemAttributes.LEASE_OWNER), "the put replaced the lease record");
   }
 
   @Test
