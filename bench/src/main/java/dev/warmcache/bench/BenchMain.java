@@ -46,8 +46,8 @@ public final class BenchMain {
                           + "\"tags\":[\"blue\",\"small\",\"metal\"],\"stock\":42}")
                   .contentType("application/json")
                   .version(1)
-                  .fetchedAt(now)
-                  .expiresAt(now / 1000 + 86_400)
+                  .fetchedAtMillis(now)
+                  .expiresAtEpochSeconds(now / 1000 + 86_400)
                   .build());
       String endpoint = "-D" + ReaderBenchmarks.ENDPOINT_PROPERTY + "=" + dynamoDb.endpoint();
 

@@ -88,8 +88,8 @@ public final class EarlyRefreshSimulator {
     return Item.builder(ItemId.of("k"))
         .value("v")
         .version(version)
-        .fetchedAt(base + (long) (fetchedAtSeconds * 1000))
-        .expiresAt((base + (long) (expiresAtSeconds * 1000)) / 1000)
+        .fetchedAtMillis(base + (long) (fetchedAtSeconds * 1000))
+        .expiresAtEpochSeconds((base + (long) (expiresAtSeconds * 1000)) / 1000)
         .refreshMillis(DELTA_MILLIS)
         .build();
   }

@@ -102,7 +102,7 @@ public final class ChangeFeed {
   }
 
   /** The epoch second at which bucket {@code bucket}'s record may be deleted by TTL. */
-  public static long expiresAt(long bucket) {
+  public static long expiresAtEpochSeconds(long bucket) {
     return Math.floorDiv((bucket + 1) * BUCKET_MILLIS, 1000) + RETAIN_SECONDS;
   }
 

@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param value the origin body; {@code null} exactly when {@code notFound}
  * @param contentType the origin's content type, or {@code null} if it sent none
  * @param version strictly increasing per id; every write is conditional on it
- * @param fetchedAt epoch milliseconds of the origin fetch
- * @param expiresAt epoch seconds, the table's TTL attribute (already jittered by the writer)
+ * @param fetchedAtMillis epoch milliseconds of the origin fetch
+ * @param expiresAtEpochSeconds epoch seconds, the table's TTL attribute (already jittered by the
+ *     writer)
  * @param etag origin validator for conditional GETs, or {@code null}
  * @param lastModified origin validator for conditional GETs, or {@code null}
  * @param notFound a negative entry: the origin answered 404
@@ -25,8 +26,8 @@ public record Item(
     String value,
     String contentType,
     long version,
-    long fetchedAt,
-    long expiresAt,
+    long fetchedAtMillis,
+    long expiresAtEpochSeconds,
     String etag,
     String lastModified,
     boolean notFound,
@@ -68,11 +69,11 @@ public record Item(
 
   /** True once the TTL has passed: DynamoDB deletes lazily, so presence never means freshness. */
   public boolean isExpiredAt(Instant now) {
-    return now.getEpochSecond() >= expiresAt;
+    return now.getEpochSecond() >= expiresAtEpochSeconds;
   }
 
   public Instant expiresAtInstant() {
-    return Instant.ofEpochSecond(expiresAt);
+    return Instant.ofEpochSecond(expiresAtEpochSeconds);
   }
 
   /** True if the value is JSON and should be returned as JSON rather than as a string. */
@@ -94,8 +95,8 @@ public record Item(
         .value(value)
         .contentType(contentType)
         .version(version)
-        .fetchedAt(fetchedAt)
-        .expiresAt(expiresAt)
+        .fetchedAtMillis(fetchedAtMillis)
+        .expiresAtEpochSeconds(expiresAtEpochSeconds)
         .etag(etag)
         .lastModified(lastModified)
         .notFound(notFound)
@@ -109,8 +110,8 @@ public record Item(
     private String value;
     private String contentType;
     private long version;
-    private long fetchedAt;
-    private long expiresAt;
+    private long fetchedAtMillis;
+    private long expiresAtEpochSeconds;
     private String etag;
     private String lastModified;
     private boolean notFound;
@@ -136,13 +137,13 @@ public record Item(
       return this;
     }
 
-    public Builder fetchedAt(long epochMillis) {
-      this.fetchedAt = epochMillis;
+    public Builder fetchedAtMillis(long epochMillis) {
+      this.fetchedAtMillis = epochMillis;
       return this;
     }
 
-    public Builder expiresAt(long epochSeconds) {
-      this.expiresAt = epochSeconds;
+    public Builder expiresAtEpochSeconds(long epochSeconds) {
+      this.expiresAtEpochSeconds = epochSeconds;
       return this;
     }
 
@@ -177,8 +178,8 @@ public record Item(
           value,
           contentType,
           version,
-          fetchedAt,
-          expiresAt,
+          fetchedAtMillis,
+          expiresAtEpochSeconds,
           etag,
           lastModified,
           notFound,

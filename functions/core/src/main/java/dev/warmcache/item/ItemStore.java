@@ -182,8 +182,8 @@ public final class ItemStore {
     }
     putIfPresent(m, CONTENT_TYPE, item.contentType());
     m.put(VERSION, number(item.version()));
-    m.put(FETCHED_AT, number(item.fetchedAt()));
-    m.put(EXPIRES_AT, number(item.expiresAt()));
+    m.put(FETCHED_AT, number(item.fetchedAtMillis()));
+    m.put(EXPIRES_AT, number(item.expiresAtEpochSeconds()));
     putIfPresent(m, ETAG, item.etag());
     putIfPresent(m, LAST_MODIFIED, item.lastModified());
     if (item.notFound()) {

@@ -40,8 +40,8 @@ class ItemStoreTest {
         .value("{\"n\":" + version + "}")
         .contentType("application/json")
         .version(version)
-        .fetchedAt(1_700_000_000_000L + version)
-        .expiresAt(FAR_FUTURE)
+        .fetchedAtMillis(1_700_000_000_000L + version)
+        .expiresAtEpochSeconds(FAR_FUTURE)
         .etag("\"e" + version + "\"")
         .lastModified("Tue, 14 Nov 2023 22:13:20 GMT")
         .idleRefreshes(2)
@@ -64,7 +64,12 @@ class ItemStoreTest {
   @Test
   void negativeEntryRoundTrips() {
     Item negative =
-        Item.builder(ID).notFound(true).version(1).fetchedAt(5).expiresAt(FAR_FUTURE).build();
+        Item.builder(ID)
+            .notFound(true)
+            .version(1)
+            .fetchedAtMillis(5)
+            .expiresAtEpochSeconds(FAR_FUTURE)
+            .build();
     assertTrue(store.put(negative));
     Item read = store.get(ID, ReadConsistency.STRONG).orElseThrow();
     assertTrue(read.notFound());

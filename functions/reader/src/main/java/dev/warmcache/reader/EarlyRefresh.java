@@ -42,9 +42,9 @@ final class EarlyRefresh {
 
   /** When the early window of {@code item} opens, in epoch ms; {@code Long.MAX_VALUE} if never. */
   static long windowOpensAt(Item item) {
-    long expiresAtMillis = item.expiresAt() * 1000;
-    long lifetime = expiresAtMillis - item.fetchedAt();
-    if (item.fetchedAt() <= 0 || lifetime <= 0) {
+    long expiresAtMillis = item.expiresAtEpochSeconds() * 1000;
+    long lifetime = expiresAtMillis - item.fetchedAtMillis();
+    if (item.fetchedAtMillis() <= 0 || lifetime <= 0) {
       return Long.MAX_VALUE;
     }
     return expiresAtMillis - (long) (lifetime * WINDOW_FRACTION);
@@ -61,7 +61,7 @@ final class EarlyRefresh {
       return false;
     }
     Item item = entry.item();
-    long left = item.expiresAt() * 1000 - nowMillis;
+    long left = item.expiresAtEpochSeconds() * 1000 - nowMillis;
     if (left <= 0) {
       return false;
     }

@@ -99,7 +99,8 @@ final class MemoryTier {
                   @Override
                   public long expireAfterCreate(ItemId id, Entry e, long currentTime) {
                     long untilExpiry =
-                        TimeUnit.MILLISECONDS.toNanos(e.item().expiresAt() * 1000 - clock.millis());
+                        TimeUnit.MILLISECONDS.toNanos(
+                            e.item().expiresAtEpochSeconds() * 1000 - clock.millis());
                     return Math.max(0, Math.min(ttlNanos, untilExpiry));
                   }
 
@@ -133,7 +134,7 @@ final class MemoryTier {
       return null;
     }
     Entry e = cache.getIfPresent(id);
-    if (e != null && nowMillis >= e.item().expiresAt() * 1000) {
+    if (e != null && nowMillis >= e.item().expiresAtEpochSeconds() * 1000) {
       // Caffeine's timer and the wall clock can disagree by a tick; expiresAt is the contract.
       cache.asMap().remove(id, e);
       return null;
@@ -147,7 +148,7 @@ final class MemoryTier {
    */
   Entry offer(Item item) {
     Entry candidate = entryFor(item);
-    if (cache == null || clock.millis() >= item.expiresAt() * 1000) {
+    if (cache == null || clock.millis() >= item.expiresAtEpochSeconds() * 1000) {
       return candidate;
     }
     return cache

@@ -240,8 +240,8 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
             .value("{\"warm\":true}")
             .contentType("application/json")
             .version(1)
-            .fetchedAt(nowSeconds * 1000)
-            .expiresAt(nowSeconds + 60)
+            .fetchedAtMillis(nowSeconds * 1000)
+            .expiresAtEpochSeconds(nowSeconds + 60)
             .build();
     MemoryTier scratch = new MemoryTier(settings, Clock.systemUTC(), Ticker.systemTicker());
     MemoryTier.Entry entry = scratch.offer(sample);

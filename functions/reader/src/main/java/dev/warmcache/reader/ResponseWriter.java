@@ -93,9 +93,9 @@ final class ResponseWriter {
         ",\"version\":"
             + item.version()
             + ",\"fetchedAt\":"
-            + item.fetchedAt()
+            + item.fetchedAtMillis()
             + ",\"expiresAt\":"
-            + item.expiresAt());
+            + item.expiresAtEpochSeconds());
   }
 
   private static byte[] ascii(String s) {

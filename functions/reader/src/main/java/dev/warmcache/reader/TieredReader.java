@@ -144,7 +144,7 @@ final class TieredReader {
     coherence.observed(id, item.version());
     resetIdle(item, tally);
     long nowMillis = clock.millis();
-    if (nowMillis < item.expiresAt() * 1000) {
+    if (nowMillis < item.expiresAtEpochSeconds() * 1000) {
       MemoryTier.Entry entry = memory.offer(item);
       if (early.onRead(entry, nowMillis)) {
         requestRefresh(id, MissReason.EARLY, item.version(), tally);
@@ -152,7 +152,7 @@ final class TieredReader {
       return new Answer.Value(entry, Source.DYNAMODB, false);
     }
     requestRefresh(id, MissReason.EXPIRED, item.version(), tally);
-    if (nowMillis < (item.expiresAt() + settings.maxStale().toSeconds()) * 1000) {
+    if (nowMillis < (item.expiresAtEpochSeconds() + settings.maxStale().toSeconds()) * 1000) {
       return new Answer.Value(MemoryTier.entryFor(item), Source.DYNAMODB, true);
     }
     return awaitLanding(id, item.version(), MissReason.EXPIRED, tally);

@@ -86,8 +86,8 @@ class ClassLoaderIsolationTest {
             .value("\"one\"")
             .contentType("application/json")
             .version(1)
-            .fetchedAt(1)
-            .expiresAt(expires)
+            .fetchedAtMillis(1)
+            .expiresAtEpochSeconds(expires)
             .build());
 
     Map<String, String> env = DYNAMODB.env();
@@ -104,8 +104,8 @@ class ClassLoaderIsolationTest {
               .value("\"two\"")
               .contentType("application/json")
               .version(2)
-              .fetchedAt(2)
-              .expiresAt(expires)
+              .fetchedAtMillis(2)
+              .expiresAtEpochSeconds(expires)
               .build());
 
       JsonNode fromB = b.call("{\"id\":\"15\"}");

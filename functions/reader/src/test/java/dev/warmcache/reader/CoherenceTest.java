@@ -47,8 +47,8 @@ class CoherenceTest {
         .value("{\"v\":" + version + "}")
         .contentType("application/json")
         .version(version)
-        .fetchedAt(now)
-        .expiresAt(now / 1000 + 300)
+        .fetchedAtMillis(now)
+        .expiresAtEpochSeconds(now / 1000 + 300)
         .build();
   }
 
@@ -71,7 +71,8 @@ class CoherenceTest {
                             ":entries",
                                 AttributeValue.fromSs(List.of(ChangeFeed.entry(id, version))),
                             ":expiresAt",
-                                AttributeValue.fromN(Long.toString(ChangeFeed.expiresAt(bucket))),
+                                AttributeValue.fromN(
+                                    Long.toString(ChangeFeed.expiresAtEpochSeconds(bucket))),
                             ":max",
                                 AttributeValue.fromN(
                                     Integer.toString(ChangeFeed.MAX_CHANGES_PER_BUCKET)))));
@@ -142,7 +143,8 @@ class CoherenceTest {
                             ChangeFeed.OVERFLOW,
                             AttributeValue.fromBool(true),
                             "expiresAt",
-                            AttributeValue.fromN(Long.toString(ChangeFeed.expiresAt(bucket))))));
+                            AttributeValue.fromN(
+                                Long.toString(ChangeFeed.expiresAtEpochSeconds(bucket))))));
     clock.advance(Duration.ofMillis(1100));
     assertEquals(
         "dynamodb", h.call("{\"id\":\"16\"}").path("source").asText(), "nothing held survived");
@@ -216,8 +218,8 @@ class CoherenceTest {
             Item.builder(ID)
                 .value("1")
                 .version(3)
-                .fetchedAt(now)
-                .expiresAt(now / 1000 + 100)
+                .fetchedAtMillis(now)
+                .expiresAtEpochSeconds(now / 1000 + 100)
                 .refreshMillis(2_000)
                 .build());
     h.call("{\"id\":\"15\"}");
@@ -251,8 +253,8 @@ class CoherenceTest {
               Item.builder(id)
                   .value("1")
                   .version(1)
-                  .fetchedAt(now)
-                  .expiresAt(now / 1000 + 100)
+                  .fetchedAtMillis(now)
+                  .expiresAtEpochSeconds(now / 1000 + 100)
                   .refreshMillis(10)
                   .build());
       h.call("{\"id\":\"" + id.value() + "\"}");
@@ -279,8 +281,8 @@ class CoherenceTest {
             Item.builder(ID)
                 .value("1")
                 .version(3)
-                .fetchedAt(now)
-                .expiresAt(now / 1000 + 100)
+                .fetchedAtMillis(now)
+                .expiresAtEpochSeconds(now / 1000 + 100)
                 .refreshMillis(2_000)
                 .build());
     h.call("{\"id\":\"15\"}");

@@ -58,8 +58,8 @@ class ReaderHandlerTest {
         .value("{\"name\":\"item " + id + "\",\"v\":" + version + "}")
         .contentType("application/json")
         .version(version)
-        .fetchedAt(System.currentTimeMillis())
-        .expiresAt(expiresAt)
+        .fetchedAtMillis(System.currentTimeMillis())
+        .expiresAtEpochSeconds(expiresAt)
         .build();
   }
 
@@ -97,8 +97,8 @@ class ReaderHandlerTest {
                 .value("{\"a\":[1,2]}")
                 .contentType("application/json")
                 .version(7)
-                .fetchedAt(1_763_769_600_123L)
-                .expiresAt(nowSeconds() + 300)
+                .fetchedAtMillis(1_763_769_600_123L)
+                .expiresAtEpochSeconds(nowSeconds() + 300)
                 .build());
     scope
         .store()
@@ -106,8 +106,8 @@ class ReaderHandlerTest {
             Item.builder(ItemId.of("gone"))
                 .notFound(true)
                 .version(2)
-                .fetchedAt(5)
-                .expiresAt(nowSeconds() + 60)
+                .fetchedAtMillis(5)
+                .expiresAtEpochSeconds(nowSeconds() + 60)
                 .build());
     scope
         .store()
@@ -115,11 +115,12 @@ class ReaderHandlerTest {
             Item.builder(ItemId.of("quote"))
                 .value("say \"hi\"\n\u00e9")
                 .version(1)
-                .fetchedAt(6)
-                .expiresAt(nowSeconds() - 5)
+                .fetchedAtMillis(6)
+                .expiresAtEpochSeconds(nowSeconds() - 5)
                 .build());
     Harness h = harness(Map.of());
-    long expires = scope.store().get(ID, ReadConsistency.STRONG).orElseThrow().expiresAt();
+    long expires =
+        scope.store().get(ID, ReadConsistency.STRONG).orElseThrow().expiresAtEpochSeconds();
     JsonNode expected =
         dev.warmcache.json.Json.MAPPER.readTree(
             "{\"id\":\"15\",\"value\":{\"a\":[1,2]},"
@@ -156,8 +157,8 @@ class ReaderHandlerTest {
                 .value("plain <text>")
                 .contentType("text/plain")
                 .version(1)
-                .fetchedAt(1)
-                .expiresAt(nowSeconds() + 300)
+                .fetchedAtMillis(1)
+                .expiresAtEpochSeconds(nowSeconds() + 300)
                 .build());
     scope
         .store()
@@ -166,8 +167,8 @@ class ReaderHandlerTest {
                 .value("{not json")
                 .contentType("application/json")
                 .version(1)
-                .fetchedAt(1)
-                .expiresAt(nowSeconds() + 300)
+                .fetchedAtMillis(1)
+                .expiresAtEpochSeconds(nowSeconds() + 300)
                 .build());
     Harness h = harness(Map.of());
     assertEquals("plain <text>", h.call("{\"id\":\"15\"}").get("value").textValue());
@@ -252,8 +253,8 @@ class ReaderHandlerTest {
             Item.builder(ID)
                 .notFound(true)
                 .version(2)
-                .fetchedAt(1)
-                .expiresAt(nowSeconds() + 60)
+                .fetchedAtMillis(1)
+                .expiresAtEpochSeconds(nowSeconds() + 60)
                 .build());
     Harness h = harness(Map.of());
     JsonNode answer = h.call("{\"id\":\"15\"}");
@@ -545,8 +546,8 @@ class ReaderHandlerTest {
                   .value(big)
                   .contentType("text/plain")
                   .version(1)
-                  .fetchedAt(1)
-                  .expiresAt(nowSeconds() + 300)
+                  .fetchedAtMillis(1)
+                  .expiresAtEpochSeconds(nowSeconds() + 300)
                   .build());
     }
     // each entry weighs about 30 kB (the value as UTF-16 plus its serialized answer), so 50 kB

@@ -74,8 +74,8 @@ class ShadedJarIT {
                 .value("{\"n\":15}")
                 .contentType("application/json")
                 .version(1)
-                .fetchedAt(1)
-                .expiresAt(System.currentTimeMillis() / 1000 + 300)
+                .fetchedAtMillis(1)
+                .expiresAtEpochSeconds(System.currentTimeMillis() / 1000 + 300)
                 .build());
     Map<String, String> env = DYNAMODB.env();
     env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", "http://127.0.0.1:9");

@@ -165,7 +165,7 @@ final class RefreshTasks {
       action = "fresh";
       reason =
           "the stored value is fresh until "
-              + current.get().expiresAt()
+              + current.get().expiresAtEpochSeconds()
               + " (now "
               + nowSeconds
               + ")";
@@ -241,33 +241,34 @@ final class RefreshTasks {
         case TOO_LARGE -> new OriginBodyTooLargeException(e.getMessage());
       };
     }
-    long fetchedAt = clock.millis();
-    long nowSeconds = fetchedAt / 1000;
+    long fetchedAtMillis = clock.millis();
+    long nowSeconds = fetchedAtMillis / 1000;
     // Δ of early refresh: what this refresh took from the execution's start to the origin's answer.
     long refreshMillis =
         Math.max(
             1,
             Math.min(
-                settings.lease().toMillis(), fetchedAt - doc.path("startedAt").asLong(fetchedAt)));
+                settings.lease().toMillis(),
+                fetchedAtMillis - doc.path("startedAt").asLong(fetchedAtMillis)));
     ObjectNode write = NODES.objectNode();
     long version;
-    long expiresAt;
+    long expiresAtEpochSeconds;
     if (response instanceof OriginResponse.NotModified) {
       if (!hasValue) {
         throw new OriginRejectedException("origin answered 304 to an unconditional GET for " + id);
       }
       version = current.path("version").asLong();
-      expiresAt = nowSeconds + jittered(settings.ttl());
+      expiresAtEpochSeconds = nowSeconds + jittered(settings.ttl());
       write.put("outcome", "notModified");
     } else if (response instanceof OriginResponse.NotFound) {
       version = baseVersion + 1;
-      expiresAt = nowSeconds + jittered(settings.negativeTtl());
+      expiresAtEpochSeconds = nowSeconds + jittered(settings.negativeTtl());
       Item item =
           Item.builder(id)
               .notFound(true)
               .version(version)
-              .fetchedAt(fetchedAt)
-              .expiresAt(expiresAt)
+              .fetchedAtMillis(fetchedAtMillis)
+              .expiresAtEpochSeconds(expiresAtEpochSeconds)
               .idleRefreshes(idle)
               .refreshMillis(refreshMillis)
               .build();
@@ -290,14 +291,14 @@ final class RefreshTasks {
                 + settings.maxValueBytes());
       }
       version = baseVersion + 1;
-      expiresAt = nowSeconds + jittered(settings.ttl());
+      expiresAtEpochSeconds = nowSeconds + jittered(settings.ttl());
       Item item =
           Item.builder(id)
               .value(fetched.body())
               .contentType(header(fetched.contentType()))
               .version(version)
-              .fetchedAt(fetchedAt)
-              .expiresAt(expiresAt)
+              .fetchedAtMillis(fetchedAtMillis)
+              .expiresAtEpochSeconds(expiresAtEpochSeconds)
               .etag(header(fetched.etag()))
               .lastModified(header(fetched.lastModified()))
               .idleRefreshes(idle)
@@ -307,19 +308,19 @@ final class RefreshTasks {
       write.set("item", AttributeJson.write(ItemStore.toAttributes(item)));
     }
     write.put("version", Long.toString(version));
-    write.put("expiresAt", Long.toString(expiresAt));
-    write.put("fetchedAt", Long.toString(fetchedAt));
+    write.put("expiresAt", Long.toString(expiresAtEpochSeconds));
+    write.put("fetchedAt", Long.toString(fetchedAtMillis));
     write.put("idleRefreshes", Integer.toString(idle));
     ArrayNode primes = write.putArray("primes");
     for (int i = 0; i < settings.primeFanout(); i++) {
       primes.addObject().put("id", id.value()).put("version", version);
     }
     // Where the write is recorded for warm readers; the clock picks the bucket here, not in ASL.
-    long bucket = ChangeFeed.bucket(fetchedAt);
+    long bucket = ChangeFeed.bucket(fetchedAtMillis);
     ObjectNode change = write.putObject("change");
     change.put("key", ChangeFeed.key(bucket));
     change.putArray("entries").add(ChangeFeed.entry(id, version));
-    change.put("expiresAt", Long.toString(ChangeFeed.expiresAt(bucket)));
+    change.put("expiresAt", Long.toString(ChangeFeed.expiresAtEpochSeconds(bucket)));
     change.put("max", Integer.toString(ChangeFeed.MAX_CHANGES_PER_BUCKET));
     // Primes that fail or are skipped leave this empty list in the output and the event.
     doc.putArray("primed");
@@ -328,8 +329,8 @@ final class RefreshTasks {
     event.put("version", version);
     event.put("outcome", write.get("outcome").asText());
     event.put("trigger", trigger);
-    event.put("fetchedAt", fetchedAt);
-    event.put("expiresAt", expiresAt);
+    event.put("fetchedAt", fetchedAtMillis);
+    event.put("expiresAt", expiresAtEpochSeconds);
     event.put("executionArn", doc.path("owner").asText());
     doc.set("write", write);
     return doc;
@@ -344,15 +345,16 @@ final class RefreshTasks {
     ItemId id = id(doc);
     JsonNode current = doc.path("current");
     long nowSeconds = clock.instant().getEpochSecond();
-    long graceUntil = nowSeconds + settings.graceTtl().toSeconds();
+    long graceUntilEpochSeconds = nowSeconds + settings.graceTtl().toSeconds();
     ObjectNode grace = NODES.objectNode();
     if (current.path("exists").asBoolean(false)) {
       grace.put("action", "extend");
-      graceUntil = Math.max(graceUntil, current.path("expiresAt").asLong(0));
+      graceUntilEpochSeconds =
+          Math.max(graceUntilEpochSeconds, current.path("expiresAt").asLong(0));
     } else {
       grace.put("action", "release");
     }
-    grace.put("expiresAt", Long.toString(graceUntil));
+    grace.put("expiresAt", Long.toString(graceUntilEpochSeconds));
     JsonNode failure = doc.path("failure");
     ObjectNode event = grace.putObject("event");
     event.put("id", id.value());
@@ -361,7 +363,7 @@ final class RefreshTasks {
     event.put("message", message(failure.path("Cause").asText("")));
     event.put("kept", grace.get("action").asText());
     if (!grace.get("action").asText().equals("release")) {
-      event.put("graceExpiresAt", graceUntil);
+      event.put("graceExpiresAt", graceUntilEpochSeconds);
     }
     event.put("executionArn", doc.path("owner").asText());
     doc.set("grace", grace);
@@ -430,7 +432,7 @@ final class RefreshTasks {
     item.ifPresent(
         i -> {
           s.put("version", i.version());
-          s.put("expiresAt", i.expiresAt());
+          s.put("expiresAt", i.expiresAtEpochSeconds());
           s.put("idleRefreshes", i.idleRefreshes());
           s.put("notFound", i.notFound());
           if (i.etag() != null) s.put("etag", i.etag());

@@ -44,8 +44,8 @@ class FleetClaimTest {
               .value("{\"old\":true}")
               .contentType("application/json")
               .version(1)
-              .fetchedAt(now - 188_000)
-              .expiresAt(now / 1000 + 12)
+              .fetchedAtMillis(now - 188_000)
+              .expiresAtEpochSeconds(now / 1000 + 12)
               .refreshMillis(1_000)
               .build());
       long fetchesBefore = twin.origin().requests(id);

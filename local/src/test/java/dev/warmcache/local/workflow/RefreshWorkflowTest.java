@@ -56,8 +56,8 @@ class RefreshWorkflowTest {
         .value(value)
         .contentType("application/json")
         .version(version)
-        .fetchedAt(System.currentTimeMillis() - 60_000)
-        .expiresAt(expiresAt)
+        .fetchedAtMillis(System.currentTimeMillis() - 60_000)
+        .expiresAtEpochSeconds(expiresAt)
         .build();
   }
 
@@ -583,8 +583,8 @@ class RefreshWorkflowTest {
             .value("{\"same\":true}")
             .contentType("application/json")
             .version(4)
-            .fetchedAt(seededFetch)
-            .expiresAt(now() + 30)
+            .fetchedAtMillis(seededFetch)
+            .expiresAtEpochSeconds(now() + 30)
             .etag("\"abc\"")
             .lastModified("Sat, 21 Nov 2026 10:00:00 GMT")
             .build());
