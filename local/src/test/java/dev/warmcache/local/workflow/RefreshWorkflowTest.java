@@ -224,7 +224,7 @@ class RefreshWorkflowTest {
   void fiftyConcurrentTriggersFetchOnceAndTheRestAreAlreadyRefreshing() throws Exception {
     String id = "crowd";
     // The one fetch is held on purpose; it must not time out and retry meanwhile.
-    h.configureRefresh(Map.of("ORIGIN_READ_TIMEOUT_MS", "120000"));
+    h.configureRefresh(Map.of("ORIGIN_READ_TIMEOUT_MS", "20000"));
     CountDownLatch release = new CountDownLatch(1);
     // The origin holds the one fetch until every other execution has finished, so all 49 meet the
     // lease.
