@@ -192,6 +192,9 @@ public final class StepFunctionsEngine implements AutoCloseable {
    * @param name {@code null} for a generated one
    * @param input JSON text, {@code null} for {@code {}}
    */
+  /** Largest execution input, in UTF-8 bytes: 256 KiB, as on AWS. */
+  public static final int MAX_INPUT_BYTES = 262_144;
+
   public Execution startExecution(String stateMachineArn, String name, String input) {
     StateMachine machine = machines.get(stateMachineArn);
     if (machine == null) {
@@ -203,6 +206,15 @@ public final class StepFunctionsEngine implements AutoCloseable {
       throw new StepFunctionsException("InvalidName", "Invalid Name: '" + executionName + "'");
     }
     String inputText = input == null ? "{}" : input;
+    if (inputText.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_INPUT_BYTES) {
+      // StartExecution's input has "Length Constraints: Maximum length of 262144" (API
+      // reference), refused as AWS refuses any member over its constraint.
+      throw new StepFunctionsException(
+          "ValidationException",
+          "1 validation error detected: Value at 'input' failed to satisfy constraint: "
+              + "Member must have length less than or equal to "
+              + MAX_INPUT_BYTES);
+    }
     JsonNode inputJson;
     try {
       inputJson = JSON.readTree(inputText);

@@ -347,7 +347,8 @@ class TwinCliAcceptanceTest {
                   "--cli-binary-format",
                   "raw-in-base64-out",
                   "--payload",
-                  "{\"id\":\"1\"}",
+                  // A key no earlier read put in memory: memory hits log at DEBUG only.
+                  "{\"id\":\"12\"}",
                   out.toString())
               .ok();
       String readerLog =

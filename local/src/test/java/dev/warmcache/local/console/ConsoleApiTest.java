@@ -131,7 +131,9 @@ class ConsoleApiTest {
     assertEquals(200, script.statusCode());
     assertTrue(
         script.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
-    assertEquals(404, get("/console/%2e%2e/pom.xml").statusCode());
+    HttpResponse<String> climb = get("/console/%2e%2e/pom.xml");
+    assertEquals(400, climb.statusCode(), "an encoded dot segment is refused before any handler");
+    assertTrue(climb.body().startsWith("{") && !climb.body().contains("<project"), climb.body());
     assertEquals(404, get("/console/nothing.js").statusCode());
   }
 
@@ -244,7 +246,7 @@ class ConsoleApiTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"1\"}"))
                 .header("Content-Type", "application/json")),
         403,
-        "CrossOriginRequest");
+        "ForbiddenOrigin");
     assertError(get("/console/api/force-refresh"), 405, "MethodNotAllowed");
     assertError(get("/console/api/nope"), 404, "NotFound");
     assertError(

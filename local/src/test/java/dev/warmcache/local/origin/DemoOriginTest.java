@@ -46,6 +46,7 @@ class DemoOriginTest {
     return http.send(
         HttpRequest.newBuilder(URI.create(base + path))
             .POST(HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json")
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }

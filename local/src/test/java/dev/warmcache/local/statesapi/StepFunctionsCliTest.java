@@ -194,6 +194,20 @@ class StepFunctionsCliTest {
             "--input",
             "{not json");
     assertTrue(badInput.stderr().contains("InvalidExecutionInput"), badInput.stderr());
+    // The reproduction: input over AWS's 256 KiB was accepted.
+    java.nio.file.Path big = java.nio.file.Files.createTempFile("input", ".json");
+    java.nio.file.Files.writeString(big, "{\"pad\":\"" + "x".repeat(262_144) + "\"}");
+    AwsCli.Result tooLarge =
+        aws.run(
+            "stepfunctions",
+            "start-execution",
+            "--state-machine-arn",
+            machineArn,
+            "--input",
+            "file://" + big);
+    java.nio.file.Files.delete(big);
+    assertTrue(tooLarge.stderr().contains("ValidationException"), tooLarge.stderr());
+    assertTrue(tooLarge.stderr().contains("less than or equal to 262144"), tooLarge.stderr());
     AwsCli.Result noMachine =
         aws.run(
             "stepfunctions",
