@@ -5,25 +5,24 @@ import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
 import dev.warmcache.local.console.Console;
 import dev.warmcache.local.console.PoolInstances;
 import dev.warmcache.local.deadletter.DeadLetterFile;
-import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
 import dev.warmcache.local.dynamodb.DynamoDbProxy;
 import dev.warmcache.local.dynamodb.TableBootstrap;
+import dev.warmcache.local.edge.AwsJsonClient;
 import dev.warmcache.local.edge.EdgeServer;
 import dev.warmcache.local.edge.Router;
-import dev.warmcache.local.eventbridge.EventBridgeService;
-import dev.warmcache.local.eventbridge.EventBus;
-import dev.warmcache.local.eventbridge.PutEntry;
-import dev.warmcache.local.lambda.FunctionConfig;
-import dev.warmcache.local.lambda.LambdaPool;
-import dev.warmcache.local.lambdaapi.LambdaService;
+import dev.warmcache.local.eventbridge.api.EventBridgeService;
+import dev.warmcache.local.eventbridge.bus.EventBus;
+import dev.warmcache.local.eventbridge.bus.PutEntry;
+import dev.warmcache.local.lambda.api.LambdaService;
+import dev.warmcache.local.lambda.pool.FunctionConfig;
+import dev.warmcache.local.lambda.pool.LambdaPool;
 import dev.warmcache.local.origin.DemoOrigin;
 import dev.warmcache.local.pipes.StreamPipe;
-import dev.warmcache.local.statesapi.StepFunctionsService;
-import dev.warmcache.local.stepfunctions.StateMachine;
-import dev.warmcache.local.stepfunctions.StepFunctionsEngine;
-import dev.warmcache.local.tasks.DynamoDbHttpApi;
-import dev.warmcache.local.tasks.EventBus.Result;
-import dev.warmcache.local.tasks.ServiceIntegrations;
+import dev.warmcache.local.stepfunctions.api.StepFunctionsService;
+import dev.warmcache.local.stepfunctions.engine.StateMachine;
+import dev.warmcache.local.stepfunctions.engine.StepFunctionsEngine;
+import dev.warmcache.local.stepfunctions.tasks.DynamoDbApi;
+import dev.warmcache.local.stepfunctions.tasks.ServiceIntegrations;
 import dev.warmcache.settings.Settings;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -141,7 +140,7 @@ public final class Twin implements AutoCloseable {
 
     dynamodb =
         track(DynamoDbLocalServer.start(dataDir == null ? null : dataDir.resolve("dynamodb")));
-    DynamoDbJsonClient ddbClient = new DynamoDbJsonClient(dynamodb.endpoint());
+    AwsJsonClient ddbClient = new AwsJsonClient(dynamodb.endpoint());
     streamArn = TableBootstrap.ensure(ddbClient, TABLE, "expiresAt");
 
     Router router = new Router();
@@ -170,24 +169,7 @@ public final class Twin implements AutoCloseable {
                 deadLetters));
     ServiceIntegrations integrations =
         new ServiceIntegrations(
-            lambda::invoke,
-            new DynamoDbHttpApi(dynamodb.endpoint()),
-            entries ->
-                entries.stream()
-                    .map(
-                        e -> {
-                          PutEntry.Result r =
-                              bus.put(
-                                  new PutEntry(
-                                      e.source(),
-                                      e.detailType(),
-                                      e.detail(),
-                                      e.eventBusName(),
-                                      e.resources(),
-                                      null));
-                          return new Result(r.eventId(), r.errorCode(), r.errorMessage());
-                        })
-                    .toList());
+            lambda::invoke, DynamoDbApi.over(new AwsJsonClient(dynamodb.endpoint())), bus);
     stepFunctions = track(StepFunctionsEngine.start(sidecarDir, integrations));
     String asl =
         Files.readString(project.resolve("statemachine/refresh.asl.json"), StandardCharsets.UTF_8);
@@ -210,7 +192,7 @@ public final class Twin implements AutoCloseable {
     LambdaService lambdaApi = new LambdaService(lambda, REGION, ACCOUNT, deadLetters);
     track(lambdaApi::close);
     router
-        .register(DynamoDbProxy.dynamodb(dynamodb.endpoint(), REGION))
+        .register(DynamoDbProxy.dynamoDb(dynamodb.endpoint(), REGION))
         .register(DynamoDbProxy.streams(dynamodb.endpoint(), REGION))
         .register(new EventBridgeService(bus, ACCOUNT))
         .register(new StepFunctionsService(stepFunctions))

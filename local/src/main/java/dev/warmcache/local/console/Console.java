@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.warmcache.local.edge.AwsJsonClient;
 import dev.warmcache.local.origin.DemoOrigin;
-import dev.warmcache.local.stepfunctions.StepFunctionsEngine;
+import dev.warmcache.local.stepfunctions.engine.StepFunctionsEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,7 +60,7 @@ public final class Console implements HttpHandler {
           "image/svg+xml");
 
   private final ObjectMapper json = new ObjectMapper();
-  private final EdgeClient edge;
+  private final AwsJsonClient aws;
   private final Executions executions;
   private final Items items;
   private final String eventBusName;
@@ -68,10 +69,10 @@ public final class Console implements HttpHandler {
   private final Clock clock;
 
   private Console(Builder b) {
-    this.edge = new EdgeClient(b.endpoint, json);
+    this.aws = new AwsJsonClient(b.endpoint);
     this.executions =
         new Executions(Objects.requireNonNull(b.engine, "stepFunctions"), json, b.stateMachineArn);
-    this.items = new Items(edge, json, b.tableName, b.clock);
+    this.items = new Items(aws, json, b.tableName, b.clock);
     this.eventBusName = b.eventBusName;
     this.instances = b.instances;
     this.origin = b.origin;
@@ -222,7 +223,8 @@ public final class Console implements HttpHandler {
         .put("DetailType", "ForceRefresh")
         .put("Detail", json.createObjectNode().put("id", id).toString())
         .put("EventBusName", eventBusName);
-    JsonNode answer = edge.events("PutEvents", request);
+    JsonNode answer =
+        ConsoleException.answerOf("PutEvents", () -> aws.events("PutEvents", request));
     JsonNode entry = answer.path("Entries").path(0);
     if (answer.path("FailedEntryCount").asInt(0) > 0 || entry.has("ErrorCode")) {
       throw new ConsoleException(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warmcache.id.InvalidIdException;
 import dev.warmcache.id.ItemId;
+import dev.warmcache.local.edge.AwsJsonClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,13 +23,13 @@ final class Items {
 
   static final int PREVIEW_CHARS = 120;
 
-  private final EdgeClient edge;
+  private final AwsJsonClient aws;
   private final ObjectMapper json;
   private final String tableName;
   private final Clock clock;
 
-  Items(EdgeClient edge, ObjectMapper json, String tableName, Clock clock) {
-    this.edge = edge;
+  Items(AwsJsonClient aws, ObjectMapper json, String tableName, Clock clock) {
+    this.aws = aws;
     this.json = json;
     this.tableName = tableName;
     this.clock = clock;
@@ -52,7 +53,7 @@ final class Items {
       if (startKey != null) {
         request.set("ExclusiveStartKey", startKey);
       }
-      JsonNode page = edge.dynamoDb("Scan", request);
+      JsonNode page = ConsoleException.answerOf("Scan", () -> aws.dynamoDb("Scan", request));
       // The change feed shares the table; its records are bookkeeping, not cached items.
       page.path("Items")
           .forEach(
@@ -87,7 +88,7 @@ final class Items {
     request.put("ConditionExpression", "attribute_exists(id)");
     request.putObject("ExpressionAttributeValues").putObject(":past").put("N", Long.toString(past));
     try {
-      edge.dynamoDb("UpdateItem", request);
+      ConsoleException.answerOf("UpdateItem", () -> aws.dynamoDb("UpdateItem", request));
     } catch (ConsoleException e) {
       if ("ConditionalCheckFailedException".equals(e.code())) {
         throw new ConsoleException(

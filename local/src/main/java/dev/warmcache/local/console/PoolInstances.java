@@ -2,10 +2,10 @@ package dev.warmcache.local.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.warmcache.local.lambda.FunctionConfig;
-import dev.warmcache.local.lambda.InstanceInfo;
-import dev.warmcache.local.lambda.InvocationResult;
-import dev.warmcache.local.lambda.LambdaPool;
+import dev.warmcache.local.lambda.pool.FunctionConfig;
+import dev.warmcache.local.lambda.pool.InstanceInfo;
+import dev.warmcache.local.lambda.pool.InvocationResult;
+import dev.warmcache.local.lambda.pool.LambdaPool;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.warmcache.local.dynamodb;
 
+import dev.warmcache.local.edge.AwsJsonClient;
 import dev.warmcache.local.edge.EdgeRequest;
 import dev.warmcache.local.edge.EdgeResponse;
 import dev.warmcache.local.edge.JsonProtocolService;
@@ -59,8 +60,8 @@ public final class DynamoDbProxy implements JsonProtocolService {
   }
 
   /** DynamoDB ({@code DynamoDB_20120810.*}) served by DynamoDB Local at {@code local}. */
-  public static DynamoDbProxy dynamodb(URI local, String region) {
-    return new DynamoDbProxy(DynamoDbJsonClient.DYNAMODB, local, region);
+  public static DynamoDbProxy dynamoDb(URI local, String region) {
+    return new DynamoDbProxy(AwsJsonClient.DYNAMODB, local, region);
   }
 
   /**
@@ -68,7 +69,7 @@ public final class DynamoDbProxy implements JsonProtocolService {
    * port.
    */
   public static DynamoDbProxy streams(URI local, String region) {
-    return new DynamoDbProxy(DynamoDbJsonClient.STREAMS, local, region);
+    return new DynamoDbProxy(AwsJsonClient.STREAMS, local, region);
   }
 
   @Override
@@ -84,7 +85,7 @@ public final class DynamoDbProxy implements JsonProtocolService {
   @Override
   public EdgeResponse handle(String operation, EdgeRequest request) throws Exception {
     boolean rewrite =
-        !(DynamoDbJsonClient.DYNAMODB.equals(targetPrefix) && ITEM_OPERATIONS.contains(operation));
+        !(AwsJsonClient.DYNAMODB.equals(targetPrefix) && ITEM_OPERATIONS.contains(operation));
     String twinArn = "arn:aws:dynamodb:" + region + ":";
     byte[] body = request.body();
     if (rewrite) {
@@ -102,7 +103,9 @@ public final class DynamoDbProxy implements JsonProtocolService {
                 .header("Content-Type", "application/x-amz-json-1.0")
                 .header(
                     "Authorization",
-                    authorization == null ? DynamoDbJsonClient.DUMMY_AUTHORIZATION : authorization)
+                    authorization == null
+                        ? AwsJsonClient.dummyAuthorization("twin", "us-east-1", "dynamodb")
+                        : authorization)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());

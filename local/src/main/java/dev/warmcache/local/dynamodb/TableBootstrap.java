@@ -2,6 +2,7 @@ package dev.warmcache.local.dynamodb;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.warmcache.local.edge.AwsException;
+import dev.warmcache.local.edge.AwsJsonClient;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +20,10 @@ public final class TableBootstrap {
    * Ensures the table exists with its stream and TTL; returns the stream ARN as DynamoDB Local
    * names it.
    */
-  public static String ensure(DynamoDbJsonClient client, String tableName, String ttlAttribute)
+  public static String ensure(AwsJsonClient client, String tableName, String ttlAttribute)
       throws IOException, InterruptedException {
     try {
-      client.dynamodb(
+      client.dynamoDb(
           "CreateTable",
           Map.of(
               "TableName", tableName,
@@ -38,10 +39,10 @@ public final class TableBootstrap {
     }
     JsonNode ttl =
         client
-            .dynamodb("DescribeTimeToLive", Map.of("TableName", tableName))
+            .dynamoDb("DescribeTimeToLive", Map.of("TableName", tableName))
             .path("TimeToLiveDescription");
     if (!"ENABLED".equals(ttl.path("TimeToLiveStatus").asText())) {
-      client.dynamodb(
+      client.dynamoDb(
           "UpdateTimeToLive",
           Map.of(
               "TableName",
@@ -49,11 +50,11 @@ public final class TableBootstrap {
               "TimeToLiveSpecification",
               Map.of("Enabled", true, "AttributeName", ttlAttribute)));
     }
-    JsonNode table = client.dynamodb("DescribeTable", Map.of("TableName", tableName)).path("Table");
+    JsonNode table = client.dynamoDb("DescribeTable", Map.of("TableName", tableName)).path("Table");
     if (!table.path("StreamSpecification").path("StreamEnabled").asBoolean(false)) {
       table =
           client
-              .dynamodb(
+              .dynamoDb(
                   "UpdateTable",
                   Map.of(
                       "TableName",

@@ -9,11 +9,18 @@ public final class AwsException extends RuntimeException {
 
   private final int status;
   private final String code;
+  private final String requestId;
 
   public AwsException(int status, String code, String message) {
+    this(status, code, message, null);
+  }
+
+  /** As answered by another service, with the request id it gave, when it gave one. */
+  public AwsException(int status, String code, String message, String requestId) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
+    this.requestId = requestId;
   }
 
   public static AwsException unknownOperation(String operation) {
@@ -41,5 +48,10 @@ public final class AwsException extends RuntimeException {
 
   public String code() {
     return code;
+  }
+
+  /** The request id of the answer this came from, or {@code null} for the twin's own errors. */
+  public String requestId() {
+    return requestId;
   }
 }

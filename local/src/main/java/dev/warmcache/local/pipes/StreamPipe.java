@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warmcache.local.deadletter.DeadLetterFile;
-import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
 import dev.warmcache.local.edge.AwsException;
+import dev.warmcache.local.edge.AwsJsonClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +50,7 @@ public final class StreamPipe implements AutoCloseable {
    */
   public record Config(
       String name,
-      DynamoDbJsonClient client,
+      AwsJsonClient client,
       String localStreamArn,
       String streamArn,
       String region,
@@ -66,7 +66,7 @@ public final class StreamPipe implements AutoCloseable {
     /** With the default retries before a batch is dead-lettered: 0.2, 1, 2 and 5 seconds. */
     public Config(
         String name,
-        DynamoDbJsonClient client,
+        AwsJsonClient client,
         String localStreamArn,
         String streamArn,
         String region,

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
-import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
 import dev.warmcache.local.dynamodb.DynamoDbProxy;
 import dev.warmcache.local.dynamodb.TableBootstrap;
+import dev.warmcache.local.edge.AwsJsonClient;
 import dev.warmcache.local.edge.EdgeServer;
 import dev.warmcache.local.edge.Router;
 import org.junit.jupiter.api.AfterAll;
@@ -26,12 +26,12 @@ class DynamoDbCliTest {
   static void start() throws Exception {
     AwsCli.assumeInstalled();
     ddb = DynamoDbLocalServer.start(null);
-    TableBootstrap.ensure(new DynamoDbJsonClient(ddb.endpoint()), "warmcache", "expiresAt");
+    TableBootstrap.ensure(new AwsJsonClient(ddb.endpoint()), "warmcache", "expiresAt");
     edge =
         EdgeServer.start(
             0,
             new Router()
-                .register(DynamoDbProxy.dynamodb(ddb.endpoint(), "us-east-1"))
+                .register(DynamoDbProxy.dynamoDb(ddb.endpoint(), "us-east-1"))
                 .register(DynamoDbProxy.streams(ddb.endpoint(), "us-east-1")));
     aws = new AwsCli(edge.endpoint());
   }

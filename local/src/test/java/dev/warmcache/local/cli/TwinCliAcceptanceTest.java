@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warmcache.local.Twin;
 import dev.warmcache.local.TwinOptions;
-import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
+import dev.warmcache.local.edge.AwsJsonClient;
 import dev.warmcache.local.origin.DemoOrigin;
-import dev.warmcache.local.stepfunctions.Execution;
-import dev.warmcache.local.stepfunctions.ExecutionStatus;
+import dev.warmcache.local.stepfunctions.engine.Execution;
+import dev.warmcache.local.stepfunctions.engine.ExecutionStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -228,12 +228,12 @@ class TwinCliAcceptanceTest {
                 + past
                 + "\"}}")
         .ok();
-    DynamoDbJsonClient ddb = new DynamoDbJsonClient(twin.dynamoDbEndpoint());
+    AwsJsonClient ddb = new AwsJsonClient(twin.dynamoDbEndpoint());
     await(
         "item 7 refreshed after its TTL deletion",
         () -> {
           JsonNode item =
-              ddb.dynamodb(
+              ddb.dynamoDb(
                       "GetItem",
                       Map.of(
                           "TableName",

@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
-import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
 import dev.warmcache.local.dynamodb.DynamoDbProxy;
+import dev.warmcache.local.edge.AwsJsonClient;
 import dev.warmcache.local.edge.EdgeServer;
 import dev.warmcache.local.edge.Router;
 import dev.warmcache.local.origin.DemoOrigin;
-import dev.warmcache.local.stepfunctions.Execution;
-import dev.warmcache.local.stepfunctions.StepFunctionsEngine;
-import dev.warmcache.local.stepfunctions.TaskFailedException;
+import dev.warmcache.local.stepfunctions.engine.Execution;
+import dev.warmcache.local.stepfunctions.engine.StepFunctionsEngine;
+import dev.warmcache.local.stepfunctions.engine.TaskFailedException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -54,17 +54,17 @@ class ConsoleApiTest {
   static StepFunctionsEngine engine;
   static String machineArn;
   static EdgeServer edge;
-  static DynamoDbJsonClient table;
+  static AwsJsonClient table;
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
     ddb = DynamoDbLocalServer.start(null);
-    table = new DynamoDbJsonClient(ddb.endpoint());
+    table = new AwsJsonClient(ddb.endpoint());
     // The cache table's shape without TTL enabled: DynamoDB Local's sweep would otherwise delete an
     // expired item at a moment of its choosing, and this test looks at the item right after
     // expiring it.
-    table.dynamodb(
+    table.dynamoDb(
         "CreateTable",
         Map.of(
             "TableName",
@@ -88,7 +88,7 @@ class ConsoleApiTest {
             .stateMachineArn();
     edge =
         EdgeServer.start(
-            0, new Router().register(DynamoDbProxy.dynamodb(ddb.endpoint(), "us-east-1")));
+            0, new Router().register(DynamoDbProxy.dynamoDb(ddb.endpoint(), "us-east-1")));
     LambdaInstances instances =
         () ->
             List.of(
@@ -198,7 +198,7 @@ class ConsoleApiTest {
     assertTrue(past * 1000 < System.currentTimeMillis(), "expiresAt " + past + " is in the past");
     JsonNode stored =
         table
-            .dynamodb(
+            .dynamoDb(
                 "GetItem",
                 Map.of(
                     "TableName",
@@ -411,7 +411,7 @@ class ConsoleApiTest {
   // ---- helpers ----
 
   static void put(Map<String, Object> item) throws Exception {
-    table.dynamodb("PutItem", Map.of("TableName", TABLE, "Item", item));
+    table.dynamoDb("PutItem", Map.of("TableName", TABLE, "Item", item));
   }
 
   static JsonNode row(JsonNode items, String id) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
+import dev.warmcache.local.edge.AwsJsonClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,23 +21,23 @@ class DynamoDbLocalServerTest {
   void aDataDirectoryKeepsTheTableAndItsItemsAcrossRestarts() throws Exception {
     Path data = dir.resolve("ddb");
     try (DynamoDbLocalServer first = DynamoDbLocalServer.start(data)) {
-      DynamoDbJsonClient client = new DynamoDbJsonClient(first.endpoint());
+      AwsJsonClient client = new AwsJsonClient(first.endpoint());
       TableBootstrap.ensure(client, "warmcache", "expiresAt");
-      client.dynamodb(
+      client.dynamoDb(
           "PutItem", Map.of("TableName", "warmcache", "Item", Map.of("id", Map.of("S", "kept"))));
     }
     try (DynamoDbLocalServer second = DynamoDbLocalServer.start(data)) {
-      DynamoDbJsonClient client = new DynamoDbJsonClient(second.endpoint());
+      AwsJsonClient client = new AwsJsonClient(second.endpoint());
       String stream = TableBootstrap.ensure(client, "warmcache", "expiresAt");
       JsonNode item =
-          client.dynamodb(
+          client.dynamoDb(
               "GetItem",
               Map.of("TableName", "warmcache", "Key", Map.of("id", Map.of("S", "kept"))));
       assertEquals("kept", item.path("Item").path("id").path("S").asText());
       assertEquals(
           stream,
           client
-              .dynamodb("DescribeTable", Map.of("TableName", "warmcache"))
+              .dynamoDb("DescribeTable", Map.of("TableName", "warmcache"))
               .path("Table")
               .path("LatestStreamArn")
               .asText(),

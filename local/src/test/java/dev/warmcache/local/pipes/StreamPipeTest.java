@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
 import dev.warmcache.local.deadletter.DeadLetterFile;
-import dev.warmcache.local.dynamodb.DynamoDbJsonClient;
 import dev.warmcache.local.dynamodb.TableBootstrap;
+import dev.warmcache.local.edge.AwsJsonClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,13 +35,13 @@ class StreamPipeTest {
 
   @TempDir static Path dir;
   static DynamoDbLocalServer ddb;
-  static DynamoDbJsonClient client;
+  static AwsJsonClient client;
   static Path filter;
 
   @BeforeAll
   static void start() throws Exception {
     ddb = DynamoDbLocalServer.start(null);
-    client = new DynamoDbJsonClient(ddb.endpoint());
+    client = new AwsJsonClient(ddb.endpoint());
     filter = dir.resolve("ttl.filter.json");
     Files.writeString(
         filter,
@@ -55,7 +55,7 @@ class StreamPipeTest {
   }
 
   private static void put(String table, String id, long expiresAt) throws Exception {
-    client.dynamodb(
+    client.dynamoDb(
         "PutItem",
         Map.of(
             "TableName",
@@ -107,7 +107,7 @@ class StreamPipeTest {
             List.of(),
             batches::add)) {
       put("shape", "kept", future());
-      client.dynamodb(
+      client.dynamoDb(
           "DeleteItem", Map.of("TableName", "shape", "Key", Map.of("id", Map.of("S", "kept"))));
       put("shape", "gone", past());
 

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.warmcache.id.ItemId;
 import dev.warmcache.item.Item;
-import dev.warmcache.local.stepfunctions.Execution;
-import dev.warmcache.local.stepfunctions.ExecutionStatus;
-import dev.warmcache.local.tasks.EventEntry;
+import dev.warmcache.local.eventbridge.bus.PutEntry;
+import dev.warmcache.local.stepfunctions.engine.Execution;
+import dev.warmcache.local.stepfunctions.engine.ExecutionStatus;
 import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,7 +95,7 @@ class RefreshWorkflowTest {
         List.of("/items/" + id),
         h.origin.requests().stream().map(ScriptedOrigin.Request::rawPath).toList());
 
-    List<EventEntry> refreshed = h.bus.ofType("CacheRefreshed");
+    List<PutEntry> refreshed = h.bus.ofType("CacheRefreshed");
     assertEquals(1, refreshed.size());
     JsonNode detail = WorkflowHarness.json(refreshed.get(0).detail());
     assertEquals(id, detail.get("id").asText());
@@ -328,7 +328,7 @@ class RefreshWorkflowTest {
     assertEquals("1", stored.get("version").n());
     assertTrue(Long.parseLong(stored.get("expiresAt").n()) >= now() + 120 - 5, "grace TTL applied");
     assertFalse(stored.containsKey("leaseOwner"), "lease released");
-    List<EventEntry> failed = h.bus.ofType("CacheRefreshFailed");
+    List<PutEntry> failed = h.bus.ofType("CacheRefreshFailed");
     assertEquals(1, failed.size());
     JsonNode detail = WorkflowHarness.json(failed.get(0).detail());
     assertEquals(id, detail.get("id").asText());

@@ -4,14 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warmcache.item.Item;
 import dev.warmcache.item.ItemStore;
-import dev.warmcache.local.lambda.FunctionConfig;
-import dev.warmcache.local.lambda.LambdaPool;
-import dev.warmcache.local.stepfunctions.Execution;
-import dev.warmcache.local.stepfunctions.HistoryEvent;
-import dev.warmcache.local.stepfunctions.StateMachine;
-import dev.warmcache.local.stepfunctions.StepFunctionsEngine;
-import dev.warmcache.local.tasks.DynamoDbHttpApi;
-import dev.warmcache.local.tasks.ServiceIntegrations;
+import dev.warmcache.local.edge.AwsJsonClient;
+import dev.warmcache.local.lambda.pool.FunctionConfig;
+import dev.warmcache.local.lambda.pool.LambdaPool;
+import dev.warmcache.local.stepfunctions.engine.Execution;
+import dev.warmcache.local.stepfunctions.engine.HistoryEvent;
+import dev.warmcache.local.stepfunctions.engine.StateMachine;
+import dev.warmcache.local.stepfunctions.engine.StepFunctionsEngine;
+import dev.warmcache.local.stepfunctions.tasks.DynamoDbApi;
+import dev.warmcache.local.stepfunctions.tasks.ServiceIntegrations;
 import dev.warmcache.testing.DynamoDbLocalFixture;
 import java.io.File;
 import java.io.IOException;
@@ -74,8 +75,9 @@ final class WorkflowHarness implements AutoCloseable {
             Path.of(System.getProperty("warmcache.sidecar.dir", "sidecar")),
             new ServiceIntegrations(
                 pool::invoke,
-                new DynamoDbHttpApi(
-                    dynamodb.endpoint(), dynamodb.env().get("AWS_ACCESS_KEY_ID"), "us-east-1"),
+                DynamoDbApi.over(
+                    new AwsJsonClient(
+                        dynamodb.endpoint(), dynamodb.env().get("AWS_ACCESS_KEY_ID"), "us-east-1")),
                 bus));
     String asl =
         Files.readString(

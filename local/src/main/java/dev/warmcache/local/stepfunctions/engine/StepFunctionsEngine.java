@@ -1,0 +1,909 @@
+package dev.warmcache.local.stepfunctions.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Step Functions for the twin: state machines, executions and their histories, with the ASL walked
+ * by the Node sidecar and every Task state handed to a {@link TaskHandler}. See the package
+ * documentation for the API and its AWS mapping.
+ */
+public final class StepFunctionsEngine implements AutoCloseable {
+
+  static final String REGION = "us-east-1";
+  static final String ACCOUNT = "000000000000";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
+
+  /**
+   * Finished executions kept for Describe/List/History; the oldest go first, so a long-lived twin
+   * stays bounded.
+   */
+  static final int RETAINED_FINISHED = 2_000;
+
+  /**
+   * How long a start waits for a sidecar while a crashed one is being replaced. Node comes up in
+   * about half a second; this is the same patience {@link Sidecar#start} gives a new process.
+   */
+  static final Duration SIDECAR_WAIT = Duration.ofSeconds(30);
+
+  static final String SIDECAR_ERROR = "States.Runtime";
+
+  private final TaskHandler tasks;
+  private final Path sidecarDirectory;
+  private final String node;
+
+  /**
+   * Guards the sidecar hand-over below and every {@link Run#sidecar}, so no start falls between two
+   * processes.
+   */
+  private final Object sidecarLock = new Object();
+
+  /** The process new executions go to; null while a replacement starts, or after one failed to. */
+  private Sidecar sidecar;
+
+  private boolean restarting;
+
+  /** Counts failed replacements, so a waiting start knows the attempt it waited for is over. */
+  private long failedRestarts;
+
+  private String lastRestartFailure;
+  private volatile boolean closed;
+  private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Void>> definitions = new ConcurrentHashMap<>();
+  private final Map<String, Run> runs = new ConcurrentHashMap<>();
+  private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
+  private final ExecutorService taskThreads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "sfn-task");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private StepFunctionsEngine(Path sidecarDirectory, String node, TaskHandler tasks) {
+    this.tasks = tasks;
+    this.sidecarDirectory = sidecarDirectory;
+    this.node = node;
+    this.sidecar = startSidecar();
+  }
+
+  private Sidecar startSidecar() {
+    return Sidecar.start(sidecarDirectory, node, this::onMessage, this::onSidecarExit);
+  }
+
+  /** Starts the sidecar with {@code node} from the PATH. */
+  public static StepFunctionsEngine start(Path sidecarDirectory, TaskHandler tasks) {
+    return new StepFunctionsEngine(sidecarDirectory, "node", tasks);
+  }
+
+  public static StepFunctionsEngine start(
+      Path sidecarDirectory, String nodeExecutable, TaskHandler tasks) {
+    return new StepFunctionsEngine(sidecarDirectory, nodeExecutable, tasks);
+  }
+
+  /** The twin's ARN for a state machine name. */
+  public static String stateMachineArn(String name) {
+    return "arn:aws:states:" + REGION + ":" + ACCOUNT + ":stateMachine:" + name;
+  }
+
+  /**
+   * Fills {@code ${Name}} placeholders as CDK's definitionSubstitutions do. The values land inside
+   * JSON strings, so they are escaped as string content; a placeholder without a value is an error.
+   */
+  public static String substitute(String definition, Map<String, String> substitutions) {
+    Matcher m = PLACEHOLDER.matcher(definition);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String value = substitutions.get(m.group(1));
+      if (value == null) {
+        throw new StepFunctionsException(
+            "InvalidDefinition", "No substitution for placeholder ${" + m.group(1) + "}");
+      }
+      String escaped = JSON.getNodeFactory().textNode(value).toString();
+      m.appendReplacement(
+          out, Matcher.quoteReplacement(escaped.substring(1, escaped.length() - 1)));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /**
+   * Registers a state machine (CreateStateMachine). The definition is substituted, then validated
+   * by the sidecar's interpreter; an invalid one is refused with {@code InvalidDefinition}.
+   */
+  public StateMachine createStateMachine(
+      String name, String definition, Map<String, String> substitutions, String roleArn) {
+    if (!NAME.matcher(name).matches()) {
+      throw new StepFunctionsException("InvalidName", "Invalid state machine name: " + name);
+    }
+    String arn = stateMachineArn(name);
+    String text = substitute(definition, substitutions);
+    try {
+      JSON.readTree(text);
+    } catch (IOException e) {
+      throw new StepFunctionsException(
+          "InvalidDefinition", "The definition is not JSON: " + e.getMessage());
+    }
+    CompletableFuture<Void> defined = new CompletableFuture<>();
+    definitions.put(arn, defined);
+    ObjectNode message =
+        JSON.createObjectNode()
+            .put("type", "define")
+            .put("stateMachineArn", arn)
+            .put("definition", text);
+    synchronized (sidecarLock) {
+      Sidecar target = awaitSidecar(null, System.nanoTime() + SIDECAR_WAIT.toNanos());
+      if (target == null) {
+        definitions.remove(arn);
+        throw new IllegalStateException(noSidecar());
+      }
+      target.send(message);
+    }
+    try {
+      defined.get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new StepFunctionsException("InvalidDefinition", e.getCause().getMessage());
+    } catch (TimeoutException | InterruptedException e) {
+      throw new IllegalStateException("The Step Functions sidecar did not answer", e);
+    } finally {
+      definitions.remove(arn);
+    }
+    StateMachine machine = new StateMachine(arn, name, text, roleArn, Instant.now());
+    machines.put(arn, machine);
+    return machine;
+  }
+
+  public Optional<StateMachine> stateMachine(String arn) {
+    return Optional.ofNullable(machines.get(arn));
+  }
+
+  public List<StateMachine> stateMachines() {
+    return machines.values().stream().sorted(Comparator.comparing(StateMachine::name)).toList();
+  }
+
+  /**
+   * Starts an execution (StartExecution). As for Standard workflows, starting a running execution's
+   * name again with the same input returns that execution; any other reuse of a name is {@code
+   * ExecutionAlreadyExists}.
+   *
+   * @param name {@code null} for a generated one
+   * @param input JSON text, {@code null} for {@code {}}
+   */
+  /** Largest execution input, in UTF-8 bytes: 256 KiB, as on AWS. */
+  public static final int MAX_INPUT_BYTES = 262_144;
+
+  public Execution startExecution(String stateMachineArn, String name, String input) {
+    StateMachine machine = machines.get(stateMachineArn);
+    if (machine == null) {
+      throw new StepFunctionsException(
+          "StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'");
+    }
+    String executionName = name == null ? UUID.randomUUID().toString() : name;
+    if (!NAME.matcher(executionName).matches()) {
+      throw new StepFunctionsException("InvalidName", "Invalid Name: '" + executionName + "'");
+    }
+    String inputText = input == null ? "{}" : input;
+    if (inputText.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_INPUT_BYTES) {
+      // StartExecution's input has "Length Constraints: Maximum length of 262144" (API
+      // reference), refused as AWS refuses any member over its constraint.
+      throw new StepFunctionsException(
+          "ValidationException",
+          "1 validation error detected: Value at 'input' failed to satisfy constraint: "
+              + "Member must have length less than or equal to "
+              + MAX_INPUT_BYTES);
+    }
+    JsonNode inputJson;
+    try {
+      inputJson = JSON.readTree(inputText);
+    } catch (IOException e) {
+      throw new StepFunctionsException(
+          "InvalidExecutionInput",
+          "Invalid State Machine Execution Input: '" + e.getMessage() + "'");
+    }
+    if (inputJson == null) {
+      throw new StepFunctionsException(
+          "InvalidExecutionInput", "Invalid State Machine Execution Input: empty");
+    }
+    String executionArn =
+        "arn:aws:states:"
+            + REGION
+            + ":"
+            + ACCOUNT
+            + ":execution:"
+            + machine.name()
+            + ":"
+            + executionName;
+    forgetOldest();
+    Run run = new Run(executionArn, stateMachineArn, executionName, inputText);
+    Run existing = runs.putIfAbsent(executionArn, run);
+    if (existing != null) {
+      Execution e = existing.snapshot();
+      if (e.status() == ExecutionStatus.RUNNING && e.input().equals(inputText)) {
+        return e;
+      }
+      throw new StepFunctionsException(
+          "ExecutionAlreadyExists", "Execution Already Exists: '" + executionArn + "'");
+    }
+    ObjectNode message =
+        JSON.createObjectNode()
+            .put("type", "start")
+            .put("executionArn", executionArn)
+            .put("name", executionName)
+            .put("stateMachineArn", stateMachineArn)
+            .put("roleArn", machine.roleArn())
+            .put("startTime", run.startDate.toString());
+    message.set("input", inputJson);
+    dispatch(run, message);
+    return run.snapshot();
+  }
+
+  /**
+   * Hands a new execution to the sidecar. While a crashed sidecar is being replaced the start
+   * waits, up to {@link #SIDECAR_WAIT}, for its successor; a pipe that breaks under the write means
+   * the process has just died, so the start waits for the successor too. If none comes, the
+   * execution fails with the reason: it never stays RUNNING with no process behind it, and the
+   * caller gets an execution, not an error.
+   */
+  private void dispatch(Run run, ObjectNode start) {
+    long deadline = System.nanoTime() + SIDECAR_WAIT.toNanos();
+    Sidecar broken = null;
+    String cause;
+    synchronized (sidecarLock) {
+      while (true) {
+        Sidecar target = awaitSidecar(broken, deadline);
+        if (target == null) {
+          cause = noSidecar();
+          break;
+        }
+        if (!run.running()) {
+          return; // stopped while it waited: nothing to run
+        }
+        // Bound before the write and under the lock: if this process dies now, onSidecarExit fails
+        // the run.
+        run.sidecar = target;
+        try {
+          target.send(start);
+          return;
+        } catch (IllegalStateException gone) {
+          run.sidecar = null;
+          broken = target;
+        }
+      }
+    }
+    failLost(run, cause);
+  }
+
+  /**
+   * The live sidecar other than {@code broken}, waiting while one is being started (and starting
+   * one if the last attempt failed); null when the deadline passes, the attempt waited for fails,
+   * or the engine closes. The caller holds {@link #sidecarLock}.
+   */
+  private Sidecar awaitSidecar(Sidecar broken, long deadline) {
+    long failuresBefore = failedRestarts;
+    boolean asked = false;
+    while (!closed) {
+      if (sidecar != null && sidecar != broken) {
+        return sidecar;
+      }
+      if (failedRestarts != failuresBefore) {
+        return null;
+      }
+      if (sidecar == null && !restarting && !asked) {
+        // The last replacement failed: this caller gives it one more try rather than failing for
+        // good.
+        restart();
+        asked = true;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return null;
+      }
+      try {
+        sidecarLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** Why there is no sidecar to run on; the caller holds {@link #sidecarLock}. */
+  private String noSidecar() {
+    if (closed) {
+      return "The Step Functions engine is shutting down";
+    }
+    if (!restarting && lastRestartFailure != null) {
+      return "The Step Functions sidecar exited and could not be restarted: " + lastRestartFailure;
+    }
+    return "No Step Functions sidecar came up within "
+        + SIDECAR_WAIT.toSeconds()
+        + " s after the last one exited";
+  }
+
+  private void failLost(Run run, String cause) {
+    finish(
+        run,
+        ExecutionStatus.FAILED,
+        null,
+        SIDECAR_ERROR,
+        cause,
+        "ExecutionFailed",
+        "executionFailedEventDetails",
+        JSON.createObjectNode().put("error", SIDECAR_ERROR).put("cause", cause));
+  }
+
+  private void forgetOldest() {
+    if (runs.size() <= RETAINED_FINISHED) {
+      return;
+    }
+    List<Run> finished =
+        runs.values().stream()
+            .filter(r -> !r.running())
+            .sorted(Comparator.comparing((Run r) -> r.startDate))
+            .toList();
+    for (int i = 0; i < finished.size() - RETAINED_FINISHED; i++) {
+      runs.remove(finished.get(i).executionArn);
+    }
+  }
+
+  public Optional<Execution> describeExecution(String executionArn) {
+    Run run = runs.get(executionArn);
+    return run == null ? Optional.empty() : Optional.of(run.snapshot());
+  }
+
+  /** Executions of one state machine, newest first, optionally only those with one status. */
+  public List<Execution> listExecutions(String stateMachineArn, ExecutionStatus statusFilter) {
+    if (!machines.containsKey(stateMachineArn)) {
+      throw new StepFunctionsException(
+          "StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'");
+    }
+    return runs.values().stream()
+        .filter(r -> r.stateMachineArn.equals(stateMachineArn))
+        .map(Run::snapshot)
+        .filter(e -> statusFilter == null || e.status() == statusFilter)
+        .sorted(Comparator.comparing(Execution::startDate).reversed())
+        .toList();
+  }
+
+  /** The execution's history so far, oldest first (GetExecutionHistory). */
+  public List<HistoryEvent> history(String executionArn) {
+    Run run = runs.get(executionArn);
+    if (run == null) {
+      throw new StepFunctionsException(
+          "ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
+    }
+    return run.events();
+  }
+
+  /** Stops a running execution (StopExecution); stopping a finished one changes nothing. */
+  public Execution stopExecution(String executionArn, String error, String cause) {
+    Run run = runs.get(executionArn);
+    if (run == null) {
+      throw new StepFunctionsException(
+          "ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
+    }
+    ObjectNode details = JSON.createObjectNode();
+    if (error != null) details.put("error", error);
+    if (cause != null) details.put("cause", cause);
+    if (finish(
+        run,
+        ExecutionStatus.ABORTED,
+        null,
+        error,
+        cause,
+        "ExecutionAborted",
+        "executionAbortedEventDetails",
+        details)) {
+      Sidecar running;
+      synchronized (sidecarLock) {
+        running = run.sidecar;
+      }
+      if (running != null) {
+        reply(
+            running, JSON.createObjectNode().put("type", "stop").put("executionArn", executionArn));
+      }
+    }
+    return run.snapshot();
+  }
+
+  /** Waits until the execution is no longer running and returns its final snapshot. */
+  public Execution awaitExecution(String executionArn, Duration timeout)
+      throws TimeoutException, InterruptedException {
+    Run run = runs.get(executionArn);
+    if (run == null) {
+      throw new StepFunctionsException(
+          "ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
+    }
+    try {
+      return run.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  public void addListener(ExecutionListener listener) {
+    listeners.add(listener);
+  }
+
+  // ---- sidecar messages (one reader thread, in execution order) ----
+
+  private void onMessage(Sidecar from, JsonNode message) {
+    String type = message.path("type").asText();
+    switch (type) {
+      case "defined" -> complete(message.path("stateMachineArn").asText(), null);
+      case "defineFailed" ->
+          complete(message.path("stateMachineArn").asText(), message.path("message").asText());
+      case "event" -> onEvent(message);
+      case "task" -> onTask(from, message);
+      case "finished" -> onFinished(message);
+      default -> System.err.println("[sfn] unknown sidecar message " + type);
+    }
+  }
+
+  private void complete(String arn, String failure) {
+    CompletableFuture<Void> defined = definitions.get(arn);
+    if (defined == null) {
+      return;
+    }
+    if (failure == null) {
+      defined.complete(null);
+    } else {
+      defined.completeExceptionally(new IllegalArgumentException(failure));
+    }
+  }
+
+  private void onTask(Sidecar asking, JsonNode message) {
+    Run run = runs.get(message.path("executionArn").asText());
+    long callId = message.path("callId").asLong();
+    String state = message.path("state").asText();
+    String resource = message.path("resource").asText();
+    JsonNode parameters = message.path("input");
+    if (run == null) {
+      replyError(asking, callId, "States.Runtime", "unknown execution");
+      return;
+    }
+    ObjectNode scheduled = resourceDetails(resource);
+    scheduled.put("region", REGION);
+    scheduled.put("parameters", parameters.toString());
+    append(run, "TaskScheduled", "taskScheduledEventDetails", scheduled);
+    append(run, "TaskStarted", "taskStartedEventDetails", resourceDetails(resource));
+    taskThreads.submit(
+        () -> {
+          try {
+            JsonNode output =
+                tasks.execute(new TaskCall(run.executionArn, state, resource, parameters));
+            ObjectNode succeeded = resourceDetails(resource);
+            succeeded.put("output", output == null ? "null" : output.toString());
+            succeeded.set("outputDetails", JSON.createObjectNode().put("truncated", false));
+            if (run.running()) {
+              append(run, "TaskSucceeded", "taskSucceededEventDetails", succeeded);
+            }
+            ObjectNode reply =
+                JSON.createObjectNode().put("type", "taskResult").put("callId", callId);
+            reply.set("output", output == null ? JSON.nullNode() : output);
+            reply(asking, reply);
+          } catch (TaskFailedException e) {
+            failTask(asking, run, resource, callId, e.error(), e.cause());
+          } catch (RuntimeException e) {
+            failTask(
+                asking,
+                run,
+                resource,
+                callId,
+                "States.TaskFailed",
+                "The task could not run: " + e.getMessage());
+          }
+        });
+  }
+
+  private void failTask(
+      Sidecar asking, Run run, String resource, long callId, String error, String cause) {
+    ObjectNode failed = resourceDetails(resource);
+    failed.put("error", error);
+    failed.put("cause", cause);
+    if (run.running()) {
+      append(run, "TaskFailed", "taskFailedEventDetails", failed);
+    }
+    replyError(asking, callId, error, cause);
+  }
+
+  private void replyError(Sidecar asking, long callId, String error, String cause) {
+    reply(
+        asking,
+        JSON.createObjectNode()
+            .put("type", "taskError")
+            .put("callId", callId)
+            .put("error", error)
+            .put("cause", cause));
+  }
+
+  /** A task outliving its sidecar has nobody to answer; its execution already failed. */
+  private static void reply(Sidecar asking, JsonNode message) {
+    try {
+      asking.send(message);
+    } catch (IllegalStateException gone) {
+      // The sidecar exited; onSidecarExit failed the execution.
+    }
+  }
+
+  /**
+   * {@code arn:aws:states:::dynamodb:putItem} is resourceType dynamodb, resource putItem, as AWS
+   * reports them.
+   */
+  private static ObjectNode resourceDetails(String resource) {
+    ObjectNode details = JSON.createObjectNode();
+    String prefix = "arn:aws:states:::";
+    if (resource.startsWith(prefix)) {
+      String rest = resource.substring(prefix.length());
+      int colon = rest.indexOf(':');
+      details.put("resourceType", colon < 0 ? rest : rest.substring(0, colon));
+      details.put("resource", colon < 0 ? "" : rest.substring(colon + 1));
+    } else {
+      details.put("resourceType", "lambda");
+      details.put("resource", resource);
+    }
+    return details;
+  }
+
+  private void onEvent(JsonNode message) {
+    Run run = runs.get(message.path("executionArn").asText());
+    if (run == null || !run.running()) {
+      return;
+    }
+    JsonNode event = message.path("event");
+    String type = event.path("type").asText();
+    JsonNode state = event.path("state");
+    String stateType = state.path("type").asText();
+    switch (type) {
+      case "ExecutionStarted" -> {
+        ObjectNode d = JSON.createObjectNode().put("input", event.path("input").toString());
+        d.set("inputDetails", JSON.createObjectNode().put("truncated", false));
+        d.put("roleArn", machines.get(run.stateMachineArn).roleArn());
+        append(run, "ExecutionStarted", "executionStartedEventDetails", d);
+      }
+      case "StateEntered" -> {
+        ObjectNode d =
+            JSON.createObjectNode()
+                .put("name", state.path("name").asText())
+                .put("input", state.path("input").toString());
+        d.set("inputDetails", JSON.createObjectNode().put("truncated", false));
+        append(run, stateType + "StateEntered", "stateEnteredEventDetails", d);
+      }
+      case "StateExited" -> {
+        ObjectNode d =
+            JSON.createObjectNode()
+                .put("name", state.path("name").asText())
+                .put("output", state.path("output").toString());
+        d.set("outputDetails", JSON.createObjectNode().put("truncated", false));
+        append(run, stateType + "StateExited", "stateExitedEventDetails", d);
+      }
+      case "StateFailed" -> {
+        // Task failures are already recorded as TaskFailed when the task answered.
+        if ("Map".equals(stateType) || "Parallel".equals(stateType)) {
+          append(run, stateType + "StateFailed", null, null);
+        }
+      }
+      case "MapIterationStarted", "MapIterationSucceeded", "MapIterationFailed" -> {
+        ObjectNode d =
+            JSON.createObjectNode()
+                .put("name", event.path("parentState").path("name").asText())
+                .put("index", event.path("index").asInt());
+        String field = Character.toLowerCase(type.charAt(0)) + type.substring(1) + "EventDetails";
+        append(run, type, field, d);
+      }
+      default -> {
+        // ExecutionSucceeded/Failed come with "finished"; StateRetried and StateCaught have no AWS
+        // event.
+      }
+    }
+  }
+
+  private void onFinished(JsonNode message) {
+    Run run = runs.get(message.path("executionArn").asText());
+    if (run == null) {
+      return;
+    }
+    ExecutionStatus status = ExecutionStatus.valueOf(message.path("status").asText("FAILED"));
+    String output = message.has("output") ? message.get("output").toString() : null;
+    String error = message.hasNonNull("error") ? message.get("error").asText() : null;
+    String cause = message.hasNonNull("cause") ? message.get("cause").asText() : null;
+    ObjectNode d = JSON.createObjectNode();
+    switch (status) {
+      case SUCCEEDED -> {
+        d.put("output", output);
+        d.set("outputDetails", JSON.createObjectNode().put("truncated", false));
+        finish(
+            run,
+            status,
+            output,
+            null,
+            null,
+            "ExecutionSucceeded",
+            "executionSucceededEventDetails",
+            d);
+      }
+      case TIMED_OUT -> {
+        d.put("error", error).put("cause", cause);
+        finish(
+            run,
+            status,
+            null,
+            error,
+            cause,
+            "ExecutionTimedOut",
+            "executionTimedOutEventDetails",
+            d);
+      }
+      case ABORTED ->
+          finish(
+              run,
+              status,
+              null,
+              error,
+              cause,
+              "ExecutionAborted",
+              "executionAbortedEventDetails",
+              d);
+      default -> {
+        d.put("error", error).put("cause", cause);
+        finish(
+            run,
+            ExecutionStatus.FAILED,
+            null,
+            error,
+            cause,
+            "ExecutionFailed",
+            "executionFailedEventDetails",
+            d);
+      }
+    }
+  }
+
+  /**
+   * The Node process died (or was killed): its executions cannot go on, so they fail, as an
+   * execution fails when Step Functions loses it. A new sidecar takes over; starts that arrive
+   * meanwhile wait for it. A process that never got ready (a failed restart) has no executions and
+   * was never current, so its exit changes nothing.
+   */
+  private void onSidecarExit(Sidecar dead) {
+    List<Run> orphans = new ArrayList<>();
+    synchronized (sidecarLock) {
+      for (Run run : runs.values()) {
+        if (run.sidecar == dead) {
+          orphans.add(run);
+        }
+      }
+      if (dead == sidecar) {
+        sidecar = null;
+        if (!closed) {
+          restart();
+        }
+        sidecarLock.notifyAll();
+      }
+    }
+    for (Run run : orphans) {
+      failLost(run, "The Step Functions sidecar exited");
+    }
+  }
+
+  /** Starts a replacement sidecar on its own thread; the caller holds {@link #sidecarLock}. */
+  private void restart() {
+    restarting = true;
+    Thread restart =
+        new Thread(
+            () -> {
+              Sidecar fresh = null;
+              String failure = null;
+              try {
+                fresh = startSidecar();
+                for (StateMachine machine : machines.values()) {
+                  fresh.send(
+                      JSON.createObjectNode()
+                          .put("type", "define")
+                          .put("stateMachineArn", machine.stateMachineArn())
+                          .put("definition", machine.definition()));
+                }
+              } catch (RuntimeException e) {
+                failure = e.getMessage();
+                if (fresh != null) {
+                  fresh.close();
+                  fresh = null;
+                }
+              }
+              boolean unwanted;
+              synchronized (sidecarLock) {
+                restarting = false;
+                if (fresh != null && fresh.exited()) {
+                  // It died before it was current, so its exit was ignored; publishing it would
+                  // strand every start.
+                  failure = "the new sidecar exited as soon as it started";
+                  fresh = null;
+                }
+                unwanted = closed && fresh != null;
+                if (fresh != null && !unwanted) {
+                  sidecar = fresh;
+                  lastRestartFailure = null;
+                } else if (fresh == null) {
+                  failedRestarts++;
+                  lastRestartFailure = failure;
+                }
+                sidecarLock.notifyAll();
+              }
+              if (unwanted) {
+                fresh.close();
+              } else {
+                System.err.println(
+                    fresh != null
+                        ? "[sfn] the sidecar exited; a new one took over"
+                        : "[sfn] the sidecar exited and could not be restarted: " + failure);
+              }
+            },
+            "sfn-sidecar-restart");
+    restart.setDaemon(true);
+    restart.start();
+  }
+
+  /** For tests: the current sidecar's process id, or -1 while there is none. */
+  long sidecarPid() {
+    synchronized (sidecarLock) {
+      return sidecar == null ? -1 : sidecar.pid();
+    }
+  }
+
+  private void append(Run run, String type, String field, ObjectNode details) {
+    HistoryEvent event = run.append(type, field, details);
+    notifyListeners(run.snapshot(), event);
+  }
+
+  /** Records the final event and status together, so a finished execution's history is complete. */
+  private boolean finish(
+      Run run,
+      ExecutionStatus status,
+      String output,
+      String error,
+      String cause,
+      String type,
+      String field,
+      ObjectNode details) {
+    HistoryEvent event = run.finish(status, output, error, cause, type, field, details);
+    if (event == null) {
+      return false;
+    }
+    notifyListeners(run.snapshot(), event);
+    return true;
+  }
+
+  private void notifyListeners(Execution snapshot, HistoryEvent event) {
+    for (ExecutionListener listener : listeners) {
+      try {
+        listener.onEvent(snapshot, event);
+      } catch (RuntimeException e) {
+        System.err.println("[sfn] listener failed: " + e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    Sidecar last;
+    synchronized (sidecarLock) {
+      closed = true;
+      last = sidecar;
+      sidecarLock.notifyAll();
+    }
+    if (last != null) {
+      last.close();
+    }
+    taskThreads.shutdownNow();
+  }
+
+  /** One execution's mutable record; every change goes through its lock. */
+  private static final class Run {
+    final String executionArn;
+    final String stateMachineArn;
+    final String name;
+    final String input;
+
+    /**
+     * The process walking this execution, null until it is handed over; guarded by the engine's
+     * sidecarLock.
+     */
+    Sidecar sidecar;
+
+    final Instant startDate = Instant.now();
+    final CompletableFuture<Execution> done = new CompletableFuture<>();
+    private final List<HistoryEvent> history = new ArrayList<>();
+    private ExecutionStatus status = ExecutionStatus.RUNNING;
+    private Instant stopDate;
+    private String output;
+    private String error;
+    private String cause;
+
+    Run(String executionArn, String stateMachineArn, String name, String input) {
+      this.executionArn = executionArn;
+      this.stateMachineArn = stateMachineArn;
+      this.name = name;
+      this.input = input;
+    }
+
+    synchronized boolean running() {
+      return status == ExecutionStatus.RUNNING;
+    }
+
+    /** Moves to a final status once, with its closing event; later calls return null. */
+    HistoryEvent finish(
+        ExecutionStatus finalStatus,
+        String output,
+        String error,
+        String cause,
+        String type,
+        String field,
+        ObjectNode details) {
+      Execution snapshot;
+      HistoryEvent event;
+      synchronized (this) {
+        if (status != ExecutionStatus.RUNNING) {
+          return null;
+        }
+        event = append(type, field, details);
+        this.status = finalStatus;
+        this.stopDate = Instant.now();
+        this.output = output;
+        this.error = error;
+        this.cause = cause;
+        snapshot = snapshot();
+      }
+      done.complete(snapshot);
+      return event;
+    }
+
+    synchronized HistoryEvent append(String type, String field, ObjectNode details) {
+      long id = history.size() + 1L;
+      HistoryEvent event = new HistoryEvent(id, id - 1, Instant.now(), type, field, details);
+      history.add(event);
+      return event;
+    }
+
+    synchronized List<HistoryEvent> events() {
+      return List.copyOf(history);
+    }
+
+    synchronized Execution snapshot() {
+      return new Execution(
+          executionArn,
+          stateMachineArn,
+          name,
+          status,
+          startDate,
+          stopDate,
+          input,
+          output,
+          error,
+          cause);
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package dev.warmcache.local.stepfunctions.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The engine's API and history shapes, on a small definition run by the real sidecar. */
+class StepFunctionsEngineTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String DEFINITION =
+      """
+      {
+        "StartAt": "Ask",
+        "States": {
+          "Ask": {
+            "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "${Fn}", "Payload": {"n.$": "$.n"}},
+            "OutputPath": "$.Payload",
+            "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 1, "MaxAttempts": 1, "BackoffRate": 1}],
+            "Catch": [{"ErrorEquals": ["Fatal"], "ResultPath": "$.error", "Next": "Gave up"}],
+            "Next": "Done?"
+          },
+          "Done?": {"Type": "Choice", "Choices": [{"Variable": "$.done", "BooleanEquals": true, "Next": "Finished"}], "Default": "Gave up"},
+          "Finished": {"Type": "Succeed"},
+          "Gave up": {"Type": "Fail", "Error": "Custom.GaveUp", "Cause": "could not finish"}
+        }
+      }
+      """;
+
+  static StepFunctionsEngine engine;
+  static StateMachine machine;
+  static final AtomicInteger flakyCalls = new AtomicInteger();
+  static final CountDownLatch hold = new CountDownLatch(1);
+
+  @BeforeAll
+  static void start() {
+    engine =
+        StepFunctionsEngine.start(
+            Path.of(System.getProperty("warmcache.sidecar.dir", "sidecar")),
+            call -> {
+              int n = call.parameters().path("Payload").path("n").asInt();
+              try {
+                return switch (n) {
+                  case 1 -> JSON.readTree("{\"Payload\":{\"done\":true}}");
+                  case 2 -> {
+                    if (flakyCalls.incrementAndGet() == 1) {
+                      throw new TaskFailedException("Flaky", "first attempt fails");
+                    }
+                    yield JSON.readTree("{\"Payload\":{\"done\":true}}");
+                  }
+                  case 3 -> throw new TaskFailedException("Fatal", "{\"errorMessage\":\"no\"}");
+                  default -> {
+                    hold.await(30, TimeUnit.SECONDS);
+                    yield JSON.readTree("{\"Payload\":{\"done\":true}}");
+                  }
+                };
+              } catch (TaskFailedException e) {
+                throw e;
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    machine =
+        engine.createStateMachine(
+            "demo",
+            DEFINITION,
+            Map.of("Fn", "arn:aws:lambda:us-east-1:000000000000:function:demo"),
+            "arn:aws:iam::000000000000:role/demo");
+  }
+
+  @AfterAll
+  static void stop() {
+    hold.countDown();
+    engine.close();
+  }
+
+  private Execution run(String name, String input) throws Exception {
+    Execution started = engine.startExecution(machine.stateMachineArn(), name, input);
+    return engine.awaitExecution(started.executionArn(), Duration.ofSeconds(30));
+  }
+
+  private static List<String> types(List<HistoryEvent> history) {
+    return history.stream().map(HistoryEvent::type).toList();
+  }
+
+  @Test
+  void aSuccessfulExecutionHasAnAwsShapedHistory() throws Exception {
+    Execution done = run("ok-1", "{\"n\":1}");
+
+    assertEquals(ExecutionStatus.SUCCEEDED, done.status());
+    assertEquals("{\"done\":true}", done.output());
+    assertEquals("arn:aws:states:us-east-1:000000000000:execution:demo:ok-1", done.executionArn());
+    List<HistoryEvent> history = engine.history(done.executionArn());
+    assertEquals(
+        List.of(
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ChoiceStateEntered",
+            "ChoiceStateExited",
+            "SucceedStateEntered",
+            "SucceedStateExited",
+            "ExecutionSucceeded"),
+        types(history));
+    HistoryEvent scheduled = history.get(2);
+    assertEquals("lambda", scheduled.details().get("resourceType").asText());
+    assertEquals("invoke", scheduled.details().get("resource").asText());
+    assertTrue(
+        scheduled
+            .details()
+            .get("parameters")
+            .asText()
+            .contains("\"FunctionName\":\"arn:aws:lambda:us-east-1:000000000000:function:demo\""),
+        "placeholders substituted");
+    assertEquals(
+        "Ask", history.get(1).toAwsJson().get("stateEnteredEventDetails").get("name").asText());
+    assertEquals(7, history.get(6).toAwsJson().get("id").asLong());
+  }
+
+  @Test
+  void aRetryShowsAsTaskFailedThenAnotherTaskScheduled() throws Exception {
+    Execution done = run("retry-1", "{\"n\":2}");
+
+    assertEquals(ExecutionStatus.SUCCEEDED, done.status());
+    List<String> types = types(engine.history(done.executionArn()));
+    int failed = types.indexOf("TaskFailed");
+    assertTrue(failed > 0, types::toString);
+    assertEquals("TaskScheduled", types.get(failed + 1), types::toString);
+    assertEquals(
+        1,
+        types.stream().filter("TaskStateEntered"::equals).count(),
+        "a retry does not re-enter the state");
+  }
+
+  @Test
+  void aCaughtErrorLeadsToTheFailStateAndItsErrorName() throws Exception {
+    Execution done = run("fatal-1", "{\"n\":3}");
+
+    assertEquals(ExecutionStatus.FAILED, done.status());
+    assertEquals("Custom.GaveUp", done.error());
+    assertEquals("could not finish", done.cause());
+    List<HistoryEvent> history = engine.history(done.executionArn());
+    HistoryEvent taskFailed =
+        history.stream().filter(h -> h.type().equals("TaskFailed")).findFirst().orElseThrow();
+    assertEquals("Fatal", taskFailed.details().get("error").asText());
+    assertEquals("ExecutionFailed", history.get(history.size() - 1).type());
+  }
+
+  @Test
+  void executionsCanBeListedStoppedAndNotStartedTwice() throws Exception {
+    Execution running = engine.startExecution(machine.stateMachineArn(), "held-1", "{\"n\":9}");
+    assertEquals(ExecutionStatus.RUNNING, running.status());
+    assertEquals(
+        running.executionArn(),
+        engine.startExecution(machine.stateMachineArn(), "held-1", "{\"n\":9}").executionArn(),
+        "same name and input while running: the same execution");
+    StepFunctionsException twice =
+        assertThrows(
+            StepFunctionsException.class,
+            () -> engine.startExecution(machine.stateMachineArn(), "held-1", "{\"n\":8}"));
+    assertEquals("ExecutionAlreadyExists", twice.errorCode());
+    assertTrue(
+        engine.listExecutions(machine.stateMachineArn(), ExecutionStatus.RUNNING).stream()
+            .anyMatch(e -> e.name().equals("held-1")));
+
+    Execution stopped =
+        engine.stopExecution(running.executionArn(), "Operator", "stopped by a test");
+
+    assertEquals(ExecutionStatus.ABORTED, stopped.status());
+    assertEquals("Operator", stopped.error());
+    List<HistoryEvent> history = engine.history(running.executionArn());
+    assertEquals("ExecutionAborted", history.get(history.size() - 1).type());
+  }
+
+  @Test
+  void whenTheSidecarDiesItsExecutionsFailAndANewSidecarTakesOver() throws Exception {
+    Execution running = engine.startExecution(machine.stateMachineArn(), "held-2", "{\"n\":9}");
+    long pid = engine.sidecarPid();
+
+    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+    Execution lost = engine.awaitExecution(running.executionArn(), Duration.ofSeconds(30));
+
+    assertEquals(ExecutionStatus.FAILED, lost.status());
+    assertEquals("States.Runtime", lost.error());
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (engine.sidecarPid() == pid && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(ExecutionStatus.SUCCEEDED, run("after-restart", "{\"n\":1}").status());
+  }
+
+  @Test
+  void apiErrorsCarryAwsErrorCodes() {
+    assertEquals(
+        "StateMachineDoesNotExist",
+        assertThrows(
+                StepFunctionsException.class,
+                () ->
+                    engine.startExecution(
+                        "arn:aws:states:us-east-1:000000000000:stateMachine:nope", null, "{}"))
+            .errorCode());
+    assertEquals(
+        "InvalidExecutionInput",
+        assertThrows(
+                StepFunctionsException.class,
+                () -> engine.startExecution(machine.stateMachineArn(), null, "{not json"))
+            .errorCode());
+    assertEquals(
+        "InvalidName",
+        assertThrows(
+                StepFunctionsException.class,
+                () -> engine.startExecution(machine.stateMachineArn(), "has space", "{}"))
+            .errorCode());
+    assertEquals(
+        "ExecutionDoesNotExist",
+        assertThrows(
+                StepFunctionsException.class,
+                () -> engine.history("arn:aws:states:us-east-1:000000000000:execution:demo:nope"))
+            .errorCode());
+    assertEquals(
+        "InvalidDefinition",
+        assertThrows(
+                StepFunctionsException.class,
+                () ->
+                    engine.createStateMachine(
+                        "broken", "{\"StartAt\":\"Nowhere\",\"States\":{}}", Map.of(), "r"))
+            .errorCode());
+    assertEquals(
+        "InvalidDefinition",
+        assertThrows(
+                StepFunctionsException.class,
+                () -> engine.createStateMachine("unfilled", DEFINITION, Map.of(), "r"))
+            .errorCode());
+  }
+
+  @Test
+  void substitutionsAreEscapedAsJsonStringContent() {
+    assertEquals(
+        "{\"a\":\"x\\\"y\"}",
+        StepFunctionsEngine.substitute("{\"a\":\"${V}\"}", Map.of("V", "x\"y")));
+  }
+}
