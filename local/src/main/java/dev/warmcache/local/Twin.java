@@ -263,6 +263,7 @@ public final class Twin implements AutoCloseable {
         .classpath(List.of(jar))
         .environment(env)
         .timeout(timeout)
+        .sharedLibraries(options.sharedLibraries())
         .build();
   }
 

@@ -22,9 +22,16 @@ import java.util.stream.Stream;
  * @param settings extra environment for both functions (the settings in CONTRACTS, such as {@code
  *     TTL_SECONDS}); they win over the twin's defaults
  * @param seed whether to refresh a few demo ids at start
+ * @param sharedLibraries whether a function's instances share its immutable third-party classes
+ *     (the default; {@code false} only to measure what sharing saves)
  */
 public record TwinOptions(
-    int port, Path dataDir, Path projectDir, Map<String, String> settings, boolean seed) {
+    int port,
+    Path dataDir,
+    Path projectDir,
+    Map<String, String> settings,
+    boolean seed,
+    boolean sharedLibraries) {
 
   public static final int DEFAULT_PORT = 4566;
 
@@ -127,6 +134,7 @@ public record TwinOptions(
     private Path projectDir;
     private Map<String, String> settings = Map.of();
     private boolean seed = true;
+    private boolean sharedLibraries = true;
 
     public Builder port(int port) {
       this.port = port;
@@ -153,13 +161,19 @@ public record TwinOptions(
       return this;
     }
 
+    public Builder sharedLibraries(boolean shared) {
+      this.sharedLibraries = shared;
+      return this;
+    }
+
     public TwinOptions build() {
       return new TwinOptions(
           port,
           dataDir,
           projectDir == null ? findProjectDir(Path.of("")) : projectDir,
           settings,
-          seed);
+          seed,
+          sharedLibraries);
     }
   }
 }

@@ -149,12 +149,30 @@ public final class Fleet implements AutoCloseable {
    * served (-1: none).
    */
   public Map<String, Long> versionsServed(String id) {
-    byte[] read = JSON.createObjectNode().put("id", id).toString().getBytes(StandardCharsets.UTF_8);
     Map<String, Long> served = new HashMap<>();
-    for (InvocationResult r : twin.lambda().invokeEach(Twin.READER, read)) {
-      served.put(r.instanceId(), answer(r).map(a -> a.path("version").asLong(-1)).orElse(-1L));
-    }
+    reads(id)
+        .forEach((instance, answer) -> served.put(instance, answer.path("version").asLong(-1)));
     return served;
+  }
+
+  /**
+   * One read of {@code id} on every idle reader instance at once: instance id to its answer, or to
+   * {@code {"functionError":...,"payload":...}} when the invocation failed.
+   */
+  public Map<String, JsonNode> reads(String id) {
+    byte[] read = JSON.createObjectNode().put("id", id).toString().getBytes(StandardCharsets.UTF_8);
+    Map<String, JsonNode> answers = new HashMap<>();
+    for (InvocationResult r : twin.lambda().invokeEach(Twin.READER, read)) {
+      answers.put(
+          r.instanceId(),
+          answer(r)
+              .orElseGet(
+                  () ->
+                      JSON.createObjectNode()
+                          .put("functionError", r.functionError())
+                          .put("payload", new String(r.payload(), StandardCharsets.UTF_8))));
+    }
+    return answers;
   }
 
   private static Optional<JsonNode> answer(InvocationResult r) {

@@ -3,6 +3,7 @@ package dev.warmcache.local.measure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.warmcache.id.ItemId;
 import dev.warmcache.item.Item;
 import dev.warmcache.local.Twin;
@@ -50,14 +51,16 @@ class FleetClaimTest {
               .build());
       long fetchesBefore = twin.origin().requests(id);
 
-      Map<String, Long> served = fleet.versionsServed(id);
+      Map<String, JsonNode> answers = fleet.reads(id);
+      Map<String, Long> served = new java.util.HashMap<>();
+      answers.forEach((instance, a) -> served.put(instance, a.path("version").asLong(-1)));
       fleet.awaitVersionAbove(id, 1, Duration.ofSeconds(30));
       fleet.awaitWorkflowsDone(Duration.ofSeconds(30));
 
       assertEquals(32, served.size());
       assertTrue(
           served.values().stream().allMatch(v -> v == 1),
-          () -> "all served the current value: " + served);
+          () -> "all served the current value: " + answers);
       assertEquals(
           1, fleet.executionsStarted(), "one execution for 32 instances asking, fleet-wide");
       assertEquals(1, twin.origin().requests(id) - fetchesBefore, "one origin fetch");

@@ -20,6 +20,7 @@ public final class FunctionConfig {
   private final int concurrencyLimit;
   private final Duration timeout;
   private final Duration idleTimeout;
+  private final boolean sharedLibraries;
 
   private FunctionConfig(Builder b) {
     this.name = Objects.requireNonNull(b.name, "name");
@@ -38,6 +39,7 @@ public final class FunctionConfig {
     this.concurrencyLimit = b.concurrencyLimit;
     this.timeout = b.timeout;
     this.idleTimeout = b.idleTimeout;
+    this.sharedLibraries = b.sharedLibraries;
   }
 
   public static Builder builder(String name) {
@@ -76,6 +78,11 @@ public final class FunctionConfig {
     return idleTimeout;
   }
 
+  /** Whether instances share one loader for the function's immutable third-party classes. */
+  public boolean sharedLibraries() {
+    return sharedLibraries;
+  }
+
   public Builder toBuilder() {
     return new Builder(name)
         .handler(handlerClass + "::" + handlerMethod)
@@ -83,12 +90,13 @@ public final class FunctionConfig {
         .environment(environment)
         .concurrencyLimit(concurrencyLimit)
         .timeout(timeout)
-        .idleTimeout(idleTimeout);
+        .idleTimeout(idleTimeout)
+        .sharedLibraries(sharedLibraries);
   }
 
   /**
    * Builds a {@link FunctionConfig}. Defaults: concurrency 100, timeout 30 s, idle reclaim after 10
-   * min.
+   * min, shared third-party libraries.
    */
   public static final class Builder {
     private final String name;
@@ -98,6 +106,7 @@ public final class FunctionConfig {
     private int concurrencyLimit = 100;
     private Duration timeout = Duration.ofSeconds(30);
     private Duration idleTimeout = Duration.ofMinutes(10);
+    private boolean sharedLibraries = true;
 
     private Builder(String name) {
       this.name = name;
@@ -133,6 +142,17 @@ public final class FunctionConfig {
 
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    /**
+     * {@code true} (the default): the instances of the function load its immutable third-party
+     * classes once, in a shared parent loader, and only the product and the libraries with
+     * per-instance state each time (see {@code SharedLibraries}). {@code false}: every instance
+     * loads the whole classpath itself, for measuring what sharing saves.
+     */
+    public Builder sharedLibraries(boolean shared) {
+      this.sharedLibraries = shared;
       return this;
     }
 

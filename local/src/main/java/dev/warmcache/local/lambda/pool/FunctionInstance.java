@@ -48,9 +48,15 @@ final class FunctionInstance implements AutoCloseable {
   private Method method;
   private Duration initDuration = Duration.ZERO;
 
-  FunctionInstance(String id, FunctionConfig config) {
+  /**
+   * The function's shared loader for third-party classes, or the platform loader when not shared.
+   */
+  private final ClassLoader libraries;
+
+  FunctionInstance(String id, FunctionConfig config, ClassLoader libraries) {
     this.id = id;
     this.config = config;
+    this.libraries = libraries;
     this.thread =
         Executors.newSingleThreadExecutor(
             runnable -> {
@@ -100,11 +106,12 @@ final class FunctionInstance implements AutoCloseable {
       thread
           .submit(
               () -> {
+                String name = "lambda-" + config.name() + "-" + id;
                 loader =
-                    new URLClassLoader(
-                        "lambda-" + config.name() + "-" + id,
-                        urls(config.classpath()),
-                        ClassLoader.getPlatformClassLoader());
+                    config.sharedLibraries()
+                        ? SharedLibraries.instance(name, urls(config.classpath()), libraries)
+                        : new URLClassLoader(
+                            name, urls(config.classpath()), ClassLoader.getPlatformClassLoader());
                 Thread.currentThread().setContextClassLoader(loader);
                 Class<?> type = Class.forName(config.handlerClass(), true, loader);
                 handler = construct(type);
@@ -235,7 +242,7 @@ final class FunctionInstance implements AutoCloseable {
     return null;
   }
 
-  private static URL[] urls(List<Path> classpath) {
+  static URL[] urls(List<Path> classpath) {
     URL[] urls = new URL[classpath.size()];
     for (int i = 0; i < urls.length; i++) {
       try {

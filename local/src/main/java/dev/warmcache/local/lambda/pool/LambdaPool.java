@@ -209,12 +209,24 @@ public final class LambdaPool implements AutoCloseable {
   /** One function's instances. The lock guards the idle stack and the instance count only. */
   private final class Slot {
     private final FunctionConfig config;
+    private ClassLoader libraries;
     private final Deque<FunctionInstance> idle = new ArrayDeque<>();
     private final List<FunctionInstance> all = new ArrayList<>();
     private boolean retired;
 
     Slot(FunctionConfig config) {
       this.config = config;
+    }
+
+    /** The function's shared third-party loader, built with its first instance. */
+    private synchronized ClassLoader libraries() {
+      if (libraries == null) {
+        libraries =
+            config.sharedLibraries()
+                ? SharedLibraries.parent(config.name(), FunctionInstance.urls(config.classpath()))
+                : ClassLoader.getPlatformClassLoader();
+      }
+      return libraries;
     }
 
     InvocationResult invoke(byte[] payload) {
@@ -231,7 +243,8 @@ public final class LambdaPool implements AutoCloseable {
                   Long.toString(instanceCounter.incrementAndGet(), 36)
                       + "-"
                       + UUID.randomUUID().toString().substring(0, 8),
-                  config);
+                  config,
+                  libraries());
           all.add(instance);
           cold = true;
         }
@@ -249,7 +262,8 @@ public final class LambdaPool implements AutoCloseable {
                   Long.toString(instanceCounter.incrementAndGet(), 36)
                       + "-"
                       + UUID.randomUUID().toString().substring(0, 8),
-                  config);
+                  config,
+                  libraries());
           all.add(instance);
           instance.busy(true);
           fresh.add(instance);
@@ -401,6 +415,7 @@ public final class LambdaPool implements AutoCloseable {
 
     private void release(FunctionInstance instance, boolean keep) {
       boolean close;
+      boolean last;
       synchronized (this) {
         instance.busy(false);
         close = !keep || retired;
@@ -409,10 +424,26 @@ public final class LambdaPool implements AutoCloseable {
         } else {
           idle.addFirst(instance);
         }
+        last = retired && all.isEmpty();
       }
       if (close) {
         instance.close();
       }
+      if (last) {
+        closeLibraries();
+      }
+    }
+
+    /** Once a retired function's last instance is gone, its shared jar handle goes too. */
+    private synchronized void closeLibraries() {
+      if (libraries instanceof java.io.Closeable closeable) {
+        try {
+          closeable.close();
+        } catch (java.io.IOException e) {
+          // A loader that cannot close its jar leaks a file handle, nothing more.
+        }
+      }
+      libraries = null;
     }
 
     int reclaim(Duration idleFor) {
@@ -450,6 +481,13 @@ public final class LambdaPool implements AutoCloseable {
         all.removeAll(gone);
       }
       gone.forEach(FunctionInstance::close);
+      boolean last;
+      synchronized (this) {
+        last = all.isEmpty();
+      }
+      if (last) {
+        closeLibraries();
+      }
     }
   }
 }

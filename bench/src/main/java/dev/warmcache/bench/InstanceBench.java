@@ -1,0 +1,247 @@
+package dev.warmcache.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warmcache.id.ItemId;
+import dev.warmcache.item.Item;
+import dev.warmcache.local.Twin;
+import dev.warmcache.local.TwinOptions;
+import dev.warmcache.local.lambda.pool.InstanceInfo;
+import dev.warmcache.local.lambda.pool.InvocationResult;
+import dev.warmcache.local.measure.Fleet;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * How fast the twin starts reader instances and what a fleet of them costs, with the function's
+ * third-party classes shared by its instances and without (every instance loading the whole jar, as
+ * before). Each mode runs in a fresh JVM of its own, so resident memory and metaspace are the
+ * mode's alone; the driver prints both side by side.
+ *
+ * <pre>
+ * mvn -B -pl bench -am -Pinstances -DskipTests verify   # writes bench/target/instance-results.txt
+ * </pre>
+ */
+public final class InstanceBench {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int FLEET = 64;
+  private static final int SINGLES = 5;
+
+  private InstanceBench() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--mode")) {
+      try {
+        System.out.println("RESULT " + measure(Boolean.parseBoolean(args[1])));
+        System.exit(0);
+      } catch (Exception | Error e) {
+        e.printStackTrace();
+        // Twin threads must not keep a failed run alive.
+        System.exit(1);
+      }
+    }
+    Path file = Path.of(args.length > 0 ? args[0] : "bench/target/instance-results.txt");
+    JsonNode isolated = child(false);
+    JsonNode shared = child(true);
+    String report = table(isolated, shared);
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, report, StandardCharsets.UTF_8);
+    System.out.println();
+    System.out.println(report);
+    System.out.println("written to " + file.toAbsolutePath());
+    System.exit(0);
+  }
+
+  /** One mode in a fresh JVM with this one's class path and heap limit. */
+  private static JsonNode child(boolean shared) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("-Xmx"))
+        .forEach(command::add);
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            InstanceBench.class.getName(),
+            "--mode",
+            Boolean.toString(shared)));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String result = null;
+    for (String line :
+        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+      if (line.startsWith("RESULT ")) {
+        result = line.substring("RESULT ".length());
+      }
+    }
+    if (p.waitFor() != 0 || result == null) {
+      throw new IllegalStateException("the " + (shared ? "shared" : "isolated") + " run failed");
+    }
+    return JSON.readTree(result);
+  }
+
+  private static ObjectNode measure(boolean shared) throws Exception {
+    ObjectNode out = JSON.createObjectNode();
+    try (Twin twin =
+            Twin.start(
+                TwinOptions.builder()
+                    .port(0)
+                    .seed(false)
+                    .sharedLibraries(shared)
+                    .settings(Map.of("PRIME_FANOUT", "0", "MISS_WAIT_MS", "10000"))
+                    .build());
+        Fleet fleet = new Fleet(twin)) {
+      fleet.seed(
+          Item.builder(ItemId.of("1"))
+              .value("{\"one\":1}")
+              .contentType("application/json")
+              .version(1)
+              .fetchedAtMillis(System.currentTimeMillis())
+              .expiresAtEpochSeconds(System.currentTimeMillis() / 1000 + 3600)
+              .build());
+
+      // The function's first instance, then single cold instances beside a warm one.
+      twin.lambda().provision(Twin.READER, 1);
+      out.put("firstInitMs", initMillis(twin).get(0));
+      List<Double> singles = new ArrayList<>();
+      for (int i = 0; i < SINGLES; i++) {
+        twin.lambda().provision(Twin.READER, 2);
+        List<Double> inits = initMillis(twin);
+        singles.add(inits.get(inits.size() - 1));
+        twin.lambda().reclaimAll(Twin.READER);
+        twin.lambda().provision(Twin.READER, 1);
+      }
+      out.put("coldInitMedianMs", percentile(singles, 50));
+      twin.lambda().reclaimAll(Twin.READER);
+
+      // 64 concurrent first reads of one key: every read starts its own instance.
+      byte[] read = "{\"id\":\"1\"}".getBytes(StandardCharsets.UTF_8);
+      ExecutorService callers = Executors.newFixedThreadPool(FLEET);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<double[]>> calls = new ArrayList<>();
+      for (int i = 0; i < FLEET; i++) {
+        calls.add(
+            callers.submit(
+                () -> {
+                  go.await();
+                  long start = System.nanoTime();
+                  InvocationResult r = twin.lambda().invoke(Twin.READER, read);
+                  double took = (System.nanoTime() - start) / 1e6;
+                  return new double[] {took, r.functionError() == null ? 0 : 1};
+                }));
+      }
+      go.countDown();
+      List<Double> latencies = new ArrayList<>();
+      int errors = 0;
+      for (Future<double[]> call : calls) {
+        double[] r = call.get();
+        latencies.add(r[0]);
+        errors += (int) r[1];
+      }
+      callers.shutdown();
+      List<Double> inits = initMillis(twin);
+      out.put("instances", twin.lambda().instances(Twin.READER).size());
+      out.put("readP50Ms", percentile(latencies, 50));
+      out.put("readP99Ms", percentile(latencies, 99));
+      out.put("readErrors", errors);
+      out.put("initMaxMs", inits.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+
+      System.gc();
+      Thread.sleep(500);
+      out.put("rssMb", rssKb() / 1024.0);
+      out.put(
+          "metaspaceMb",
+          ManagementFactory.getMemoryPoolMXBeans().stream()
+                  .filter(p -> p.getName().equals("Metaspace"))
+                  .mapToLong(p -> p.getUsage().getUsed())
+                  .sum()
+              / 1048576.0);
+      out.put("loadedClasses", ManagementFactory.getClassLoadingMXBean().getLoadedClassCount());
+    }
+    return out;
+  }
+
+  private static List<Double> initMillis(Twin twin) {
+    return twin.lambda().instances(Twin.READER).stream()
+        .sorted((a, b) -> a.startedAt().compareTo(b.startedAt()))
+        .map(InstanceInfo::initDuration)
+        .map(d -> d.toNanos() / 1e6)
+        .toList();
+  }
+
+  private static double percentile(List<Double> values, int p) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  private static long rssKb() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  private static String table(JsonNode isolated, JsonNode shared) {
+    StringBuilder t = new StringBuilder();
+    t.append("Reader instances on the twin, ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" cores, one run (each mode in a fresh JVM)\n\n");
+    t.append(
+        "| figure | every instance loads the whole jar (before) | third-party classes shared (after) | ratio | target |\n");
+    t.append("|---|---|---|---|---|\n");
+    row(t, "first instance of the function, init ms", "firstInitMs", isolated, shared, "");
+    row(
+        t,
+        "one more cold instance, init ms (median of " + SINGLES + ")",
+        "coldInitMedianMs",
+        isolated,
+        shared,
+        "≤ 150");
+    row(t, FLEET + " concurrent first reads, p50 ms", "readP50Ms", isolated, shared, "");
+    row(t, FLEET + " concurrent first reads, p99 ms", "readP99Ms", isolated, shared, "≤ 2000");
+    row(t, "slowest init among them, ms", "initMaxMs", isolated, shared, "");
+    row(t, "failed reads", "readErrors", isolated, shared, "0");
+    row(t, "live reader instances", "instances", isolated, shared, "");
+    row(t, "process RSS with them, MB", "rssMb", isolated, shared, "≤ 1024");
+    row(t, "metaspace used, MB", "metaspaceMb", isolated, shared, "");
+    row(t, "classes loaded", "loadedClasses", isolated, shared, "");
+    return t.toString();
+  }
+
+  private static void row(
+      StringBuilder t, String label, String field, JsonNode before, JsonNode after, String target) {
+    double b = before.path(field).asDouble();
+    double a = after.path(field).asDouble();
+    String ratio = a > 0 && b > 0 ? String.format("%.2f×", b / a) : "";
+    t.append("| ")
+        .append(label)
+        .append(" | ")
+        .append(format(b))
+        .append(" | ")
+        .append(format(a))
+        .append(" | ")
+        .append(ratio)
+        .append(" | ")
+        .append(target)
+        .append(" |\n");
+  }
+
+  private static String format(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : String.format("%.1f", v);
+  }
+}
