@@ -31,6 +31,7 @@ public final class WarmcacheConfig {
   public static final String READER_MEMORY_MB = "readerMemoryMb";
   public static final String REFRESH_MEMORY_MB = "refreshMemoryMb";
   public static final String ALARM_EMAIL = "alarmEmail";
+  public static final String WORKFLOW_TYPE = "workflowType";
 
   /**
    * A physical-name prefix must stay valid for every service it names (Lambda, SQS, Step Functions,
@@ -56,6 +57,7 @@ public final class WarmcacheConfig {
   private final int readerMemoryMb;
   private final int refreshMemoryMb;
   private final Optional<String> alarmEmail;
+  private final WorkflowType workflowType;
   private final Map<Setting, String> functionSettings;
   private final Settings settings;
 
@@ -89,6 +91,7 @@ public final class WarmcacheConfig {
     this.readerMemoryMb = integer(context, READER_MEMORY_MB, 1024, 128, 10240);
     this.refreshMemoryMb = integer(context, REFRESH_MEMORY_MB, 512, 128, 10240);
     this.alarmEmail = string(context, ALARM_EMAIL);
+    this.workflowType = WorkflowType.parse(string(context, WORKFLOW_TYPE).orElse("standard"));
     alarmEmail
         .filter(email -> !EMAIL.matcher(email).matches())
         .ifPresent(
@@ -162,6 +165,11 @@ public final class WarmcacheConfig {
 
   public Optional<String> alarmEmail() {
     return alarmEmail;
+  }
+
+  /** Standard (the default) or Express; see {@link WorkflowType}. */
+  public WorkflowType workflowType() {
+    return workflowType;
   }
 
   /** The settings set in context for one function, as environment variables. */

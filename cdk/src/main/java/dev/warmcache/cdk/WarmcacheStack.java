@@ -302,6 +302,7 @@ public final class WarmcacheStack extends Stack {
               + new TreeSet<>(WorkflowIntegrations.PLACEHOLDERS));
     }
     WorkflowIntegrations calls = WorkflowIntegrations.of(files.json(ProjectFiles.STATE_MACHINE));
+    boolean express = config.workflowType() == WorkflowType.EXPRESS;
 
     LogGroup logs =
         LogGroup.Builder.create(this, "WorkflowLogs")
@@ -319,20 +320,27 @@ public final class WarmcacheStack extends Stack {
     StateMachine machine =
         StateMachine.Builder.create(this, "RefreshWorkflow")
             .stateMachineName(prefix + "-refresh")
-            .stateMachineType(StateMachineType.STANDARD)
+            .stateMachineType(express ? StateMachineType.EXPRESS : StateMachineType.STANDARD)
             // Inlined from the file (read here, once), so the template is self-contained.
             .definitionBody(DefinitionBody.fromString(definition))
             .definitionSubstitutions(substitutions)
             .tracingEnabled(true)
-            // ALL events, but without payloads: the execution history already holds the
-            // data, and cached values should not gain a second copy with its own retention.
+            // ALL events. Standard keeps the data in its execution history, so the logs carry
+            // none (cached values gain no second copy); Express keeps no history, so its logs
+            // carry the execution data and are what the console shows.
             .logs(
                 LogOptions.builder()
                     .destination(logs)
                     .level(LogLevel.ALL)
-                    .includeExecutionData(false)
+                    .includeExecutionData(express)
                     .build())
             .build();
+
+    CfnOutput.Builder.create(this, "WorkflowLogGroupName")
+        .value(logs.getLogGroupName())
+        .description(
+            "the workflow's execution log (Express: its only history): aws logs tail <this> --follow")
+        .build();
 
     if (!calls.dynamoDbActions().isEmpty()) {
       machine.addToRolePolicy(
@@ -521,6 +529,8 @@ public final class WarmcacheStack extends Stack {
             .targetParameters(
                 CfnPipe.PipeTargetParametersProperty.builder()
                     .stepFunctionStateMachineParameters(
+                        // Standard workflows can only be started asynchronously; Express ones
+                        // are too, so a slow refresh never holds the stream's shard.
                         CfnPipe.PipeTargetStateMachineParametersProperty.builder()
                             .invocationType("FIRE_AND_FORGET")
                             .build())

@@ -34,6 +34,18 @@ final class SynthesizedStack {
   final Path outdir;
 
   private SynthesizedStack() {
+    this(Map.of());
+  }
+
+  /**
+   * A synth of its own, with {@code overrides} on top of cdk.json's context (not shared, not
+   * cached).
+   */
+  static SynthesizedStack with(Map<String, Object> overrides) {
+    return new SynthesizedStack(overrides);
+  }
+
+  private SynthesizedStack(Map<String, Object> overrides) {
     files = ProjectFiles.locate();
     cdkContext = files.json("cdk.json").path("context");
     try {
@@ -44,7 +56,8 @@ final class SynthesizedStack {
       throw new UncheckedIOException(e);
     }
     @SuppressWarnings("unchecked")
-    Map<String, Object> context = JSON.convertValue(cdkContext, Map.class);
+    Map<String, Object> context = new java.util.HashMap<>(JSON.convertValue(cdkContext, Map.class));
+    context.putAll(overrides);
     app = App.Builder.create().context(context).outdir(outdir.toString()).build();
     stack = WarmcacheApp.build(app, files);
     app.synth();

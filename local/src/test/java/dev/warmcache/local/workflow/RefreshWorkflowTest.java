@@ -265,6 +265,50 @@ class RefreshWorkflowTest {
     assertEquals(1, h.bus.ofType("CacheRefreshed").size());
   }
 
+  /**
+   * Express workflows run at least once: the same trigger may start two executions. The lease makes
+   * the duplicate harmless: one fetch, one write, one announcement; and a duplicate that comes
+   * after the first finished finds the value fresh and leaves it alone.
+   */
+  @Test
+  void aDuplicateStartOfTheSameTriggerIsHarmless() throws Exception {
+    String id = "twice";
+    h.configureRefresh(Map.of("ORIGIN_READ_TIMEOUT_MS", "20000"));
+    CountDownLatch release = new CountDownLatch(1);
+    h.origin.reset(
+        exchange -> {
+          release.await(30, TimeUnit.SECONDS);
+          ScriptedOrigin.json("{\"twice\":1}").answer(exchange);
+        });
+    String trigger = WorkflowHarness.sample("cache-miss.json", id);
+    Execution first = h.start(trigger);
+    Execution duplicate = h.start(trigger);
+    waitUntil(
+        () ->
+            h.engine.describeExecution(first.executionArn()).orElseThrow().status()
+                    != ExecutionStatus.RUNNING
+                || h.engine.describeExecution(duplicate.executionArn()).orElseThrow().status()
+                    != ExecutionStatus.RUNNING,
+        30_000);
+    release.countDown();
+    List<Execution> done = List.of(h.await(first), h.await(duplicate));
+
+    assertTrue(done.stream().allMatch(e -> e.status() == ExecutionStatus.SUCCEEDED));
+    assertEquals(1, h.origin.requests().size(), "one origin fetch for two starts");
+    assertEquals(
+        1,
+        done.stream().filter(e -> last(h.statesEntered(e)).equals("Already refreshing")).count());
+    assertEquals("1", h.rawItem(id).get("version").n());
+    assertEquals(1, h.bus.ofType("CacheRefreshed").size());
+
+    Execution late = h.run(trigger);
+    assertTrue(
+        h.statesEntered(late).contains("Leave the fresh value alone"),
+        () -> h.statesEntered(late).toString());
+    assertEquals(1, h.origin.requests().size(), "a late duplicate fetches nothing");
+    assertEquals("1", h.rawItem(id).get("version").n());
+  }
+
   @Test
   void aSlowRefreshThatLostItsLeaseNeverLowersTheVersion() throws Exception {
     String id = "race";
