@@ -241,15 +241,7 @@ public enum Setting {
         {
           BigDecimal value = number(text, label);
           if (value.stripTrailingZeros().scale() > 0 || outside(value)) {
-            throw new InvalidSettingException(
-                label
-                    + " must be a whole number from "
-                    + min.toPlainString()
-                    + " to "
-                    + max.toPlainString()
-                    + ", got \""
-                    + clip(text)
-                    + "\"");
+            throw outOfRange(label, "a whole number", text);
           }
           return value.toBigInteger().toString();
         }
@@ -257,15 +249,7 @@ public enum Setting {
         {
           BigDecimal value = number(text, label);
           if (outside(value)) {
-            throw new InvalidSettingException(
-                label
-                    + " must be a number from "
-                    + min.toPlainString()
-                    + " to "
-                    + max.toPlainString()
-                    + ", got \""
-                    + clip(text)
-                    + "\"");
+            throw outOfRange(label, "a number", text);
           }
           return value.stripTrailingZeros().toPlainString();
         }
@@ -285,6 +269,20 @@ public enum Setting {
     return out;
   }
 
+  private InvalidSettingException outOfRange(String label, String what, String text) {
+    return new InvalidSettingException(
+        label
+            + " must be "
+            + what
+            + " from "
+            + min.toPlainString()
+            + " to "
+            + max.toPlainString()
+            + ", got \""
+            + clip(text)
+            + "\"");
+  }
+
   private boolean outside(BigDecimal value) {
     return value.compareTo(min) < 0 || value.compareTo(max) > 0;
   }
@@ -292,28 +290,12 @@ public enum Setting {
   private BigDecimal number(String text, String label) {
     // A number of this size never needs more characters; longer text is not parsed at all.
     if (text.length() > 24) {
-      throw new InvalidSettingException(
-          label
-              + " must be a number from "
-              + min.toPlainString()
-              + " to "
-              + max.toPlainString()
-              + ", got \""
-              + clip(text)
-              + "\"");
+      throw outOfRange(label, "a number", text);
     }
     try {
       return new BigDecimal(text);
     } catch (NumberFormatException e) {
-      throw new InvalidSettingException(
-          label
-              + " must be a number from "
-              + min.toPlainString()
-              + " to "
-              + max.toPlainString()
-              + ", got \""
-              + clip(text)
-              + "\"");
+      throw outOfRange(label, "a number", text);
     }
   }
 

@@ -52,11 +52,7 @@ public final class DynamoDbProxy implements JsonProtocolService {
     this.targetPrefix = targetPrefix;
     this.local = local;
     this.region = region;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .build();
+    this.http = AwsJsonClient.loopbackHttp();
   }
 
   /** DynamoDB ({@code DynamoDB_20120810.*}) served by DynamoDB Local at {@code local}. */

@@ -49,11 +49,15 @@ public final class AwsJsonClient {
     this.endpoint = endpoint;
     this.accessKeyId = accessKeyId;
     this.region = region;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .build();
+    this.http = loopbackHttp();
+  }
+
+  /** An HTTP/1.1 client for the twin's own loopback services, which answer in milliseconds. */
+  public static HttpClient loopbackHttp() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(2))
+        .build();
   }
 
   /**

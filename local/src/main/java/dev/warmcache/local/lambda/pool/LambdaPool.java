@@ -218,6 +218,19 @@ public final class LambdaPool implements AutoCloseable {
       this.config = config;
     }
 
+    /** A new, not yet initialised instance, counted; call with this slot's lock held. */
+    private FunctionInstance newInstance() {
+      FunctionInstance instance =
+          new FunctionInstance(
+              Long.toString(instanceCounter.incrementAndGet(), 36)
+                  + "-"
+                  + UUID.randomUUID().toString().substring(0, 8),
+              config,
+              libraries());
+      all.add(instance);
+      return instance;
+    }
+
     /** The function's shared third-party loader, built with its first instance. */
     private synchronized ClassLoader libraries() {
       if (libraries == null) {
@@ -238,14 +251,7 @@ public final class LambdaPool implements AutoCloseable {
           if (all.size() >= config.concurrencyLimit()) {
             throw new TooManyRequestsException(config.name(), config.concurrencyLimit());
           }
-          instance =
-              new FunctionInstance(
-                  Long.toString(instanceCounter.incrementAndGet(), 36)
-                      + "-"
-                      + UUID.randomUUID().toString().substring(0, 8),
-                  config,
-                  libraries());
-          all.add(instance);
+          instance = newInstance();
           cold = true;
         }
         instance.busy(true);
@@ -257,14 +263,7 @@ public final class LambdaPool implements AutoCloseable {
       List<FunctionInstance> fresh = new ArrayList<>();
       synchronized (this) {
         while (all.size() < Math.min(count, config.concurrencyLimit())) {
-          FunctionInstance instance =
-              new FunctionInstance(
-                  Long.toString(instanceCounter.incrementAndGet(), 36)
-                      + "-"
-                      + UUID.randomUUID().toString().substring(0, 8),
-                  config,
-                  libraries());
-          all.add(instance);
+          FunctionInstance instance = newInstance();
           instance.busy(true);
           fresh.add(instance);
         }
