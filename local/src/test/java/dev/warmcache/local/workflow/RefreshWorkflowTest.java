@@ -223,16 +223,9 @@ class RefreshWorkflowTest {
   @Test
   void fiftyConcurrentTriggersFetchOnceAndTheRestAreAlreadyRefreshing() throws Exception {
     String id = "crowd";
-    // The one fetch is held on purpose; it must not time out and retry meanwhile.
-    h.configureRefresh(Map.of("ORIGIN_READ_TIMEOUT_MS", "20000"));
-    CountDownLatch release = new CountDownLatch(1);
     // The origin holds the one fetch until every other execution has finished, so all 49 meet the
     // lease.
-    h.origin.reset(
-        exchange -> {
-          release.await(90, TimeUnit.SECONDS);
-          ScriptedOrigin.json("{\"crowd\":1}").answer(exchange);
-        });
+    CountDownLatch release = holdTheFetch("{\"crowd\":1}");
     List<Execution> started = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       started.add(h.start(WorkflowHarness.sample("cache-miss.json", id)));
@@ -273,13 +266,7 @@ class RefreshWorkflowTest {
   @Test
   void aDuplicateStartOfTheSameTriggerIsHarmless() throws Exception {
     String id = "twice";
-    h.configureRefresh(Map.of("ORIGIN_READ_TIMEOUT_MS", "20000"));
-    CountDownLatch release = new CountDownLatch(1);
-    h.origin.reset(
-        exchange -> {
-          release.await(30, TimeUnit.SECONDS);
-          ScriptedOrigin.json("{\"twice\":1}").answer(exchange);
-        });
+    CountDownLatch release = holdTheFetch("{\"twice\":1}");
     String trigger = WorkflowHarness.sample("cache-miss.json", id);
     Execution first = h.start(trigger);
     Execution duplicate = h.start(trigger);
@@ -840,6 +827,22 @@ class RefreshWorkflowTest {
    */
   private static String executionArnPrefix() {
     return h.stateMachine.stateMachineArn().replace(":stateMachine:", ":execution:") + ":";
+  }
+
+  /**
+   * Makes the origin hold every fetch until the returned latch is released, then answer {@code
+   * json}; the refresh function gets the longest read timeout so a held fetch does not time out and
+   * retry meanwhile.
+   */
+  private static CountDownLatch holdTheFetch(String json) {
+    h.configureRefresh(Map.of("ORIGIN_READ_TIMEOUT_MS", "20000"));
+    CountDownLatch release = new CountDownLatch(1);
+    h.origin.reset(
+        exchange -> {
+          release.await(90, TimeUnit.SECONDS);
+          ScriptedOrigin.json(json).answer(exchange);
+        });
+    return release;
   }
 
   private static String last(List<String> states) {
