@@ -57,11 +57,17 @@ final class RefreshTasks {
 
   ObjectNode run(JsonNode request) {
     String task = request.path("task").asText("");
-    JsonNode refresh = request.path("refresh");
-    if (!refresh.isObject()) {
-      throw new MalformedTaskInputException("the task input needs a \"refresh\" object");
+    ObjectNode doc;
+    if (task.equals("lease") && request.has("input")) {
+      // The workflow's first task: the execution input as it arrived, in any of its three shapes.
+      doc = Trigger.normalize(request.get("input"));
+    } else {
+      JsonNode refresh = request.path("refresh");
+      if (!refresh.isObject()) {
+        throw new MalformedTaskInputException("the task input needs a \"refresh\" object");
+      }
+      doc = ((ObjectNode) refresh).deepCopy();
     }
-    ObjectNode doc = ((ObjectNode) refresh).deepCopy();
     return switch (task) {
       case "lease" ->
           lease(doc, request.path("owner").asText(""), request.path("startedAt").asText(""));
@@ -110,9 +116,13 @@ final class RefreshTasks {
     // only in the REMOVE record, and the workflow hands it back instead of fetching a second time.
     JsonNode heldBy = expired.remove("heldBy");
     JsonNode heldUntil = expired.remove("heldUntil");
+    // Whom "Take the refresh lease" writes as the holder: this execution, or the refresh a TTL
+    // deletion interrupted, which gets its lease back (until no later than now + LEASE_SECONDS).
+    doc.put("leaseHolder", owner);
     if (heldBy != null) {
       doc.set("heldBy", heldBy);
-      doc.set("heldUntil", heldUntil);
+      doc.set("leaseHolder", heldBy);
+      doc.set("leaseUntil", heldUntil);
     }
     doc.set("expired", expired);
     return doc;
@@ -152,7 +162,14 @@ final class RefreshTasks {
     boolean early = trigger.equals("miss") && doc.path("missReason").asText().equals("early");
     boolean fresh = current.isPresent() && !current.get().isExpiredAt(clock.instant());
     long seen = doc.path("seenVersion").asLong(-1);
-    if (fresh && doc.has("seenVersion") && current.get().version() > seen) {
+    if (doc.has("heldBy")) {
+      // The lease was handed back to the refresh still running for this key: it writes, not us.
+      action = "handedBack";
+      reason =
+          "the lease went back to "
+              + doc.path("heldBy").asText()
+              + ", which is still refreshing it";
+    } else if (fresh && doc.has("seenVersion") && current.get().version() > seen) {
       // The reader saw an older version: someone already refreshed what it asked about.
       action = "fresh";
       reason =

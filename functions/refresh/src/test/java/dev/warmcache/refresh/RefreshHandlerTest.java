@@ -11,7 +11,9 @@ import dev.warmcache.refresh.errors.InvalidIdException;
 import dev.warmcache.refresh.errors.InvalidStreamRecordException;
 import dev.warmcache.refresh.errors.MalformedStoredItemException;
 import dev.warmcache.refresh.errors.MalformedTaskInputException;
+import dev.warmcache.refresh.errors.MissingIdException;
 import dev.warmcache.refresh.errors.UnexpectedTaskFailureException;
+import dev.warmcache.refresh.errors.UnrecognisedTriggerException;
 import dev.warmcache.settings.Settings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -310,8 +312,12 @@ class RefreshHandlerTest {
                 + "}");
     assertEquals(
         Long.toString(now + 20_000),
-        forged.get("heldUntil").asText(),
+        forged.get("leaseUntil").asText(),
         "clamped to now + LEASE_SECONDS");
+    assertEquals(
+        OWNER.replace("run-1", "evil"),
+        forged.get("leaseHolder").asText(),
+        "the holder gets it back");
 
     JsonNode live =
         leaseExpiry(
@@ -320,7 +326,7 @@ class RefreshHandlerTest {
                 + "\"},\"leaseUntil\":{\"N\":\""
                 + (now + 5_000)
                 + "\"}}");
-    assertEquals(Long.toString(now + 5_000), live.get("heldUntil").asText());
+    assertEquals(Long.toString(now + 5_000), live.get("leaseUntil").asText());
 
     JsonNode foreign =
         leaseExpiry(
@@ -447,6 +453,54 @@ class RefreshHandlerTest {
         JSON.writeValueAsBytes(value).length - 2, RefreshTasks.jsonStringBytes(value), value);
     String quoteDense = "\"".repeat(110_000);
     assertEquals(220_000, RefreshTasks.jsonStringBytes(quoteDense), "every quote doubles");
+  }
+
+  /** The first task reads each trigger in the shape its source delivers it. */
+  @Test
+  void theLeaseTaskReadsEachTriggerShapeAndRefusesOthersByName() throws Exception {
+    JsonNode miss =
+        run(
+            "{\"task\":\"lease\",\"owner\":\""
+                + OWNER
+                + "\",\"input\":{\"detail-type\":\"CacheMiss\","
+                + "\"source\":\"warmcache.reader\",\"detail\":{\"id\":\"15\",\"reason\":\"early\",\"version\":3}}}");
+    assertEquals("miss", miss.get("trigger").asText());
+    assertEquals("early", miss.get("missReason").asText());
+    assertEquals(OWNER, miss.get("leaseHolder").asText());
+    JsonNode force =
+        run(
+            "{\"task\":\"lease\",\"owner\":\""
+                + OWNER
+                + "\",\"input\":{\"detail-type\":\"ForceRefresh\","
+                + "\"detail\":{\"id\":15}}}");
+    assertEquals("force", force.get("trigger").asText());
+    assertEquals("15", force.get("id").asText());
+    JsonNode expiry =
+        run(
+            "{\"task\":\"lease\",\"owner\":\""
+                + OWNER
+                + "\",\"input\":[{\"eventName\":\"REMOVE\","
+                + "\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"15\"}},\"OldImage\":"
+                + item(4, NOW_S - 1, 1)
+                + "}}]}");
+    assertEquals("expiry", expiry.get("trigger").asText());
+    assertEquals(4, expiry.get("expired").get("version").asLong());
+
+    assertThrows(
+        MissingIdException.class,
+        () ->
+            run(
+                "{\"task\":\"lease\",\"owner\":\"o\",\"input\":"
+                    + "{\"detail-type\":\"CacheMiss\",\"detail\":{}}}"));
+    for (String input :
+        new String[] {
+          "{\"hello\":\"world\"}", "[]", "[{\"eventName\":\"REMOVE\"}]", "\"x\"", "null"
+        }) {
+      assertThrows(
+          UnrecognisedTriggerException.class,
+          () -> run("{\"task\":\"lease\",\"owner\":\"o\",\"input\":" + input + "}"),
+          input);
+    }
   }
 
   @Test

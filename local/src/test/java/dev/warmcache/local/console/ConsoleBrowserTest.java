@@ -101,15 +101,14 @@ class ConsoleBrowserTest {
             });
     for (String state :
         List.of(
-            "Identify the trigger",
-            "Read the forced key",
+            "Read the trigger and draw up a lease",
             "Take the refresh lease",
             "Fetch from the origin",
             "Store the new value",
             "Announce the refresh")) {
       assertTrue(visited.contains(state), state + " is highlighted; highlighted: " + visited);
     }
-    assertFalse(visited.contains("Read the expired key"), "a branch not taken stays plain");
+    assertFalse(visited.contains("Leave the fresh value alone"), "a branch not taken stays plain");
     int takenEdges =
         wait.until(d -> d.findElements(By.cssSelector("#graph path.edge.taken")).size());
     assertTrue(
@@ -187,7 +186,7 @@ class ConsoleBrowserTest {
 
     String arn = open(waiting(TTL), "#executions tr[data-trigger='ttl'][data-id='5']");
     detailShows(wait, arn, "SUCCEEDED");
-    wait.until(d -> present(d, "#graph g.node.visited[data-state='Read the expired key']"));
+    wait.until(d -> present(d, "#graph g.node.visited[data-state='Fetch from the origin']"));
     browser.screenshot("03-ttl-expiry-refresh");
   }
 

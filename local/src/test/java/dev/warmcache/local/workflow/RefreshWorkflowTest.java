@@ -807,11 +807,10 @@ class RefreshWorkflowTest {
     assertEquals(ExecutionStatus.SUCCEEDED, done.status());
     assertEquals(
         List.of(
-            "Identify the trigger",
-            "Read the expired key",
-            "Check the id and draw up a lease",
-            "Was it already being refreshed?",
-            "Hand the lease back to its holder",
+            "Read the trigger and draw up a lease",
+            "Take the refresh lease",
+            "Decide whether to refresh",
+            "Refresh, skip or retire?",
             "Already refreshing"),
         h.statesEntered(done));
     assertTrue(h.origin.requests().isEmpty());
