@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
- * The refresh workflow's one Lambda function. The ASL names the task in the payload, {@code
- * {"task":"lease|decide|fetch|grace","refresh":{...}}}, and gets the next refresh document back;
- * everything that needs a clock or the origin happens here, the rest is ASL.
+ * The refresh workflow's one Lambda function. The ASL names the task in the payload and gets the
+ * next refresh document back: {@code {"task":"lease","input":<the execution input>}} first, then
+ * {@code {"task":"decide|fetch|grace","refresh":{...}}}. Everything that needs a clock or the
+ * origin happens here, the rest is ASL.
  *
  * <p>Failures are thrown as {@code dev.warmcache.refresh.errors} exceptions, whose class names the
  * ASL's Retry and Catch match (see docs/workflow.md).
@@ -121,7 +122,7 @@ public final class RefreshHandler implements RequestStreamHandler, Resource {
     ObjectNode request =
         (ObjectNode)
             Json.MAPPER.readTree(
-                "{\"task\":\"lease\",\"owner\":\"snapstart-warm-up\",\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"expired\":{}}}");
+                "{\"task\":\"lease\",\"owner\":\"snapstart-warm-up\",\"input\":{\"detail-type\":\"CacheMiss\",\"detail\":{\"id\":\"15\"}}}");
     ObjectNode leased = tasks.run(request);
     leased.putObject("current").putObject("item").putObject("id").put("S", "15");
     request.put("task", "decide").set("refresh", leased);

@@ -58,8 +58,11 @@ final class RefreshTasks {
   ObjectNode run(JsonNode request) {
     String task = request.path("task").asText("");
     ObjectNode doc;
-    if (task.equals("lease") && request.has("input")) {
+    if (task.equals("lease")) {
       // The workflow's first task: the execution input as it arrived, in any of its three shapes.
+      if (!request.has("input")) {
+        throw new MalformedTaskInputException("the lease task needs the execution \"input\"");
+      }
       doc = Trigger.normalize(request.get("input"));
     } else {
       JsonNode refresh = request.path("refresh");

@@ -70,7 +70,7 @@ class RefreshHandlerTest {
   void leaseNormalizesTheIdAndStampsOwnerAndDeadline() throws Exception {
     JsonNode out =
         run(
-            "{\"task\":\"lease\",\"owner\":\"arn:x\",\"refresh\":{\"trigger\":\"force\",\"id\":15,\"expired\":{}}}");
+            "{\"task\":\"lease\",\"owner\":\"arn:x\",\"input\":{\"detail-type\":\"ForceRefresh\",\"detail\":{\"id\":15}}}");
 
     assertEquals("15", out.get("id").asText());
     assertEquals("arn:x", out.get("owner").asText());
@@ -88,17 +88,16 @@ class RefreshHandlerTest {
         "version as text | {\"reason\":\"early\",\"version\":\"4\"} | early | ",
         "negative version | {\"reason\":\"early\",\"version\":-1} | early | ",
         "fractional version | {\"reason\":\"early\",\"version\":4.5} | early | ",
-        "huge version | {\"reason\":\"early\",\"version\":99999999999999999999} | early | ",
-        "detail not an object | \"early\" | | "
+        "huge version | {\"reason\":\"early\",\"version\":99999999999999999999} | early | "
       })
   void leaseTakesOnlyAKnownReasonAndAPlainVersionFromTheUntrustedMissDetail(
       String name, String detail, String reason, Long seen) throws Exception {
     JsonNode out =
         run(
             "{\"task\":\"lease\",\"owner\":\"arn:x\",\"startedAt\":\"2026-11-21T23:59:59.5Z\","
-                + "\"refresh\":{\"trigger\":\"miss\",\"id\":\"15\",\"detail\":"
-                + detail
-                + ",\"expired\":{}}}");
+                + "\"input\":{\"detail-type\":\"CacheMiss\",\"detail\":"
+                + detail.replaceFirst("\\{", "{\"id\":\"15\",")
+                + "}}");
     assertFalse(out.has("detail"), "the raw detail does not travel on");
     assertEquals(reason, out.has("missReason") ? out.get("missReason").asText() : null);
     assertEquals(seen, out.has("seenVersion") ? out.get("seenVersion").asLong() : null);
@@ -110,7 +109,7 @@ class RefreshHandlerTest {
     JsonNode out =
         run(
             "{\"task\":\"lease\",\"owner\":\"arn:x\",\"startedAt\":\"1970-01-01T00:00:00Z\","
-                + "\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{}}}");
+                + "\"input\":{\"detail-type\":\"ForceRefresh\",\"detail\":{\"id\":\"15\"}}}");
     assertEquals(
         Long.toString(NOW.toEpochMilli() - 20_000),
         out.get("startedAt").asText(),
@@ -118,7 +117,7 @@ class RefreshHandlerTest {
     JsonNode garbage =
         run(
             "{\"task\":\"lease\",\"owner\":\"arn:x\",\"startedAt\":\"soon\","
-                + "\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{}}}");
+                + "\"input\":{\"detail-type\":\"ForceRefresh\",\"detail\":{\"id\":\"15\"}}}");
     assertEquals(Long.toString(NOW.toEpochMilli()), garbage.get("startedAt").asText());
   }
 
@@ -153,7 +152,10 @@ class RefreshHandlerTest {
     InvalidIdException invalid =
         assertThrows(
             InvalidIdException.class,
-            () -> run("{\"task\":\"lease\",\"owner\":\"o\",\"refresh\":{\"id\":\"../admin\"}}"));
+            () ->
+                run(
+                    "{\"task\":\"lease\",\"owner\":\"o\",\"input\":{\"detail-type\":\"ForceRefresh\","
+                        + "\"detail\":{\"id\":\"../admin\"}}}"));
     assertTrue(invalid.getMessage().contains("'/'"), invalid.getMessage());
     assertEquals(0, invalid.getStackTrace().length, "no stack trace to leak");
     assertThrows(
@@ -261,10 +263,10 @@ class RefreshHandlerTest {
     return run(
         "{\"task\":\"lease\",\"owner\":\""
             + OWNER
-            + "\",\"refresh\":{\"trigger\":\"expiry\",\"id\":\"15\","
-            + "\"expired\":"
+            + "\",\"input\":[{\"eventName\":\"REMOVE\",\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"15\"}},"
+            + "\"OldImage\":"
             + oldImage
-            + "}}");
+            + "}}]}");
   }
 
   @Test
@@ -417,7 +419,7 @@ class RefreshHandlerTest {
         new RefreshHandler(
             Settings.from(Map.of("ORIGIN_URL_TEMPLATE", "http://127.0.0.1:9/{id}")), broken);
     byte[] request =
-        "{\"task\":\"lease\",\"owner\":\"arn:x\",\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{}}}"
+        "{\"task\":\"lease\",\"owner\":\"arn:x\",\"input\":{\"detail-type\":\"ForceRefresh\",\"detail\":{\"id\":\"15\"}}}"
             .getBytes(StandardCharsets.UTF_8);
 
     UnexpectedTaskFailureException e =
@@ -486,6 +488,13 @@ class RefreshHandlerTest {
     assertEquals("expiry", expiry.get("trigger").asText());
     assertEquals(4, expiry.get("expired").get("version").asLong());
 
+    assertThrows(
+        MissingIdException.class,
+        () ->
+            run(
+                "{\"task\":\"lease\",\"owner\":\"o\",\"input\":"
+                    + "{\"detail-type\":\"CacheMiss\",\"detail\":\"early\"}}"),
+        "a detail that is not an object has no id");
     assertThrows(
         MissingIdException.class,
         () ->

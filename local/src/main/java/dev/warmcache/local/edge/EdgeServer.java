@@ -68,6 +68,10 @@ public final class EdgeServer implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
+
+  /** Built on the first request, once the port (possibly chosen by the OS) is known. */
+  private volatile EdgeGuard guard;
+
   private final Map<String, HttpHandler> mounts =
       new ConcurrentSkipListMap<>(
           (a, b) -> b.length() != a.length() ? b.length() - a.length() : a.compareTo(b));
@@ -119,6 +123,15 @@ public final class EdgeServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  private EdgeGuard guard() {
+    EdgeGuard g = guard;
+    if (g == null) {
+      g = new EdgeGuard(port());
+      guard = g;
+    }
+    return g;
+  }
+
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port());
   }
@@ -151,16 +164,16 @@ public final class EdgeServer implements AutoCloseable {
       String rawPath = request.getHttpURI().getPath();
       Map.Entry<String, HttpHandler> mount = rawPath == null ? null : mountFor(rawPath);
       ErrorShape shape = mount == null ? ErrorShape.AWS : ErrorShape.TWIN;
-      EdgeGuard guard = new EdgeGuard(port());
       EdgeResponse refusal =
-          guard.check(
-              request.getMethod(),
-              rawPath,
-              request.getHeaders().get("Host"),
-              request.getHeaders().get("Origin"),
-              request.getHeaders().get("Content-Type"),
-              mount != null,
-              shape);
+          guard()
+              .check(
+                  request.getMethod(),
+                  rawPath,
+                  request.getHeaders().get("Host"),
+                  request.getHeaders().get("Origin"),
+                  request.getHeaders().get("Content-Type"),
+                  mount != null,
+                  shape);
       if (refusal != null) {
         send(response, callback, refusal);
         return true;
