@@ -755,19 +755,7 @@ class RefreshWorkflowTest {
     // Long enough for the blocked run (a cold refresh instance included) to end before it on a busy
     // CI box.
     long leaseUntil = System.currentTimeMillis() + 12_000;
-    h.dynamodb
-        .client()
-        .updateItem(
-            b ->
-                b.tableName("warmcache")
-                    .key(Map.of("id", AttributeValue.fromS(id)))
-                    .updateExpression("SET leaseOwner = :o, leaseUntil = :u")
-                    .expressionAttributeValues(
-                        Map.of(
-                            ":o",
-                            AttributeValue.fromS("arn:crashed-execution"),
-                            ":u",
-                            AttributeValue.fromN(Long.toString(leaseUntil)))));
+    h.holdLease(id, "arn:crashed-execution", leaseUntil);
 
     Execution blocked = h.run(WorkflowHarness.sample("force-refresh.json", id));
     assertEquals(ExecutionStatus.SUCCEEDED, blocked.status());

@@ -16,7 +16,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The state transitions of each outcome, counted from the histories of real executions of
@@ -94,19 +93,7 @@ class TransitionsTest {
 
     h.reset();
     h.seed(item("t-held", 1, now() + 600, null));
-    h.dynamodb
-        .client()
-        .updateItem(
-            b ->
-                b.tableName("warmcache")
-                    .key(Map.of("id", AttributeValue.fromS("t-held")))
-                    .updateExpression("SET leaseOwner = :o, leaseUntil = :u")
-                    .expressionAttributeValues(
-                        Map.of(
-                            ":o", AttributeValue.fromS("arn:someone"),
-                            ":u",
-                                AttributeValue.fromN(
-                                    Long.toString(System.currentTimeMillis() + 60_000)))));
+    h.holdLease("t-held", "arn:someone", System.currentTimeMillis() + 60_000);
     put(
         outcomes,
         "already refreshing (ForceRefresh)",

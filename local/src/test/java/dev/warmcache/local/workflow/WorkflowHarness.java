@@ -177,6 +177,21 @@ final class WorkflowHarness implements AutoCloseable {
         .toList();
   }
 
+  /** Writes a lease on {@code id} as a refresh that is still running (or crashed) would hold it. */
+  void holdLease(String id, String owner, long untilMillis) {
+    dynamodb
+        .client()
+        .updateItem(
+            b ->
+                b.tableName("warmcache")
+                    .key(Map.of("id", AttributeValue.fromS(id)))
+                    .updateExpression("SET leaseOwner = :o, leaseUntil = :u")
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":o", AttributeValue.fromS(owner),
+                            ":u", AttributeValue.fromN(Long.toString(untilMillis)))));
+  }
+
   Map<String, AttributeValue> rawItem(String id) {
     return dynamodb
         .client()
