@@ -1,20 +1,19 @@
 package dev.warmcache.reader;
 
+import dev.warmcache.metrics.EmfMetrics;
 import dev.warmcache.settings.Settings;
-import software.amazon.cloudwatchlogs.emf.config.EnvironmentConfigurationProvider;
-import software.amazon.cloudwatchlogs.emf.environment.Environments;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.model.DimensionSet;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
-import software.amazon.lambda.powertools.metrics.provider.EmfMetricsProvider;
 
 /**
- * EMF metrics through Powertools, one flush per invocation (a Lambda environment may be frozen or
- * discarded right after it answers, so nothing is kept for later).
+ * EMF metrics through Powertools' {@link Metrics} interface, one flush per invocation (a Lambda
+ * environment may be frozen or discarded right after it answers, so nothing is kept for later).
  *
- * <p>Each handler instance owns its own Powertools {@link Metrics} object instead of the
- * process-wide singleton, so instances hosted side by side (the twin, tests) never mix their metric
- * sets.
+ * <p>Each handler instance owns its own {@link EmfMetrics} instead of the process-wide singleton,
+ * so instances hosted side by side (the twin, tests) never mix their metric sets. It writes the EMF
+ * line itself rather than through the aws-embedded-metrics library, which alone cost four times a
+ * memory hit (docs/reader.md).
  */
 final class ReaderMetrics {
 
@@ -25,17 +24,12 @@ final class ReaderMetrics {
     this.enabled =
         !"true"
             .equalsIgnoreCase(settings.env().getOrDefault("POWERTOOLS_METRICS_DISABLED", "false"));
-    if (System.getenv("AWS_LAMBDA_FUNCTION_NAME") == null
-        && System.getenv("AWS_EMF_ENVIRONMENT") == null) {
-      // Outside Lambda the EMF library would probe the EC2/ECS metadata endpoints to find
-      // its environment; pin it to Local (EMF JSON on stdout) so nothing leaves loopback.
-      EnvironmentConfigurationProvider.getConfig().setEnvironmentOverride(Environments.Local);
-    }
-    this.metrics = new EmfMetricsProvider().getMetricsInstance();
-    metrics.setNamespace(settings.metricsNamespace());
-    metrics.setDefaultDimensions(
-        DimensionSet.of("Service", settings.serviceName().orElse("warmcache-reader")));
-    metrics.setRaiseOnEmptyMetrics(false);
+    this.metrics =
+        EmfMetrics.builder()
+            .namespace(settings.metricsNamespace())
+            .defaultDimensions(
+                DimensionSet.of("Service", settings.serviceName().orElse("warmcache-reader")))
+            .build();
   }
 
   void record(Answer answer, Tally tally, double latencyMillis) {

@@ -19,7 +19,6 @@ import java.util.List;
  *   <li>{@code dev.warmcache.}: the product, with its statics (memory tier, cold-start flag).
  *   <li>{@code software.amazon.lambda.powertools.}: its metrics singleton, its own cold-start flag
  *       ({@code LambdaHandlerProcessor}) and the logging context.
- *   <li>{@code software.amazon.cloudwatchlogs.}: the EMF logger Powertools' metrics write through.
  *   <li>{@code org.apache.logging.}: Log4j keeps plugin registries in statics; Powertools' layout
  *       is one of its plugins, so it must load beside Powertools.
  *   <li>{@code org.slf4j.}: the product's logging API, bound to the instance's own Log4j. The
@@ -37,7 +36,6 @@ final class SharedLibraries {
       List.of(
           "dev.warmcache.",
           "software.amazon.lambda.powertools.",
-          "software.amazon.cloudwatchlogs.",
           "org.apache.logging.",
           "org.slf4j.",
           "org.crac.",
