@@ -47,7 +47,10 @@ public final class FleetBench {
   private static final double ZIPF_S = 1.1;
   private static final int TTL_SECONDS = 20;
   private static final Duration LOAD = Duration.ofMinutes(2);
-  private static final int CLIENTS = 8;
+
+  /** Concurrent readers in the freshness benchmark; the third argument overrides it. */
+  private static int readers = 8;
+
   private static final long CLIENT_PAUSE_MS = 5;
 
   private FleetBench() {}
@@ -55,6 +58,9 @@ public final class FleetBench {
   public static void main(String[] args) throws Exception {
     Path file = Path.of(args.length > 0 ? args[0] : "bench/target/fleet-results.txt");
     String only = args.length > 1 ? args[1] : "all";
+    if (args.length > 2) {
+      readers = Integer.parseInt(args[2]);
+    }
     StringBuilder report = new StringBuilder();
     if (!only.equals("freshness")) {
       coherence(report);
@@ -99,7 +105,7 @@ public final class FleetBench {
         .append(", ")
         .append(LOAD.toSeconds())
         .append(" s of reads after a warm-up period, ")
-        .append(CLIENTS)
+        .append(readers)
         .append(" clients pausing ")
         .append(CLIENT_PAUSE_MS)
         .append(" ms between reads\n");
@@ -181,7 +187,7 @@ public final class FleetBench {
       long warmUpEnds = System.currentTimeMillis() + TTL_SECONDS * 1000L;
       long ends = warmUpEnds + LOAD.toMillis();
       List<Thread> clients = new ArrayList<>();
-      for (int c = 0; c < CLIENTS; c++) {
+      for (int c = 0; c < readers; c++) {
         Random random = new Random(c);
         Thread t =
             new Thread(
