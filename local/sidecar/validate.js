@@ -21,7 +21,6 @@ const substituted = substitute(text, {
   TableName: 'warmcache',
   EventBusName: 'warmcache',
   RefreshFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:warmcache-refresh',
-  ReaderFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:warmcache-reader',
 });
 // Both validators always run, so a file broken in two ways is reported in both at once.
 const problems = [];

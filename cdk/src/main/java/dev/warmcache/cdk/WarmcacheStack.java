@@ -149,8 +149,7 @@ public final class WarmcacheStack extends Stack {
             .build();
 
     grantReader();
-    // The refresh function gets no data-plane grant at all: it only computes and calls the
-    // origin over HTTPS; every table write, event and prime is a workflow integration.
+    grantRefreshPrimes();
 
     this.stateMachine = stateMachine(prefix, config, files);
 
@@ -246,6 +245,21 @@ public final class WarmcacheStack extends Stack {
    * Reads, an idle-counter reset restricted to its own attributes, and CacheMiss events: no value
    * writes, no origin.
    */
+  /**
+   * The refresh function's one AWS call: the prime fan-out to the reader's alias (one workflow task
+   * instead of a Map iteration per prime, docs/transitions.md). No table or bus grant: every write
+   * and event is a workflow integration.
+   */
+  private void grantRefreshPrimes() {
+    refresh.addEnvironment("READER_FUNCTION_NAME", readerAlias.getFunctionArn());
+    refresh.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .sid("PrimeReaders")
+            .actions(List.of("lambda:InvokeFunction"))
+            .resources(List.of(readerAlias.getFunctionArn()))
+            .build());
+  }
+
   private void grantReader() {
     reader.addToRolePolicy(
         PolicyStatement.Builder.create()
@@ -316,7 +330,6 @@ public final class WarmcacheStack extends Stack {
     substitutions.put(WorkflowIntegrations.TABLE_NAME, table.getTableName());
     substitutions.put(WorkflowIntegrations.EVENT_BUS_NAME, bus.getEventBusName());
     substitutions.put(WorkflowIntegrations.REFRESH_FUNCTION_ARN, refreshAlias.getFunctionArn());
-    substitutions.put(WorkflowIntegrations.READER_FUNCTION_ARN, readerAlias.getFunctionArn());
     StateMachine machine =
         StateMachine.Builder.create(this, "RefreshWorkflow")
             .stateMachineName(prefix + "-refresh")

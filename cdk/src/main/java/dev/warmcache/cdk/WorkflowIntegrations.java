@@ -25,11 +25,10 @@ public final class WorkflowIntegrations {
   public static final String TABLE_NAME = "TableName";
   public static final String EVENT_BUS_NAME = "EventBusName";
   public static final String REFRESH_FUNCTION_ARN = "RefreshFunctionArn";
-  public static final String READER_FUNCTION_ARN = "ReaderFunctionArn";
 
   /** The ASL's placeholders (docs/workflow.md), the only ones the stack and the twin substitute. */
   public static final Set<String> PLACEHOLDERS =
-      Set.of(TABLE_NAME, EVENT_BUS_NAME, REFRESH_FUNCTION_ARN, READER_FUNCTION_ARN);
+      Set.of(TABLE_NAME, EVENT_BUS_NAME, REFRESH_FUNCTION_ARN);
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
   private static final Pattern OPTIMISED_DYNAMODB =
@@ -74,8 +73,8 @@ public final class WorkflowIntegrations {
   }
 
   /**
-   * The function placeholders invoked ({@link #READER_FUNCTION_ARN}, {@link
-   * #REFRESH_FUNCTION_ARN}).
+   * The function placeholders invoked: {@link #REFRESH_FUNCTION_ARN} (the refresh function primes
+   * the readers itself).
    */
   public Set<String> invokedFunctions() {
     return Collections.unmodifiableSet(invokedFunctions);
@@ -126,11 +125,9 @@ public final class WorkflowIntegrations {
     Matcher optimised = OPTIMISED_DYNAMODB.matcher(resource);
     Matcher sdk = SDK_DYNAMODB.matcher(resource);
     if (resource.equals(LAMBDA_INVOKE)) {
-      invokedFunctions.add(
-          placeholder(name, parameters, "FunctionName", REFRESH_FUNCTION_ARN, READER_FUNCTION_ARN));
+      invokedFunctions.add(placeholder(name, parameters, "FunctionName", REFRESH_FUNCTION_ARN));
     } else if (PLACEHOLDER.matcher(resource).matches()) {
-      invokedFunctions.add(
-          placeholder(name, state, "Resource", REFRESH_FUNCTION_ARN, READER_FUNCTION_ARN));
+      invokedFunctions.add(placeholder(name, state, "Resource", REFRESH_FUNCTION_ARN));
     } else if (optimised.matches() || sdk.matches()) {
       placeholder(name, parameters, "TableName", TABLE_NAME);
       String api = optimised.matches() ? optimised.group(1) : sdk.group(1);

@@ -210,18 +210,33 @@ class StackPermissionsTest {
   }
 
   @Test
-  void refreshFunctionOnlyLogsAndTraces() {
-    // Every table write, event and prime is a workflow integration; the function computes
-    // and talks to the origin over the internet, which needs no IAM permission.
+  void refreshFunctionOnlyLogsTracesAndPrimesTheReaderAlias() {
+    // Every table write and event is a workflow integration; the function computes, talks to
+    // the origin over the internet (no IAM permission), and sends the prime fan-out.
     Map<String, List<JsonNode>> actions = byAction(statementsOf(roleOfFunction("Refresh")));
     assertEquals(
         new TreeSet<>(
             List.of(
+                "lambda:InvokeFunction",
                 "logs:CreateLogStream",
                 "logs:PutLogEvents",
                 "xray:PutTelemetryRecords",
                 "xray:PutTraceSegments")),
         actions.keySet());
+    assertEquals(
+        List.of(ref(logicalId("AWS::Lambda::Alias", "ReaderLive"))),
+        resources(actions.get("lambda:InvokeFunction").get(0)),
+        "primes reach the reader's live alias and nothing else");
+    assertEquals(
+        ref(logicalId("AWS::Lambda::Alias", "ReaderLive")),
+        s.json
+            .path("Resources")
+            .path(logicalId("AWS::Lambda::Function", "Refresh"))
+            .path("Properties")
+            .path("Environment")
+            .path("Variables")
+            .path("READER_FUNCTION_NAME"),
+        "the function primes the alias it is allowed to invoke");
     assertEquals(
         List.of(getAtt(logicalId("AWS::Logs::LogGroup", "RefreshLogs"), "Arn")),
         resources(actions.get("logs:PutLogEvents").get(0)));
@@ -254,10 +269,7 @@ class StackPermissionsTest {
       assertEquals(List.of(getAtt(table, "Arn")), resources(actions.get(action).get(0)), action);
     }
     if (actions.containsKey("lambda:InvokeFunction")) {
-      Set<JsonNode> allowed =
-          Set.of(
-              ref(logicalId("AWS::Lambda::Alias", "ReaderLive")),
-              ref(logicalId("AWS::Lambda::Alias", "RefreshLive")));
+      Set<JsonNode> allowed = Set.of(ref(logicalId("AWS::Lambda::Alias", "RefreshLive")));
       for (JsonNode r : resources(actions.get("lambda:InvokeFunction").get(0))) {
         assertTrue(allowed.contains(r), "invokes only the live aliases, not " + r);
       }

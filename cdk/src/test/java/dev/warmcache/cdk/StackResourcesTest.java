@@ -204,9 +204,6 @@ class StackResourcesTest {
         ref(byLogicalId("AWS::Events::EventBus", "Bus").getKey()), subs.path("EventBusName"));
     // An alias's Ref is its ARN: the workflow calls the published, SnapStart-restored version.
     assertEquals(
-        ref(byLogicalId("AWS::Lambda::Alias", "ReaderLive").getKey()),
-        subs.path("ReaderFunctionArn"));
-    assertEquals(
         ref(byLogicalId("AWS::Lambda::Alias", "RefreshLive").getKey()),
         subs.path("RefreshFunctionArn"));
     assertTrue(p.path("TracingConfiguration").path("Enabled").asBoolean());

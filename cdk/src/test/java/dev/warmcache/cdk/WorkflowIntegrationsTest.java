@@ -25,13 +25,13 @@ class WorkflowIntegrationsTest {
             asl(
                 "'A':{'Type':'Task','Resource':'arn:aws:states:::dynamodb:updateItem','Parameters':{'TableName':'${TableName}'},'Next':'B'},"
                     + "'B':{'Type':'Map','ItemProcessor':{'StartAt':'P','States':{'P':{'Type':'Task',"
-                    + "'Resource':'arn:aws:states:::lambda:invoke','Parameters':{'FunctionName':'${ReaderFunctionArn}'},'End':true}}},'Next':'C'},"
+                    + "'Resource':'arn:aws:states:::lambda:invoke','Parameters':{'FunctionName':'${RefreshFunctionArn}'},'End':true}}},'Next':'C'},"
                     + "'C':{'Type':'Parallel','Branches':[{'StartAt':'Q','States':{'Q':{'Type':'Task',"
                     + "'Resource':'arn:aws:states:::aws-sdk:dynamodb:getItem','Parameters':{'TableName':'${TableName}'},'End':true}}}],'Next':'D'},"
                     + "'D':{'Type':'Task','Resource':'arn:aws:states:::events:putEvents','Parameters':{'Entries':["
                     + "{'EventBusName':'${EventBusName}','Source':'warmcache.refresh','DetailType':'CacheRefreshed','Detail.$':'$'}]},'End':true}"));
     assertEquals(Set.of("dynamodb:UpdateItem", "dynamodb:GetItem"), calls.dynamoDbActions());
-    assertEquals(Set.of(WorkflowIntegrations.READER_FUNCTION_ARN), calls.invokedFunctions());
+    assertEquals(Set.of(WorkflowIntegrations.REFRESH_FUNCTION_ARN), calls.invokedFunctions());
     assertTrue(calls.putsEvents());
     assertEquals(Set.of("warmcache.refresh"), calls.eventSources());
   }

@@ -184,9 +184,7 @@ public final class Twin implements AutoCloseable {
                 BUS,
                 // The alias ARNs, as the CDK stack substitutes them: callers never use $LATEST.
                 "RefreshFunctionArn",
-                LambdaPool.arn(REFRESH) + ":" + ALIAS,
-                "ReaderFunctionArn",
-                LambdaPool.arn(READER) + ":" + ALIAS),
+                LambdaPool.arn(REFRESH) + ":" + ALIAS),
             "arn:aws:iam::" + ACCOUNT + ":role/warmcache-refresh-workflow");
 
     LambdaService lambdaApi = new LambdaService(lambda, REGION, ACCOUNT, deadLetters);
@@ -253,6 +251,10 @@ public final class Twin implements AutoCloseable {
     env.put("ORIGIN_URL_TEMPLATE", DemoOrigin.urlTemplate(endpoint));
     env.put("POWERTOOLS_SERVICE_NAME", name);
     env.put("POWERTOOLS_METRICS_NAMESPACE", "warmcache");
+    if (name.equals(REFRESH)) {
+      // The alias ARN, as the CDK wires it: primes reach the published version.
+      env.put("READER_FUNCTION_NAME", LambdaPool.arn(READER) + ":" + ALIAS);
+    }
     env.putAll(options.settings());
     // The timeouts the CDK gives the functions, derived from the same settings.
     Settings settings = Settings.from(env);

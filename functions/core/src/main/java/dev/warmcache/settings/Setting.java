@@ -157,7 +157,7 @@ public enum Setting {
       "40",
       "invocations",
       Target.REFRESH,
-      "concurrent prime invocations after each write (0 = off; an inline Map runs at most 40 at once)");
+      "concurrent prime invocations after each write, sent by one task (0 = off)");
 
   /** The function that reads a setting; the other never sees it. */
   public enum Target {

@@ -61,6 +61,8 @@ public final class Settings {
   private final String region;
   private final Optional<URI> dynamoDbEndpoint;
   private final Optional<URI> eventBridgeEndpoint;
+  private final Optional<URI> lambdaEndpoint;
+  private final Optional<String> readerFunctionName;
   private final Optional<StaticCredentials> credentials;
   private final Map<String, String> env;
 
@@ -102,6 +104,8 @@ public final class Settings {
     Optional<URI> common = r.uri("AWS_ENDPOINT_URL");
     this.dynamoDbEndpoint = r.uri("AWS_ENDPOINT_URL_DYNAMODB").or(() -> common);
     this.eventBridgeEndpoint = r.uri("AWS_ENDPOINT_URL_EVENTBRIDGE").or(() -> common);
+    this.lambdaEndpoint = r.uri("AWS_ENDPOINT_URL_LAMBDA").or(() -> common);
+    this.readerFunctionName = r.optional("READER_FUNCTION_NAME");
     Optional<String> key = r.optional("AWS_ACCESS_KEY_ID");
     Optional<String> secret = r.optional("AWS_SECRET_ACCESS_KEY");
     this.credentials =
@@ -248,6 +252,18 @@ public final class Settings {
 
   public Optional<URI> eventBridgeEndpoint() {
     return eventBridgeEndpoint;
+  }
+
+  public Optional<URI> lambdaEndpoint() {
+    return lambdaEndpoint;
+  }
+
+  /**
+   * The reader function (its alias ARN on AWS) that the refresh function primes: wiring set by the
+   * CDK and the twin, not a tunable setting.
+   */
+  public Optional<String> readerFunctionName() {
+    return readerFunctionName;
   }
 
   public Optional<StaticCredentials> credentials() {

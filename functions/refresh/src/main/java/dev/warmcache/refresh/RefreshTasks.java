@@ -1,7 +1,6 @@
 package dev.warmcache.refresh;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warmcache.changes.ChangeFeed;
@@ -44,6 +43,7 @@ final class RefreshTasks {
   private final Settings settings;
   private final Clock clock;
   private final OriginClient origin;
+  private final Primer primer;
 
   /**
    * Builds the origin client now, so a missing or bad {@code ORIGIN_URL_TEMPLATE} fails the init,
@@ -53,11 +53,15 @@ final class RefreshTasks {
     this.settings = settings;
     this.clock = clock;
     this.origin = OriginClient.from(settings);
+    this.primer = new Primer(settings);
   }
 
   ObjectNode run(JsonNode request) {
     String task = request.path("task").asText("");
     ObjectNode doc;
+    if (task.equals("prime")) {
+      return prime(request.path("prime"));
+    }
     if (task.equals("lease")) {
       // The workflow's first task: the execution input as it arrived, in any of its three shapes.
       if (!request.has("input")) {
@@ -79,7 +83,7 @@ final class RefreshTasks {
       case "grace" -> grace(doc);
       default ->
           throw new MalformedTaskInputException(
-              "unknown task \"" + task + "\"; expected lease, decide, fetch or grace");
+              "unknown task \"" + task + "\"; expected lease, decide, fetch, prime or grace");
     };
   }
 
@@ -331,10 +335,6 @@ final class RefreshTasks {
     write.put("expiresAt", Long.toString(expiresAtEpochSeconds));
     write.put("fetchedAt", Long.toString(fetchedAtMillis));
     write.put("idleRefreshes", Integer.toString(idle));
-    ArrayNode primes = write.putArray("primes");
-    for (int i = 0; i < settings.primeFanout(); i++) {
-      primes.addObject().put("id", id.value()).put("version", version);
-    }
     // Where the write is recorded for warm readers; the clock picks the bucket here, not in ASL.
     long bucket = ChangeFeed.bucket(fetchedAtMillis);
     ObjectNode change = write.putObject("change");
@@ -342,8 +342,8 @@ final class RefreshTasks {
     change.putArray("entries").add(ChangeFeed.entry(id, version));
     change.put("expiresAt", Long.toString(ChangeFeed.expiresAtEpochSeconds(bucket)));
     change.put("max", Integer.toString(ChangeFeed.MAX_CHANGES_PER_BUCKET));
-    // Primes that fail or are skipped leave this empty list in the output and the event.
-    doc.putArray("primed");
+    // A refresh that primes nothing (304, or a failed prime task) reports these zeros.
+    doc.set("primed", Primer.empty());
     ObjectNode event = write.putObject("event");
     event.put("id", id.value());
     event.put("version", version);
@@ -354,6 +354,27 @@ final class RefreshTasks {
     event.put("executionArn", doc.path("owner").asText());
     doc.set("write", write);
     return doc;
+  }
+
+  /**
+   * Primes warm readers after a write: {@code {"id","version"}} of the write, as the fetch task
+   * produced them. Checked again here because anyone allowed to invoke this function can send
+   * anything.
+   */
+  ObjectNode prime(JsonNode prime) {
+    if (!prime.isObject()) {
+      throw new MalformedTaskInputException("the prime task needs a \"prime\" object");
+    }
+    ItemId id = id(prime);
+    JsonNode version = prime.path("version");
+    if (!version.canConvertToExactIntegral()
+        || !version.canConvertToLong()
+        || version.asLong() < 1
+        || version.asLong() > Item.MAX_VERSION) {
+      throw new MalformedTaskInputException(
+          "the prime task needs a version from 1 to " + Item.MAX_VERSION);
+    }
+    return primer.prime(id, version.asLong());
   }
 
   /**

@@ -166,6 +166,61 @@ class RefreshHandlerTest {
   }
 
   @Test
+  void aForgedPrimeTaskIsATypedErrorBeforeAnythingIsSent() {
+    for (String prime :
+        new String[] {
+          "{\"task\":\"prime\"}",
+          "{\"task\":\"prime\",\"prime\":[1]}",
+          "{\"task\":\"prime\",\"prime\":{\"id\":\"15\"}}",
+          "{\"task\":\"prime\",\"prime\":{\"id\":\"15\",\"version\":0}}",
+          "{\"task\":\"prime\",\"prime\":{\"id\":\"15\",\"version\":1.5}}",
+          "{\"task\":\"prime\",\"prime\":{\"id\":\"15\",\"version\":\"7\"}}",
+          "{\"task\":\"prime\",\"prime\":{\"id\":\"15\",\"version\":9007199254740992}}"
+        }) {
+      MalformedTaskInputException e =
+          assertThrows(MalformedTaskInputException.class, () -> run(prime), prime);
+      assertEquals(0, e.getStackTrace().length, "no stack trace to leak");
+    }
+    assertThrows(
+        InvalidIdException.class,
+        () -> run("{\"task\":\"prime\",\"prime\":{\"id\":\"#changes#1\",\"version\":2}}"));
+  }
+
+  /** Priming is best effort: an unreachable Lambda API is counted, and the refresh goes on. */
+  @Test
+  void primesThatCannotBeSentAreCountedAsFailedNotThrown() throws Exception {
+    RefreshHandler priming =
+        new RefreshHandler(
+            Settings.from(
+                Map.of(
+                    "ORIGIN_URL_TEMPLATE", "http://127.0.0.1:9/items/{id}",
+                    "PRIME_FANOUT", "3",
+                    "READER_FUNCTION_NAME", "warmcache-reader",
+                    "AWS_ENDPOINT_URL_LAMBDA", "http://127.0.0.1:9",
+                    "AWS_ACCESS_KEY_ID", "test",
+                    "AWS_SECRET_ACCESS_KEY", "test")),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    priming.handleRequest(
+        new ByteArrayInputStream(
+            "{\"task\":\"prime\",\"prime\":{\"id\":\"15\",\"version\":7}}"
+                .getBytes(StandardCharsets.UTF_8)),
+        out,
+        null);
+    JsonNode primed = JSON.readTree(out.toByteArray());
+    assertEquals(3, primed.get("sent").asInt(), primed::toString);
+    assertEquals(3, primed.get("failed").asInt(), primed::toString);
+    assertEquals(0, primed.get("held").asInt(), primed::toString);
+    assertEquals(0, primed.get("answers").size(), primed::toString);
+  }
+
+  @Test
+  void withoutAReaderToPrimeNothingIsSent() throws Exception {
+    JsonNode primed = run("{\"task\":\"prime\",\"prime\":{\"id\":\"15\",\"version\":7}}");
+    assertEquals(0, primed.get("sent").asInt(), primed::toString);
+  }
+
+  @Test
   void decideSkipsFreshValuesUnlessForcedAndRetiresIdleExpiredKeys() throws Exception {
     String fresh = item(4, NOW_S + 60, 0);
     assertEquals(

@@ -116,17 +116,23 @@ class RefreshWorkflowTest {
         primes.stream()
             .allMatch(p -> p.request().contains("\"version\":" + (previousVersion + 1))));
 
-    // Each prime answer names its instance; on an empty pool every one started cold and held
-    // nothing.
+    // The counts say what the primes reached: on an empty pool every one started a new instance
+    // and none found the key held. Each answer names its instance.
     JsonNode primed = detail.get("primes");
-    assertEquals(WorkflowHarness.PRIME_FANOUT, primed.size(), detail::toString);
+    assertEquals(WorkflowHarness.PRIME_FANOUT, primed.get("sent").asInt(), detail::toString);
+    assertEquals(WorkflowHarness.PRIME_FANOUT, primed.get("coldStarts").asInt(), detail::toString);
+    assertEquals(0, primed.get("held").asInt(), detail::toString);
+    assertEquals(0, primed.get("failed").asInt(), detail::toString);
+    assertEquals(WorkflowHarness.PRIME_FANOUT, primed.get("answers").size(), detail::toString);
     Set<String> named = new java.util.HashSet<>();
-    primed.forEach(
-        p -> {
-          named.add(p.get("instance").asText());
-          assertTrue(p.get("coldStart").asBoolean(), p::toString);
-          assertFalse(p.get("held").asBoolean(), p::toString);
-        });
+    primed
+        .get("answers")
+        .forEach(
+            p -> {
+              named.add(p.get("instance").asText());
+              assertTrue(p.get("coldStart").asBoolean(), p::toString);
+              assertFalse(p.get("held").asBoolean(), p::toString);
+            });
     assertEquals(instances.stream().map(i -> "local/" + i).collect(Collectors.toSet()), named);
 
     // The write is on the change feed, for every warm reader the primes did not reach.

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warmcache.item.Item;
 import dev.warmcache.item.ItemStore;
+import dev.warmcache.local.deadletter.DeadLetterFile;
 import dev.warmcache.local.edge.AwsJsonClient;
+import dev.warmcache.local.edge.EdgeServer;
+import dev.warmcache.local.edge.Router;
+import dev.warmcache.local.lambda.api.LambdaService;
 import dev.warmcache.local.lambda.pool.FunctionConfig;
 import dev.warmcache.local.lambda.pool.LambdaPool;
 import dev.warmcache.local.stepfunctions.engine.Execution;
@@ -51,6 +55,9 @@ final class WorkflowHarness implements AutoCloseable {
   final StateMachine stateMachine;
   final ItemStore store;
 
+  /** The Lambda API over the pool, which the refresh function's prime task calls, as on AWS. */
+  private final EdgeServer lambdaApi;
+
   WorkflowHarness() throws IOException {
     dynamodb = DynamoDbLocalFixture.startNow();
     origin = new ScriptedOrigin();
@@ -63,6 +70,18 @@ final class WorkflowHarness implements AutoCloseable {
                     new String(request, StandardCharsets.UTF_8),
                     result.instanceId(),
                     result.failed())));
+    lambdaApi =
+        EdgeServer.start(
+            0,
+            new Router()
+                .register(
+                    new LambdaService(
+                        pool,
+                        "us-east-1",
+                        "000000000000",
+                        new DeadLetterFile(
+                            Files.createTempDirectory("warmcache-harness")
+                                .resolve("dead-letters.jsonl")))));
     pool.register(
         FunctionConfig.builder(READER)
             .handler("dev.warmcache.reader.ReaderHandler::handleRequest")
@@ -92,9 +111,7 @@ final class WorkflowHarness implements AutoCloseable {
                 "EventBusName",
                 "warmcache",
                 "RefreshFunctionArn",
-                LambdaPool.arn(REFRESH),
-                "ReaderFunctionArn",
-                LambdaPool.arn(READER)),
+                LambdaPool.arn(REFRESH)),
             "arn:aws:iam::000000000000:role/warmcache-refresh");
   }
 
@@ -108,6 +125,8 @@ final class WorkflowHarness implements AutoCloseable {
     Map<String, String> env = new HashMap<>(dynamodb.env());
     env.put("ORIGIN_URL_TEMPLATE", origin.urlTemplate());
     env.put("PRIME_FANOUT", Integer.toString(PRIME_FANOUT));
+    env.put("AWS_ENDPOINT_URL_LAMBDA", lambdaApi.endpoint().toString());
+    env.put("READER_FUNCTION_NAME", LambdaPool.arn(READER));
     env.put("ORIGIN_READ_TIMEOUT_MS", "800");
     env.put("MAX_IDLE_REFRESHES", "2");
     env.putAll(overrides);
@@ -231,6 +250,7 @@ final class WorkflowHarness implements AutoCloseable {
   @Override
   public void close() {
     engine.close();
+    lambdaApi.close();
     pool.close();
     origin.close();
     dynamodb.close();

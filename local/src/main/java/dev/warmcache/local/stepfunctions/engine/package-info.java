@@ -10,7 +10,7 @@
  * StateMachine sm = sfn.createStateMachine("warmcache-refresh",            // CreateStateMachine
  *     Files.readString(Path.of("statemachine/refresh.asl.json")),
  *     Map.of("TableName", "warmcache", "EventBusName", "warmcache",
- *            "RefreshFunctionArn", refreshArn, "ReaderFunctionArn", readerArn),
+ *            "RefreshFunctionArn", refreshArn),
  *     roleArn);
  * Execution e = sfn.startExecution(sm.stateMachineArn(), null, inputJson);  // StartExecution
  * sfn.describeExecution(e.executionArn());                                 // DescribeExecution
