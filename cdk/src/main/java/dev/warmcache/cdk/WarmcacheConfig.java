@@ -29,6 +29,16 @@ public final class WarmcacheConfig {
   public static final String REMOVAL_POLICY = "removalPolicy";
   public static final String LOG_RETENTION_DAYS = "logRetentionDays";
   public static final String READER_MEMORY_MB = "readerMemoryMb";
+
+  /**
+   * 1024 MB buys a full vCPU share for the reader's hot path and its SnapStart restore. The cost
+   * model (bench ScaleBench) prices the reader at this size too.
+   */
+  public static final int DEFAULT_READER_MEMORY_MB = 1024;
+
+  /** The refresh tasks mostly wait on the origin and DynamoDB, so 512 MB is enough. */
+  public static final int DEFAULT_REFRESH_MEMORY_MB = 512;
+
   public static final String REFRESH_MEMORY_MB = "refreshMemoryMb";
   public static final String ALARM_EMAIL = "alarmEmail";
   public static final String WORKFLOW_TYPE = "workflowType";
@@ -86,10 +96,9 @@ public final class WarmcacheConfig {
                             + new TreeMap<>(RETENTIONS).keySet()
                             + ", got "
                             + days));
-    // 1024 MB buys a full vCPU share for the reader's hot path and its SnapStart restore;
-    // the refresh tasks mostly wait on the origin and DynamoDB, so 512 MB is enough.
-    this.readerMemoryMb = integer(context, READER_MEMORY_MB, 1024, 128, 10240);
-    this.refreshMemoryMb = integer(context, REFRESH_MEMORY_MB, 512, 128, 10240);
+    this.readerMemoryMb = integer(context, READER_MEMORY_MB, DEFAULT_READER_MEMORY_MB, 128, 10240);
+    this.refreshMemoryMb =
+        integer(context, REFRESH_MEMORY_MB, DEFAULT_REFRESH_MEMORY_MB, 128, 10240);
     this.alarmEmail = string(context, ALARM_EMAIL);
     this.workflowType = WorkflowType.parse(string(context, WORKFLOW_TYPE).orElse("standard"));
     alarmEmail

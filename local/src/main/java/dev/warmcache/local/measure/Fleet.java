@@ -63,7 +63,15 @@ public final class Fleet implements AutoCloseable {
    * anew.
    */
   public void configureReader(Map<String, String> overrides) {
-    FunctionConfig config = twin.lambda().function(Twin.READER).orElseThrow();
+    configure(Twin.READER, overrides);
+  }
+
+  /**
+   * Re-registers {@code function} with {@code overrides} on top of its environment; its instances
+   * start anew.
+   */
+  public void configure(String function, Map<String, String> overrides) {
+    FunctionConfig config = twin.lambda().function(function).orElseThrow();
     Map<String, String> env = new HashMap<>(config.environment());
     env.putAll(overrides);
     twin.lambda().register(config.toBuilder().environment(env).build());
