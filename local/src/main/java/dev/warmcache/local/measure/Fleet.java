@@ -41,6 +41,7 @@ public final class Fleet implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long POLL_MILLIS = 5;
+  private static final long WORKFLOW_POLL_MILLIS = 50;
 
   private final Twin twin;
   private final DynamoDbClient dynamoDb;
@@ -148,7 +149,9 @@ public final class Fleet implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("refresh executions still running after " + timeout);
       }
-      sleep(POLL_MILLIS);
+      // Coarser than the other polls: each asks the engine for its running executions, which
+      // competes with them for the CPU.
+      sleep(WORKFLOW_POLL_MILLIS);
     }
   }
 

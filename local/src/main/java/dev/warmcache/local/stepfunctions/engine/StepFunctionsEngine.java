@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -74,6 +75,10 @@ public final class StepFunctionsEngine implements AutoCloseable {
   private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Void>> definitions = new ConcurrentHashMap<>();
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
+
+  /** Finished runs, earliest first; guarded by itself. */
+  private final ArrayDeque<Run> finishedOrder = new ArrayDeque<>();
+
   private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
   private final ExecutorService taskThreads =
       Executors.newCachedThreadPool(
@@ -356,17 +361,17 @@ public final class StepFunctionsEngine implements AutoCloseable {
         JSON.createObjectNode().put("error", SIDECAR_ERROR).put("cause", cause));
   }
 
+  /**
+   * Drops the earliest finished executions beyond {@link #RETAINED_FINISHED}. Runs join {@link
+   * #finishedOrder} as they finish, so this is a queue walk, not a sort of every retained run on
+   * every start (which cost a tenth of the twin's CPU at 100 refreshes a second).
+   */
   private void forgetOldest() {
-    if (runs.size() <= RETAINED_FINISHED) {
-      return;
-    }
-    List<Run> finished =
-        runs.values().stream()
-            .filter(r -> !r.running())
-            .sorted(Comparator.comparing((Run r) -> r.startDate))
-            .toList();
-    for (int i = 0; i < finished.size() - RETAINED_FINISHED; i++) {
-      runs.remove(finished.get(i).executionArn);
+    synchronized (finishedOrder) {
+      while (finishedOrder.size() > RETAINED_FINISHED) {
+        Run oldest = finishedOrder.removeFirst();
+        runs.remove(oldest.executionArn, oldest);
+      }
     }
   }
 
@@ -381,11 +386,16 @@ public final class StepFunctionsEngine implements AutoCloseable {
       throw new StepFunctionsException(
           "StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'");
     }
+    // Filter and sort the runs before copying them: pollers ask for the few RUNNING executions
+    // among thousands retained, and a copy of each (input, output) per poll cost a third of the
+    // twin's CPU at 100 refreshes a second (docs/scale.md).
     return runs.values().stream()
         .filter(r -> r.stateMachineArn.equals(stateMachineArn))
+        .filter(r -> statusFilter == null || r.status() == statusFilter)
+        .sorted(Comparator.comparing((Run r) -> r.startDate).reversed())
         .map(Run::snapshot)
+        // A run may finish between the two reads of its status.
         .filter(e -> statusFilter == null || e.status() == statusFilter)
-        .sorted(Comparator.comparing(Execution::startDate).reversed())
         .toList();
   }
 
@@ -793,6 +803,9 @@ public final class StepFunctionsEngine implements AutoCloseable {
     if (event == null) {
       return false;
     }
+    synchronized (finishedOrder) {
+      finishedOrder.addLast(run);
+    }
     notifyListeners(run.snapshot(), event);
     return true;
   }
@@ -852,6 +865,10 @@ public final class StepFunctionsEngine implements AutoCloseable {
 
     synchronized boolean running() {
       return status == ExecutionStatus.RUNNING;
+    }
+
+    synchronized ExecutionStatus status() {
+      return status;
     }
 
     /** Moves to a final status once, with its closing event; later calls return null. */

@@ -96,6 +96,50 @@ class StepFunctionsEngineTest {
     return history.stream().map(HistoryEvent::type).toList();
   }
 
+  /**
+   * Retention keeps the newest {@code RETAINED_FINISHED} finished executions and forgets the
+   * earliest, without touching running ones.
+   */
+  @Test
+  void retentionForgetsTheEarliestFinishedExecutions() throws Exception {
+    StateMachine pass =
+        engine.createStateMachine(
+            "retention",
+            "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}",
+            Map.of(),
+            "arn:aws:iam::000000000000:role/demo");
+    int extra = 50;
+    List<String> arns = new java.util.ArrayList<>();
+    for (int i = 0; i < StepFunctionsEngine.RETAINED_FINISHED + extra; i++) {
+      arns.add(engine.startExecution(pass.stateMachineArn(), "r-" + i, "{}").executionArn());
+    }
+    for (String arn : arns) {
+      engine.awaitExecution(arn, Duration.ofSeconds(60));
+    }
+    String last = engine.startExecution(pass.stateMachineArn(), "r-last", "{}").executionArn();
+    // Retention counts every state machine's finished runs, so other tests' runs may have gone
+    // first; what stays of these is a suffix, and the earliest is gone.
+    assertTrue(engine.describeExecution(arns.get(0)).isEmpty(), "forgotten: the earliest");
+    boolean kept = false;
+    for (String arn : arns) {
+      boolean present = engine.describeExecution(arn).isPresent();
+      assertTrue(!kept || present, "kept runs are the newest, without gaps: " + arn);
+      kept |= present;
+    }
+    assertTrue(engine.describeExecution(arns.get(arns.size() - 1)).isPresent(), "kept: newest");
+    assertTrue(engine.describeExecution(last).isPresent(), "the new one is known");
+    long finished =
+        engine.stateMachines().stream()
+            .flatMap(m -> engine.listExecutions(m.stateMachineArn(), null).stream())
+            .filter(e -> e.status() != ExecutionStatus.RUNNING)
+            .count();
+    // Forgetting happens at each start, so runs that finished after the last start (r-last, and
+    // any other test's) may still be counted.
+    assertTrue(
+        finished <= StepFunctionsEngine.RETAINED_FINISHED + 5,
+        "finished runs retained: " + finished);
+  }
+
   @Test
   void aSuccessfulExecutionHasAnAwsShapedHistory() throws Exception {
     Execution done = run("ok-1", "{\"n\":1}");
