@@ -64,7 +64,7 @@ public final class ScaleBench {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MEASURED_REFRESHES = 20;
-  private static final int[] OFFERED_RATES = {25, 50, 100, 150};
+  private static final int[] OFFERED_RATES = {25, 50, 100, 120, 150};
   private static final int[] PRIMED_RATES = {10, 25};
   private static final Duration LOAD_WINDOW = Duration.ofSeconds(10);
   private static final AtomicLong LOAD_KEYS = new AtomicLong();
