@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warmcache.id.ItemId;
 import dev.warmcache.json.Json;
 import dev.warmcache.refresh.errors.MalformedTaskInputException;
 import dev.warmcache.refresh.errors.RefreshException;
@@ -71,7 +72,7 @@ public final class RefreshHandler implements RequestStreamHandler, Resource {
       throw new MalformedTaskInputException("the task input must be a JSON object");
     }
     String task = request.path("task").asText("");
-    String id = request.path("refresh").path("id").asText(null);
+    String id = keyOf(request);
     ObjectNode result;
     try {
       result = tasks.run(request);
@@ -107,6 +108,27 @@ public final class RefreshHandler implements RequestStreamHandler, Resource {
           entry("kept", result.path("grace").path("action").asText(null)),
           entry("latencyMs", millisSince(start)));
     }
+  }
+
+  /** The key a task works on, for its log lines: where each task's input carries it. */
+  static String keyOf(JsonNode request) {
+    for (JsonNode id :
+        new JsonNode[] {
+          request.path("refresh").path("id"),
+          request.path("prime").path("id"),
+          request.path("input").path("detail").path("id"),
+          request.path("input").path(0).path("dynamodb").path("Keys").path("id").path("S")
+        }) {
+      if (id.isValueNode()) {
+        // Untrusted until a task has checked it: bounded here so a forged input cannot flood the
+        // log.
+        String text = id.asText();
+        return text.length() > ItemId.MAX_LENGTH
+            ? text.substring(0, ItemId.MAX_LENGTH) + "…"
+            : text;
+      }
+    }
+    return null;
   }
 
   private static double millisSince(long start) {
