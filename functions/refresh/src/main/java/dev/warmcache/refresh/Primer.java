@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -59,20 +60,33 @@ final class Primer {
     boolean primes = fanout > 0 && reader.isPresent();
     this.lambda =
         primes
+            // No SDK apiCallTimeout: it starts a scheduler thread per client. The HTTP client's
+            // socket timeout and this class's own deadline bound each prime instead.
             ? AwsClients.configure(LambdaClient.builder(), settings, settings.lambdaEndpoint())
-                .overrideConfiguration(c -> c.apiCallTimeout(PRIME_DEADLINE))
                 .build()
             : null;
-    this.pool =
-        primes
-            ? Executors.newFixedThreadPool(
-                fanout,
-                r -> {
-                  Thread t = new Thread(r, "prime");
-                  t.setDaemon(true);
-                  return t;
-                })
-            : null;
+    this.pool = primes ? primeThreads(fanout) : null;
+  }
+
+  /**
+   * At most {@code fanout} threads, which end after a minute idle: an environment that stops being
+   * used (the twin reclaims instances without a shutdown hook) keeps none.
+   */
+  private static ExecutorService primeThreads(int fanout) {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            fanout,
+            fanout,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "prime");
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /**
