@@ -13,6 +13,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -175,11 +177,11 @@ public final class EdgeServer implements AutoCloseable {
                   mount != null,
                   shape);
       if (refusal != null) {
-        send(response, callback, refusal);
+        refuse(response, callback, refusal);
         return true;
       }
       if (rawPath == null) {
-        send(
+        refuse(
             response,
             callback,
             shape.error(400, "InvalidRequest", "The request path is malformed"));
@@ -187,7 +189,7 @@ public final class EdgeServer implements AutoCloseable {
       }
       long declared = request.getLength();
       if (declared > MAX_BODY_BYTES) {
-        send(response, callback, tooLarge(shape));
+        refuse(response, callback, tooLarge(shape));
         return true;
       }
       CompletableFuture<byte[]> body =
@@ -255,6 +257,15 @@ public final class EdgeServer implements AutoCloseable {
       return tooLarge(shape);
     }
     return shape.error(400, "InvalidRequest", "The request body could not be read");
+  }
+
+  /**
+   * Answers without reading the request body. The connection then closes, so the answer says so: a
+   * client that reused it would find it closed under its next request.
+   */
+  private static void refuse(Response response, Callback callback, EdgeResponse answer) {
+    response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+    send(response, callback, answer);
   }
 
   static void send(Response response, Callback callback, EdgeResponse answer) {

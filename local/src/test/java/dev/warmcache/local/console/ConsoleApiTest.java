@@ -222,6 +222,25 @@ class ConsoleApiTest {
     assertTrue(row(api("items"), "never-written").isMissingNode());
   }
 
+  /**
+   * A refusal is answered before the body is read, so the edge closes the connection; it must say
+   * so, or a client reusing the connection finds it closed under its next request.
+   */
+  @Test
+  void aRefusalClosesItsConnectionAndSaysSo() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> refused =
+          send(
+              HttpRequest.newBuilder(uri("/console/api/expire"))
+                  .POST(HttpRequest.BodyPublishers.ofString("id=1"))
+                  .header("Content-Type", "text/plain"));
+      assertEquals(415, refused.statusCode());
+      assertEquals(
+          "close", refused.headers().firstValue("Connection").orElse(""), refused::toString);
+      assertEquals(200, get("/console/api/readers").statusCode(), "the next request is served");
+    }
+  }
+
   @Test
   void badInputGetsTypedReadableErrors() throws Exception {
     assertError(post("/console/api/force-refresh", "{\"id\":\"../etc\"}"), 400, "InvalidId");
