@@ -110,25 +110,22 @@ public final class RefreshHandler implements RequestStreamHandler, Resource {
     }
   }
 
-  /** The key a task works on, for its log lines: where each task's input carries it. */
+  /**
+   * The key a task works on, for its log lines: the {@code refresh} or {@code prime} document the
+   * workflow hands it. The lease task's trigger shapes are {@link Trigger}'s alone; its success
+   * line names the key it normalized, and its failures say what was wrong with the id.
+   */
   static String keyOf(JsonNode request) {
-    for (JsonNode id :
-        new JsonNode[] {
-          request.path("refresh").path("id"),
-          request.path("prime").path("id"),
-          request.path("input").path("detail").path("id"),
-          request.path("input").path(0).path("dynamodb").path("Keys").path("id").path("S")
-        }) {
-      if (id.isValueNode()) {
-        // Untrusted until a task has checked it: bounded here so a forged input cannot flood the
-        // log.
-        String text = id.asText();
-        return text.length() > ItemId.MAX_LENGTH
-            ? text.substring(0, ItemId.MAX_LENGTH) + "…"
-            : text;
-      }
+    JsonNode id = request.path("refresh").path("id");
+    if (!id.isValueNode()) {
+      id = request.path("prime").path("id");
     }
-    return null;
+    if (!id.isValueNode()) {
+      return null;
+    }
+    // Untrusted until a task has checked it: bounded so a forged input cannot flood the log.
+    String text = id.asText();
+    return text.length() > ItemId.MAX_LENGTH ? text.substring(0, ItemId.MAX_LENGTH) + "…" : text;
   }
 
   private static double millisSince(long start) {
