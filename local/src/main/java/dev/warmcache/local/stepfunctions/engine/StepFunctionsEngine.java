@@ -506,9 +506,11 @@ public final class StepFunctionsEngine implements AutoCloseable {
           try {
             JsonNode output =
                 tasks.execute(new TaskCall(run.executionArn, state, resource, parameters));
-            ObjectNode succeeded = resourceDetails(resource);
-            succeeded.put("output", output == null ? "null" : output.toString());
-            succeeded.set("outputDetails", JSON.createObjectNode().put("truncated", false));
+            ObjectNode succeeded =
+                data(
+                    resourceDetails(resource),
+                    "output",
+                    output == null ? "null" : output.toString());
             if (run.running()) {
               append(run, "TaskSucceeded", "taskSucceededEventDetails", succeeded);
             }
@@ -590,25 +592,24 @@ public final class StepFunctionsEngine implements AutoCloseable {
     String stateType = state.path("type").asText();
     switch (type) {
       case "ExecutionStarted" -> {
-        ObjectNode d = JSON.createObjectNode().put("input", event.path("input").toString());
-        d.set("inputDetails", JSON.createObjectNode().put("truncated", false));
+        ObjectNode d = data(JSON.createObjectNode(), "input", event.path("input").toString());
         d.put("roleArn", machines.get(run.stateMachineArn).roleArn());
         append(run, "ExecutionStarted", "executionStartedEventDetails", d);
       }
       case "StateEntered" -> {
         ObjectNode d =
-            JSON.createObjectNode()
-                .put("name", state.path("name").asText())
-                .put("input", state.path("input").toString());
-        d.set("inputDetails", JSON.createObjectNode().put("truncated", false));
+            data(
+                JSON.createObjectNode().put("name", state.path("name").asText()),
+                "input",
+                state.path("input").toString());
         append(run, stateType + "StateEntered", "stateEnteredEventDetails", d);
       }
       case "StateExited" -> {
         ObjectNode d =
-            JSON.createObjectNode()
-                .put("name", state.path("name").asText())
-                .put("output", state.path("output").toString());
-        d.set("outputDetails", JSON.createObjectNode().put("truncated", false));
+            data(
+                JSON.createObjectNode().put("name", state.path("name").asText()),
+                "output",
+                state.path("output").toString());
         append(run, stateType + "StateExited", "stateExitedEventDetails", d);
       }
       case "StateFailed" -> {
@@ -644,8 +645,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
     ObjectNode d = JSON.createObjectNode();
     switch (status) {
       case SUCCEEDED -> {
-        d.put("output", output);
-        d.set("outputDetails", JSON.createObjectNode().put("truncated", false));
+        data(d, "output", output);
         finish(
             run,
             status,
@@ -782,6 +782,16 @@ public final class StepFunctionsEngine implements AutoCloseable {
     synchronized (sidecarLock) {
       return sidecar == null ? -1 : sidecar.pid();
     }
+  }
+
+  /**
+   * Adds {@code field} and, beside it, AWS's {@code <field>Details} ({@code truncated: false}: the
+   * twin never truncates execution data).
+   */
+  private static ObjectNode data(ObjectNode details, String field, String value) {
+    details.put(field, value);
+    details.set(field + "Details", JSON.createObjectNode().put("truncated", false));
+    return details;
   }
 
   private void append(Run run, String type, String field, ObjectNode details) {
