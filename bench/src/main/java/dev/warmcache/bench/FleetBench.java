@@ -2,12 +2,9 @@ package dev.warmcache.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.warmcache.local.Twin;
 import dev.warmcache.local.TwinOptions;
 import dev.warmcache.local.measure.Fleet;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -151,25 +147,9 @@ public final class FleetBench {
   }
 
   private static void freshness(boolean early, StringBuilder report) throws Exception {
-    Map<String, AtomicLong> fetches = new ConcurrentHashMap<>();
-    HttpServer origin =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    origin.createContext(
-        "/items/",
-        exchange -> {
-          String id = exchange.getRequestURI().getRawPath().substring("/items/".length());
-          long n = fetches.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
-          byte[] body =
-              ("{\"id\":\"" + id + "\",\"fetch\":" + n + "}").getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    origin.start();
+    BenchOrigin origin = new BenchOrigin(0);
     Map<String, String> settings = new HashMap<>();
-    settings.put(
-        "ORIGIN_URL_TEMPLATE", "http://127.0.0.1:" + origin.getAddress().getPort() + "/items/{id}");
+    settings.put("ORIGIN_URL_TEMPLATE", origin.urlTemplate());
     settings.put("TTL_SECONDS", Integer.toString(TTL_SECONDS));
     settings.put("MISS_INTERVAL_SECONDS", "5");
     settings.put("MISS_WAIT_MS", "10000");
@@ -221,11 +201,11 @@ public final class FleetBench {
         t.start();
       }
       Fleet.sleepUntil(warmUpEnds);
-      Map<String, Long> fetchesAtStart = snapshot(fetches);
+      Map<String, Long> fetchesAtStart = origin.fetches();
       for (Thread t : clients) {
         t.join();
       }
-      Map<String, Long> fetchesAtEnd = snapshot(fetches);
+      Map<String, Long> fetchesAtEnd = origin.fetches();
       double periods = (double) LOAD.toSeconds() / TTL_SECONDS;
       long[] hot = new long[5];
       long[] cold = new long[5];
@@ -275,7 +255,7 @@ public final class FleetBench {
       report.append(line).append('\n');
       System.out.println(line);
     } finally {
-      origin.stop(0);
+      origin.close();
     }
   }
 
@@ -291,12 +271,6 @@ public final class FleetBench {
       a[i] = new LongAdder();
     }
     return a;
-  }
-
-  private static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {
-    Map<String, Long> copy = new HashMap<>();
-    counts.forEach((k, v) -> copy.put(k, v.get()));
-    return copy;
   }
 
   private static JsonNode read(Twin twin, String id) {

@@ -2,7 +2,6 @@ package dev.warmcache.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.warmcache.aws.AwsClients;
 import dev.warmcache.cdk.WarmcacheConfig;
 import dev.warmcache.changes.ChangeFeed;
@@ -17,8 +16,6 @@ import dev.warmcache.local.stepfunctions.engine.ExecutionStatus;
 import dev.warmcache.local.stepfunctions.engine.HistoryEvent;
 import dev.warmcache.settings.Setting;
 import dev.warmcache.settings.Settings;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,9 +31,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -91,8 +90,8 @@ public final class ScaleBench {
   public static void main(String[] args) throws Exception {
     Path file = Path.of(args.length > 0 ? args[0] : "bench/target/scale-results.txt");
     StringBuilder report = new StringBuilder();
-    HttpServer origin = origin();
-    try (Twin twin =
+    try (BenchOrigin origin = new BenchOrigin(VALUE_BYTES);
+        Twin twin =
             Twin.start(
                 TwinOptions.builder()
                     .port(0)
@@ -100,7 +99,7 @@ public final class ScaleBench {
                     .settings(
                         Map.of(
                             "ORIGIN_URL_TEMPLATE",
-                            "http://127.0.0.1:" + origin.getAddress().getPort() + "/items/{id}",
+                            origin.urlTemplate(),
                             "POWERTOOLS_LOG_LEVEL",
                             "WARN"))
                     .build());
@@ -112,8 +111,6 @@ public final class ScaleBench {
       PerRead read = perRead(twin, fleet);
       report(refresh, read, report);
       load(twin, fleet, report);
-    } finally {
-      origin.stop(0);
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, report.toString(), StandardCharsets.UTF_8);
@@ -140,27 +137,6 @@ public final class ScaleBench {
       int changeEntryBytes) {}
 
   private record PerRead(double memoryHitMillis, double dynamoDbHitMillis) {}
-
-  /** An origin that answers every id with a new value of about {@link #VALUE_BYTES}. */
-  private static HttpServer origin() throws Exception {
-    HttpServer origin =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    AtomicLong revision = new AtomicLong();
-    origin.createContext(
-        "/items/",
-        exchange -> {
-          String id = exchange.getRequestURI().getRawPath().substring("/items/".length());
-          String head = "{\"id\":\"" + id + "\",\"revision\":" + revision.incrementAndGet();
-          String body = head + ",\"pad\":\"" + "x".repeat(VALUE_BYTES - head.length() - 10) + "\"}";
-          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, bytes.length);
-          exchange.getResponseBody().write(bytes);
-          exchange.close();
-        });
-    origin.start();
-    return origin;
-  }
 
   private static PerRefresh perRefresh(Twin twin, Fleet fleet, Queue<Call> calls) throws Exception {
     List<String> ids = new ArrayList<>();
@@ -578,7 +554,7 @@ public final class ScaleBench {
     Map<String, Long> errors =
         failures.stream()
             .collect(
-                java.util.stream.Collectors.groupingBy(
+                Collectors.groupingBy(
                     e ->
                         e.error()
                             + ": "
@@ -587,8 +563,8 @@ public final class ScaleBench {
                                 .lines()
                                 .findFirst()
                                 .orElse(""),
-                    java.util.TreeMap::new,
-                    java.util.stream.Collectors.counting()));
+                    TreeMap::new,
+                    Collectors.counting()));
     errors.forEach((error, count) -> line(out, "    failed %d x %s", count, error));
   }
 
