@@ -194,9 +194,11 @@ final class FunctionInstance implements AutoCloseable {
       return null;
     }
     String prefix = "[" + config.name() + " " + id + " " + requestId + "] ";
+    // Defined in the interfaces' own loader: with shared libraries that is the function's parent,
+    // so the proxy classes are generated once per function, not once per instance.
     Object logger =
         Proxy.newProxyInstance(
-            loader,
+            loggerType.getClassLoader(),
             new Class<?>[] {loggerType},
             (proxy, m, args) -> {
               if (m.getName().equals("log") && args != null && args.length > 0) {
@@ -218,7 +220,7 @@ final class FunctionInstance implements AutoCloseable {
     values.put("getInvokedFunctionArn", LambdaPool.arn(config.name()));
     values.put("getLogger", logger);
     return Proxy.newProxyInstance(
-        loader,
+        contextType.getClassLoader(),
         new Class<?>[] {contextType},
         (proxy, m, args) ->
             switch (m.getName()) {
@@ -265,6 +267,9 @@ final class FunctionInstance implements AutoCloseable {
   @Override
   public void close() {
     thread.shutdownNow();
+    if (loader != null && config.sharedLibraries()) {
+      SharedLibraries.release(libraries, loader);
+    }
     try {
       if (loader != null) {
         loader.close();

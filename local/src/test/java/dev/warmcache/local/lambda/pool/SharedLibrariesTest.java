@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With the third-party classes shared, every reader instance still is its own execution
- * environment: its own product classes and statics, Powertools, Log4j and CRaC, its own memory tier
- * and cold-start flag; and two functions share nothing at all.
+ * environment: its own product classes and statics, Powertools, Log4j context and CRaC, its own
+ * memory tier and cold-start flag; and two functions share nothing at all.
  */
 class SharedLibrariesTest {
 
@@ -69,7 +69,11 @@ class SharedLibrariesTest {
         List.of(
             "software.amazon.awssdk.services.dynamodb.DynamoDbClient",
             "com.fasterxml.jackson.databind.ObjectMapper",
-            "com.github.benmanes.caffeine.cache.Caffeine")) {
+            "com.github.benmanes.caffeine.cache.Caffeine",
+            "org.apache.logging.log4j.LogManager",
+            "org.apache.logging.log4j.core.config.plugins.util.PluginRegistry",
+            "software.amazon.lambda.powertools.logging.argument.StructuredArgument",
+            "com.amazonaws.services.lambda.runtime.Context")) {
       assertSame(load(a, shared), load(b, shared), shared + " is loaded once per function");
       assertFalse(SharedLibraries.perInstance(shared));
     }
@@ -78,15 +82,72 @@ class SharedLibrariesTest {
             "dev.warmcache.reader.ReaderHandler",
             "dev.warmcache.reader.MemoryTier",
             "software.amazon.lambda.powertools.metrics.MetricsFactory",
-            "org.apache.logging.log4j.LogManager",
+            "software.amazon.lambda.powertools.common.internal.LambdaHandlerProcessor",
+            "software.amazon.lambda.powertools.logging.PowertoolsLogging",
+            "org.apache.logging.slf4j.Log4jLoggerFactory",
             "org.slf4j.LoggerFactory",
-            "org.crac.Core",
-            "com.amazonaws.services.lambda.runtime.Context")) {
+            "org.crac.Core")) {
       Class<?> inA = load(a, own);
       Class<?> inB = load(b, own);
       assertNotSame(inA, inB, own + " is the instance's own");
       assertSame(a, inA.getClassLoader());
     }
+  }
+
+  /**
+   * Log4j is shared, but its state is not: each instance configures its own context, with the
+   * product's Powertools JSON layout; the shared parent owns none (instances would inherit it); and
+   * a reclaimed instance's context is stopped with it.
+   */
+  @Test
+  void eachInstanceOwnsItsLog4jContextAndLosesItWhenReclaimed() throws Exception {
+    List<ClassLoader> readers = loaders(Twin.READER);
+    ClassLoader parent = readers.get(0).getParent();
+    Object a = log4jContext(readers.get(0));
+    Object b = log4jContext(readers.get(1));
+    assertNotSame(a, b);
+    for (Object context : List.of(a, b)) {
+      assertTrue((boolean) call(context, "isStarted"));
+      Object configuration = call(context, "getConfiguration");
+      Map<?, ?> appenders = (Map<?, ?>) call(configuration, "getAppenders");
+      Object layout = call(appenders.get("JsonAppender"), "getLayout");
+      assertEquals(
+          "org.apache.logging.log4j.layout.template.json.JsonTemplateLayout",
+          layout.getClass().getName(),
+          "the product's own log4j2.xml, Powertools layout and all");
+    }
+    assertFalse(hasLog4jContext(parent), "the shared parent owns no Log4j context");
+
+    twin.lambda().reclaimAll(Twin.READER);
+    try {
+      assertFalse((boolean) call(a, "isStarted"), "a reclaimed instance's context is stopped");
+      assertFalse(hasLog4jContext(readers.get(0)));
+    } finally {
+      twin.lambda().provision(Twin.READER, 2);
+    }
+  }
+
+  private static Object log4jContext(ClassLoader instance) throws Exception {
+    assertTrue(hasLog4jContext(instance), "the product configured Log4j at init");
+    Class<?> logManager = load(instance, "org.apache.logging.log4j.LogManager");
+    return logManager
+        .getMethod("getContext", ClassLoader.class, boolean.class)
+        .invoke(null, instance, false);
+  }
+
+  private static boolean hasLog4jContext(ClassLoader loader) throws Exception {
+    // Log4j is the function's shared parent's, so any of its loaders finds the same LogManager.
+    Class<?> logManager = load(loader, "org.apache.logging.log4j.LogManager");
+    Object factory = logManager.getMethod("getFactory").invoke(null);
+    return (boolean)
+        factory
+            .getClass()
+            .getMethod("hasContext", String.class, ClassLoader.class, boolean.class)
+            .invoke(factory, logManager.getName(), loader, false);
+  }
+
+  private static Object call(Object target, String method) throws Exception {
+    return target.getClass().getMethod(method).invoke(target);
   }
 
   @Test
