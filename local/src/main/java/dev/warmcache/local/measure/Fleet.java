@@ -95,7 +95,7 @@ public final class Fleet implements AutoCloseable {
 
   /** Executions of the refresh workflow so far (the engine keeps the newest 2000). */
   public int executionsStarted() {
-    return twin.stepFunctions().listExecutions(twin.stateMachine().stateMachineArn(), null).size();
+    return (int) twin.stepFunctions().countExecutions(twin.stateMachine().stateMachineArn(), null);
   }
 
   /** The version stored for {@code id} (strongly consistent), 0 if none. */
@@ -145,11 +145,11 @@ public final class Fleet implements AutoCloseable {
   public void awaitWorkflowsDone(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     String arn = twin.stateMachine().stateMachineArn();
-    while (!twin.stepFunctions().listExecutions(arn, ExecutionStatus.RUNNING).isEmpty()) {
+    while (twin.stepFunctions().countExecutions(arn, ExecutionStatus.RUNNING) > 0) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("refresh executions still running after " + timeout);
       }
-      // Coarser than the other polls: each asks the engine for its running executions, which
+      // Coarser than the other polls: each scans the engine's retained executions, which
       // competes with them for the CPU.
       sleep(WORKFLOW_POLL_MILLIS);
     }

@@ -222,9 +222,22 @@ class StepFunctionsEngineTest {
     assertTrue(
         engine.listExecutions(machine.stateMachineArn(), ExecutionStatus.RUNNING).stream()
             .anyMatch(e -> e.name().equals("held-1")));
+    long runningBefore = engine.countExecutions(machine.stateMachineArn(), ExecutionStatus.RUNNING);
+    long abortedBefore = engine.countExecutions(machine.stateMachineArn(), ExecutionStatus.ABORTED);
+    long allBefore = engine.countExecutions(machine.stateMachineArn(), null);
+    assertEquals(
+        engine.listExecutions(machine.stateMachineArn(), null).size(), allBefore, "null: any");
 
     Execution stopped =
         engine.stopExecution(running.executionArn(), "Operator", "stopped by a test");
+    assertEquals(
+        runningBefore - 1,
+        engine.countExecutions(machine.stateMachineArn(), ExecutionStatus.RUNNING),
+        "the count follows the status");
+    assertEquals(
+        abortedBefore + 1,
+        engine.countExecutions(machine.stateMachineArn(), ExecutionStatus.ABORTED));
+    assertEquals(allBefore, engine.countExecutions(machine.stateMachineArn(), null));
 
     assertEquals(ExecutionStatus.ABORTED, stopped.status());
     assertEquals("Operator", stopped.error());
