@@ -74,10 +74,13 @@ public final class ScaleBench {
   /** Default {@code TTL_SECONDS}, for the hot-key capacity. */
   private static final int TTL_SECONDS = 300;
 
-  /** Published defaults; see docs/scale.md for where each is documented. */
-  private static final double STANDARD_TRANSITIONS_REFILL_LARGE = 1_500;
+  /**
+   * Published default refill rates per second (Step Functions service quotas, state and API action
+   * throttling, read 2026-12-03; docs/scale.md cites them). Express has no transition quota.
+   */
+  private static final double STANDARD_TRANSITIONS_REFILL_LARGE = 5_000;
 
-  private static final double STANDARD_TRANSITIONS_REFILL_OTHER = 500;
+  private static final double STANDARD_TRANSITIONS_REFILL_OTHER = 800;
   private static final double STANDARD_START_REFILL_LARGE = 300;
   private static final double STANDARD_START_REFILL_OTHER = 150;
   private static final double EXPRESS_START_REFILL = 6_000;
@@ -423,16 +426,17 @@ public final class ScaleBench {
     line(out, "Quota walls (default quotas; refreshes per second, one account and region):");
     line(
         out,
-        "  Standard, us-east-1/us-west-2/eu-west-1: %.0f/s (transitions %.0f/s / %.1f per refresh; StartExecution %.0f/s)",
+        "  Standard, us-east-1/us-west-2/eu-west-1: %.0f/s (the lower of transitions %.0f/s / %.1f per refresh and StartExecution %.0f/s)",
         standardLarge,
         STANDARD_TRANSITIONS_REFILL_LARGE,
         r.transitions(),
         STANDARD_START_REFILL_LARGE);
     line(
         out,
-        "  Standard, other regions:                %.0f/s (transitions %.0f/s; StartExecution %.0f/s)",
+        "  Standard, other regions:                %.0f/s (the lower of transitions %.0f/s / %.1f per refresh and StartExecution %.0f/s)",
         standardOther,
         STANDARD_TRANSITIONS_REFILL_OTHER,
+        r.transitions(),
         STANDARD_START_REFILL_OTHER);
     line(
         out,
