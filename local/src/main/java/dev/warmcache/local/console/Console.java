@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.warmcache.local.edge.AwsJsonClient;
+import dev.warmcache.local.edge.TwinError;
 import dev.warmcache.local.origin.DemoOrigin;
 import dev.warmcache.local.stepfunctions.engine.StepFunctionsEngine;
 import java.io.IOException;
@@ -346,7 +347,7 @@ public final class Console implements HttpHandler {
   }
 
   private Response error(ConsoleException e) {
-    ObjectNode body = json.createObjectNode().put("error", e.code()).put("message", e.getMessage());
+    ObjectNode body = TwinError.body(e.code(), e.getMessage());
     return new Response(
         e.status(),
         "application/json; charset=utf-8",

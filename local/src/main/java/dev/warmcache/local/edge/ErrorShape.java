@@ -1,6 +1,5 @@
 package dev.warmcache.local.edge;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -19,12 +18,7 @@ enum ErrorShape {
   TWIN {
     @Override
     EdgeResponse error(int status, String code, String message) {
-      byte[] body =
-          JSON.createObjectNode()
-              .put("error", code)
-              .put("message", message)
-              .toString()
-              .getBytes(StandardCharsets.UTF_8);
+      byte[] body = TwinError.body(code, message).toString().getBytes(StandardCharsets.UTF_8);
       return new EdgeResponse(
           status,
           Map.of(
@@ -34,8 +28,6 @@ enum ErrorShape {
           body);
     }
   };
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   abstract EdgeResponse error(int status, String code, String message);
 }

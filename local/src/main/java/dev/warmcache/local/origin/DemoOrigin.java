@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.warmcache.local.edge.TwinError;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
@@ -253,7 +254,7 @@ public final class DemoOrigin implements HttpHandler {
   }
 
   private static ObjectNode error(String code, String message) {
-    return JSON.createObjectNode().put("error", code).put("message", message);
+    return TwinError.body(code, message);
   }
 
   private static void send(
