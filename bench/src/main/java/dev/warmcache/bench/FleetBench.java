@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warmcache.local.Twin;
 import dev.warmcache.local.TwinOptions;
 import dev.warmcache.local.measure.Fleet;
+import dev.warmcache.local.stepfunctions.engine.Execution;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -254,9 +257,43 @@ public final class FleetBench {
               perKey.isEmpty() ? 0.0 : allFetches / (perKey.size() * periods));
       report.append(line).append('\n');
       System.out.println(line);
+      String runs =
+          "  executions started in the window, by trigger -> action: " + outcomes(twin, warmUpEnds);
+      report.append(runs).append('\n');
+      System.out.println(runs);
     } finally {
       origin.close();
     }
+  }
+
+  /**
+   * The refresh executions started since {@code fromMillis}, counted by what asked (the miss's
+   * reason, or the event type) and what the workflow decided: "early -> fresh" counts early
+   * refreshes that found a newer version already stored, which cost an execution and no fetch.
+   */
+  private static Map<String, Long> outcomes(Twin twin, long fromMillis) {
+    Map<String, Long> counts = new TreeMap<>();
+    for (Execution e :
+        twin.stepFunctions().listExecutions(twin.stateMachine().stateMachineArn(), null)) {
+      if (e.startDate().toEpochMilli() < fromMillis) {
+        continue;
+      }
+      String trigger;
+      String action;
+      try {
+        JsonNode input = JSON.readTree(e.input());
+        trigger = input.path("detail").path("reason").asText(input.path("detail-type").asText());
+        action =
+            e.output() == null
+                ? e.status().name()
+                : JSON.readTree(e.output()).path("action").asText(e.status().name());
+      } catch (IOException ex) {
+        trigger = "unreadable";
+        action = e.status().name();
+      }
+      counts.merge(trigger + " -> " + action, 1L, Long::sum);
+    }
+    return counts;
   }
 
   private static double pct(long[] counts) {

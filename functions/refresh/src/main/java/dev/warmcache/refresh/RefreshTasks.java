@@ -154,6 +154,10 @@ final class RefreshTasks {
       current = Optional.empty();
       summary = repairable(stored, e);
     }
+    Optional<Long> claim = claim(stored);
+    if (claim.isPresent()) {
+      summary.put(ItemAttributes.REFRESH_REQUESTED_AT, claim.get());
+    }
     if (current.isPresent() && current.get().version() >= Item.MAX_VERSION) {
       throw new MalformedStoredItemException(
           "version "
@@ -297,7 +301,7 @@ final class RefreshTasks {
               .refreshMillis(refreshMillis)
               .build();
       write.put("outcome", "notFound");
-      write.set("item", AttributeJson.write(ItemStore.toAttributes(item)));
+      write.set("item", withClaim(AttributeJson.write(ItemStore.toAttributes(item)), current));
     } else {
       OriginResponse.Fetched fetched = (OriginResponse.Fetched) response;
       // The value travels through the workflow's state as a JSON string, where every quote and
@@ -329,7 +333,7 @@ final class RefreshTasks {
               .refreshMillis(refreshMillis)
               .build();
       write.put("outcome", "updated");
-      write.set("item", AttributeJson.write(ItemStore.toAttributes(item)));
+      write.set("item", withClaim(AttributeJson.write(ItemStore.toAttributes(item)), current));
     }
     write.put("version", Long.toString(version));
     write.put("expiresAt", Long.toString(expiresAtEpochSeconds));
@@ -465,6 +469,32 @@ final class RefreshTasks {
     s.put("version", version);
     s.put("malformed", why.getMessage());
     return s;
+  }
+
+  /**
+   * The readers' refresh claim on the stored item (epoch ms), if it holds a plain one. The stored
+   * record is not trusted: anything but a non-negative integer is no claim.
+   */
+  private static Optional<Long> claim(JsonNode stored) {
+    String text = stored.path(ItemAttributes.REFRESH_REQUESTED_AT).path("N").asText("");
+    if (!text.matches("[0-9]{1,18}")) {
+      return Optional.empty();
+    }
+    return Optional.of(Long.parseLong(text));
+  }
+
+  /**
+   * The put replaces the whole item, so it carries the readers' claim over: an instance that still
+   * holds the replaced version (it syncs within COHERENCE_INTERVAL_MS) and fires early for it then
+   * loses the claim, instead of starting a second execution that can only find the value fresh. The
+   * claim still lapses MISS_INTERVAL_SECONDS after it was taken.
+   */
+  private static JsonNode withClaim(JsonNode attributes, JsonNode summary) {
+    JsonNode claim = summary.path(ItemAttributes.REFRESH_REQUESTED_AT);
+    if (claim.canConvertToLong() && attributes instanceof ObjectNode item) {
+      item.putObject(ItemAttributes.REFRESH_REQUESTED_AT).put("N", Long.toString(claim.asLong()));
+    }
+    return attributes;
   }
 
   private static ObjectNode summary(Optional<Item> item) {

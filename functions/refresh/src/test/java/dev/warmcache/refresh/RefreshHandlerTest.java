@@ -121,6 +121,36 @@ class RefreshHandlerTest {
     assertEquals(Long.toString(NOW.toEpochMilli()), garbage.get("startedAt").asText());
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "a plain claim | {\"N\":\"1764000000000\"} | 1764000000000",
+        "no claim | | ",
+        "a string | {\"S\":\"1764000000000\"} | ",
+        "negative | {\"N\":\"-5\"} | ",
+        "fractional | {\"N\":\"1.5\"} | ",
+        "too long | {\"N\":\"99999999999999999999\"} | "
+      })
+  void decideKeepsOnlyAPlainReaderClaimForTheWriteToCarryOver(String name, String claim, Long kept)
+      throws Exception {
+    String stored = item(5, NOW_S + 100, 0);
+    if (claim != null) {
+      stored = stored.replaceFirst("\\}$", ",\"refreshRequestedAt\":" + claim + "}");
+    }
+    JsonNode out =
+        run(
+            "{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"missReason\":\"early\",\"seenVersion\":5,"
+                + "\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
+                + stored
+                + "}}}");
+    JsonNode summary = out.path("current");
+    assertEquals(
+        kept,
+        summary.has("refreshRequestedAt") ? summary.get("refreshRequestedAt").asLong() : null,
+        summary.toString());
+  }
+
   @Test
   void anEarlyMissFetchesAFreshValueUnlessANewerVersionIsStored() throws Exception {
     String fresh = item(5, NOW_S + 100, 0);
