@@ -154,7 +154,7 @@ final class RefreshTasks {
       current = Optional.empty();
       summary = repairable(stored, e);
     }
-    Optional<Long> claim = claim(stored);
+    Optional<Long> claim = claim(stored, clock.millis());
     if (claim.isPresent()) {
       summary.put(ItemAttributes.REFRESH_REQUESTED_AT, claim.get());
     }
@@ -472,15 +472,18 @@ final class RefreshTasks {
   }
 
   /**
-   * The readers' refresh claim on the stored item (epoch ms), if it holds a plain one. The stored
-   * record is not trusted: anything but a non-negative integer is no claim.
+   * The readers' refresh claim on the stored item (epoch ms), if it holds a plain one taken no
+   * later than now. The stored record is not trusted: anything but a non-negative integer is no
+   * claim, and neither is one from the future (a reader's fast clock, or a forged write within the
+   * reader's rights), which carried over from refresh to refresh would block every claim for good.
    */
-  private static Optional<Long> claim(JsonNode stored) {
+  private static Optional<Long> claim(JsonNode stored, long nowMillis) {
     String text = stored.path(ItemAttributes.REFRESH_REQUESTED_AT).path("N").asText("");
     if (!text.matches("[0-9]{1,18}")) {
       return Optional.empty();
     }
-    return Optional.of(Long.parseLong(text));
+    long claimedAt = Long.parseLong(text);
+    return claimedAt <= nowMillis ? Optional.of(claimedAt) : Optional.empty();
   }
 
   /**

@@ -66,6 +66,16 @@ class RefreshHandlerTest {
         + "\"}}";
   }
 
+  /** The decide task for an early miss whose reader saw {@code seenVersion} of {@code stored}. */
+  private JsonNode decideEarly(long seenVersion, String stored) throws Exception {
+    return run(
+        "{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"missReason\":\"early\",\"seenVersion\":"
+            + seenVersion
+            + ",\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
+            + stored
+            + "}}}");
+  }
+
   @Test
   void leaseNormalizesTheIdAndStampsOwnerAndDeadline() throws Exception {
     JsonNode out =
@@ -125,9 +135,11 @@ class RefreshHandlerTest {
   @org.junit.jupiter.params.provider.CsvSource(
       delimiter = '|',
       value = {
-        "a plain claim | {\"N\":\"1764000000000\"} | 1764000000000",
+        "a plain claim | {\"N\":\"1795305500000\"} | 1795305500000",
+        "taken this millisecond | {\"N\":\"1795305600000\"} | 1795305600000",
+        "from the future | {\"N\":\"1795305600001\"} | ",
         "no claim | | ",
-        "a string | {\"S\":\"1764000000000\"} | ",
+        "a string | {\"S\":\"1795305500000\"} | ",
         "negative | {\"N\":\"-5\"} | ",
         "fractional | {\"N\":\"1.5\"} | ",
         "too long | {\"N\":\"99999999999999999999\"} | "
@@ -138,12 +150,7 @@ class RefreshHandlerTest {
     if (claim != null) {
       stored = stored.replaceFirst("\\}$", ",\"refreshRequestedAt\":" + claim + "}");
     }
-    JsonNode out =
-        run(
-            "{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"missReason\":\"early\",\"seenVersion\":5,"
-                + "\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
-                + stored
-                + "}}}");
+    JsonNode out = decideEarly(5, stored);
     JsonNode summary = out.path("current");
     assertEquals(
         kept,
@@ -154,19 +161,9 @@ class RefreshHandlerTest {
   @Test
   void anEarlyMissFetchesAFreshValueUnlessANewerVersionIsStored() throws Exception {
     String fresh = item(5, NOW_S + 100, 0);
-    JsonNode early =
-        run(
-            "{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"missReason\":\"early\",\"seenVersion\":5,"
-                + "\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
-                + fresh
-                + "}}}");
+    JsonNode early = decideEarly(5, fresh);
     assertEquals("fetch", early.get("action").asText());
-    JsonNode late =
-        run(
-            "{\"task\":\"decide\",\"refresh\":{\"trigger\":\"miss\",\"missReason\":\"early\",\"seenVersion\":4,"
-                + "\"id\":\"15\",\"expired\":{},\"current\":{\"item\":"
-                + fresh
-                + "}}}");
+    JsonNode late = decideEarly(4, fresh);
     assertEquals("fresh", late.get("action").asText(), late.toString());
     JsonNode plain =
         run(
