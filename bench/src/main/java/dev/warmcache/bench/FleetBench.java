@@ -6,6 +6,7 @@ import dev.warmcache.local.Twin;
 import dev.warmcache.local.TwinOptions;
 import dev.warmcache.local.measure.Fleet;
 import dev.warmcache.local.stepfunctions.engine.Execution;
+import dev.warmcache.local.stepfunctions.engine.StepFunctionsEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -258,7 +259,10 @@ public final class FleetBench {
       report.append(line).append('\n');
       System.out.println(line);
       String runs =
-          "  executions started in the window, by trigger -> action: " + outcomes(twin, warmUpEnds);
+          "  executions started in the window (of the newest "
+              + StepFunctionsEngine.RETAINED_FINISHED
+              + " the twin retains), by trigger -> action: "
+              + outcomes(twin, warmUpEnds);
       report.append(runs).append('\n');
       System.out.println(runs);
     } finally {

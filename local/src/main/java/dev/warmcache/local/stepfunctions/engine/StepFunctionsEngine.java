@@ -42,7 +42,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
    * Finished executions kept for Describe/List/History; the oldest go first, so a long-lived twin
    * stays bounded.
    */
-  static final int RETAINED_FINISHED = 2_000;
+  public static final int RETAINED_FINISHED = 2_000;
 
   /**
    * How long a start waits for a sidecar while a crashed one is being replaced. Node comes up in
