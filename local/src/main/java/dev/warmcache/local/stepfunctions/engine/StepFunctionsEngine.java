@@ -508,6 +508,12 @@ public final class StepFunctionsEngine implements AutoCloseable {
       replyError(asking, callId, "States.Runtime", "unknown execution");
       return;
     }
+    // The sidecar may still ask for a task of an execution just stopped: it must not run (its
+    // side effects would land after ExecutionAborted) nor be recorded.
+    if (!run.running()) {
+      replyError(asking, callId, "States.Runtime", "the execution is no longer running");
+      return;
+    }
     ObjectNode scheduled = resourceDetails(resource);
     scheduled.put("region", REGION);
     scheduled.put("parameters", parameters.toString());
@@ -808,7 +814,9 @@ public final class StepFunctionsEngine implements AutoCloseable {
 
   private void append(Run run, String type, String field, ObjectNode details) {
     HistoryEvent event = run.append(type, field, details);
-    notifyListeners(run.snapshot(), event);
+    if (event != null) {
+      notifyListeners(run.snapshot(), event);
+    }
   }
 
   /** Records the final event and status together, so a finished execution's history is complete. */
@@ -920,7 +928,14 @@ public final class StepFunctionsEngine implements AutoCloseable {
       return event;
     }
 
+    /**
+     * Adds an event while the execution runs; null once it has finished, whose closing event stays
+     * the last (the sidecar's messages about a stopped execution can arrive after it).
+     */
     synchronized HistoryEvent append(String type, String field, ObjectNode details) {
+      if (status != ExecutionStatus.RUNNING) {
+        return null;
+      }
       long id = history.size() + 1L;
       HistoryEvent event = new HistoryEvent(id, id - 1, Instant.now(), type, field, details);
       history.add(event);
