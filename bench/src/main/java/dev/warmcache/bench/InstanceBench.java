@@ -26,8 +26,10 @@ import java.util.concurrent.Future;
 /**
  * How fast the twin starts reader instances and what a fleet of them costs, with the function's
  * third-party classes shared by its instances and without (every instance loading the whole jar, as
- * before). Each mode runs in a fresh JVM of its own, so resident memory and metaspace are the
- * mode's alone; the driver prints both side by side.
+ * before), and with the twin's JVM flags ({@code local/twin-jvm.args}: the Lambda Java runtime's
+ * C1-only JIT and serial collector, and a metaspace high-water mark) and without them. Each column
+ * runs in a fresh JVM of its own, so resident memory and metaspace are its alone; the driver prints
+ * them side by side.
  *
  * <pre>
  * mvn -B -pl bench -am -Pinstances -DskipTests verify   # writes bench/target/instance-results.txt
@@ -53,9 +55,10 @@ public final class InstanceBench {
       }
     }
     Path file = Path.of(args.length > 0 ? args[0] : "bench/target/instance-results.txt");
-    JsonNode isolated = child(false);
-    JsonNode shared = child(true);
-    String report = table(isolated, shared);
+    JsonNode isolated = child(false, true);
+    JsonNode defaults = child(true, false);
+    JsonNode shared = child(true, true);
+    String report = table(isolated, defaults, shared);
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, report, StandardCharsets.UTF_8);
     System.out.println();
@@ -64,12 +67,16 @@ public final class InstanceBench {
     System.exit(0);
   }
 
-  /** One mode in a fresh JVM with this one's class path and heap limit. */
-  private static JsonNode child(boolean shared) throws IOException, InterruptedException {
+  /**
+   * One mode in a fresh JVM with this one's class path and heap limit, and with the twin's JVM
+   * flags (local/twin-jvm.args, which started this JVM) or without them (the JVM's defaults).
+   */
+  private static JsonNode child(boolean shared, boolean twinFlags)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("-Xmx"))
+        .filter(a -> twinFlags ? a.startsWith("-X") : a.startsWith("-Xmx"))
         .forEach(command::add);
     command.addAll(
         List.of(
@@ -87,7 +94,11 @@ public final class InstanceBench {
       }
     }
     if (p.waitFor() != 0 || result == null) {
-      throw new IllegalStateException("the " + (shared ? "shared" : "isolated") + " run failed");
+      throw new IllegalStateException(
+          "the "
+              + (shared ? "shared" : "isolated")
+              + (twinFlags ? "" : " (JVM defaults)")
+              + " run failed");
     }
     return JSON.readTree(result);
   }
@@ -196,49 +207,47 @@ public final class InstanceBench {
     return -1;
   }
 
-  private static String table(JsonNode isolated, JsonNode shared) {
+  private static String table(JsonNode isolated, JsonNode defaults, JsonNode shared) {
     StringBuilder t = new StringBuilder();
     t.append("Reader instances on the twin, ")
         .append(Runtime.getRuntime().availableProcessors())
-        .append(" cores, one run (each mode in a fresh JVM)\n\n");
+        .append(" cores, one run (each column in a fresh JVM)\n\n");
     t.append(
-        "| figure | every instance loads the whole jar (before) | third-party classes shared (after) | ratio | target |\n");
-    t.append("|---|---|---|---|---|\n");
-    row(t, "first instance of the function, init ms", "firstInitMs", isolated, shared, "");
+        "| figure | every instance loads the whole jar | third-party classes shared, JVM defaults"
+            + " | shared, the twin's JVM flags (now) | whole jar ÷ now | defaults ÷ now | target |\n");
+    t.append("|---|---|---|---|---|---|---|\n");
+    JsonNode[] runs = {isolated, defaults, shared};
+    row(t, "first instance of the function, init ms", "firstInitMs", runs, "");
     row(
         t,
         "one more cold instance, init ms (median of " + SINGLES + ")",
         "coldInitMedianMs",
-        isolated,
-        shared,
+        runs,
         "≤ 150");
-    row(t, FLEET + " concurrent first reads, p50 ms", "readP50Ms", isolated, shared, "");
-    row(t, FLEET + " concurrent first reads, p99 ms", "readP99Ms", isolated, shared, "≤ 2000");
-    row(t, "slowest init among them, ms", "initMaxMs", isolated, shared, "");
-    row(t, "failed reads", "readErrors", isolated, shared, "0");
-    row(t, "live reader instances", "instances", isolated, shared, "");
-    row(t, "process RSS with them, MB", "rssMb", isolated, shared, "≤ 1024");
-    row(t, "metaspace used, MB", "metaspaceMb", isolated, shared, "");
-    row(t, "classes loaded", "loadedClasses", isolated, shared, "");
+    row(t, FLEET + " concurrent first reads, p50 ms", "readP50Ms", runs, "");
+    row(t, FLEET + " concurrent first reads, p99 ms", "readP99Ms", runs, "≤ 2000");
+    row(t, "slowest init among them, ms", "initMaxMs", runs, "");
+    row(t, "failed reads", "readErrors", runs, "0");
+    row(t, "live reader instances", "instances", runs, "");
+    row(t, "process RSS with them, MB", "rssMb", runs, "≤ 1024");
+    row(t, "metaspace used, MB", "metaspaceMb", runs, "");
+    row(t, "classes loaded", "loadedClasses", runs, "");
     return t.toString();
   }
 
+  /** One figure in every column, then how the first two compare with the last. */
   private static void row(
-      StringBuilder t, String label, String field, JsonNode before, JsonNode after, String target) {
-    double b = before.path(field).asDouble();
-    double a = after.path(field).asDouble();
-    String ratio = a > 0 && b > 0 ? String.format("%.2f×", b / a) : "";
-    t.append("| ")
-        .append(label)
-        .append(" | ")
-        .append(format(b))
-        .append(" | ")
-        .append(format(a))
-        .append(" | ")
-        .append(ratio)
-        .append(" | ")
-        .append(target)
-        .append(" |\n");
+      StringBuilder t, String label, String field, JsonNode[] runs, String target) {
+    double now = runs[runs.length - 1].path(field).asDouble();
+    t.append("| ").append(label);
+    for (JsonNode run : runs) {
+      t.append(" | ").append(format(run.path(field).asDouble()));
+    }
+    for (int i = 0; i < runs.length - 1; i++) {
+      double before = runs[i].path(field).asDouble();
+      t.append(" | ").append(now > 0 && before > 0 ? String.format("%.2f×", before / now) : "");
+    }
+    t.append(" | ").append(target).append(" |\n");
   }
 
   private static String format(double v) {
