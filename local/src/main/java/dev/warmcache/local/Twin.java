@@ -143,7 +143,7 @@ public final class Twin implements AutoCloseable {
     AwsJsonClient ddbClient = new AwsJsonClient(dynamodb.endpoint());
     streamArn = TableBootstrap.ensure(ddbClient, TABLE, "expiresAt");
 
-    Router router = new Router();
+    Router router = Router.starting();
     edge = track(EdgeServer.start(options.port(), router));
     String endpoint = edge.endpoint().toString();
     origin = new DemoOrigin();
@@ -194,7 +194,8 @@ public final class Twin implements AutoCloseable {
         .register(DynamoDbProxy.streams(dynamodb.endpoint(), REGION))
         .register(new EventBridgeService(bus, ACCOUNT))
         .register(new StepFunctionsService(stepFunctions))
-        .register(lambdaApi);
+        .register(lambdaApi)
+        .open();
     edge.mount("/_twin/status", new TwinStatus(this));
     edge.mount(
         "/console",

@@ -23,6 +23,25 @@ public final class Router {
 
   private final Map<String, JsonProtocolService> byTarget = new ConcurrentHashMap<>();
   private final List<RestService> byPath = new CopyOnWriteArrayList<>();
+  private volatile boolean open = true;
+
+  /**
+   * A router that answers every request with 503 {@code ServiceUnavailable} until {@link #open()}.
+   * The twin's edge listens before its services are registered (the functions need its port), and a
+   * request in between must not hear that an operation does not exist; AWS SDKs and the CLI retry a
+   * 503.
+   */
+  public static Router starting() {
+    Router router = new Router();
+    router.open = false;
+    return router;
+  }
+
+  /** Starts dispatching: every service is registered. */
+  public Router open() {
+    open = true;
+    return this;
+  }
 
   public Router register(JsonProtocolService service) {
     if (byTarget.putIfAbsent(service.targetPrefix(), service) != null) {
@@ -41,6 +60,12 @@ public final class Router {
     String requestId = UUID.randomUUID().toString();
     String target = request.header("X-Amz-Target");
     try {
+      if (!open) {
+        throw new AwsException(
+            503,
+            "ServiceUnavailable",
+            "The local twin is still starting; retry once it prints that it is ready");
+      }
       EdgeResponse response =
           target != null ? dispatchJson(target, request) : dispatchRest(request);
       return response.withHeader("x-amzn-RequestId", requestId);

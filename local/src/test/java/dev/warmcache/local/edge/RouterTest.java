@@ -66,6 +66,37 @@ class RouterTest {
   }
 
   @Test
+  void aRouterThatIsStillStartingAnswersUnavailableThenDispatches() throws Exception {
+    Router router = Router.starting().register(new Probe());
+    try (EdgeServer starting = EdgeServer.start(0, router)) {
+      for (String target : new String[] {"Probe_20200101.Echo", null}) {
+        HttpRequest.Builder request =
+            HttpRequest.newBuilder(URI.create(starting.endpoint() + "/2015-03-31/functions/f"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"));
+        if (target != null) {
+          request.header("X-Amz-Target", target);
+        }
+        HttpResponse<String> response =
+            http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, response.statusCode(), response.body());
+        assertEquals("ServiceUnavailable", JSON.readTree(response.body()).path("__type").asText());
+        assertEquals(
+            "ServiceUnavailable", response.headers().firstValue("x-amzn-ErrorType").orElse(""));
+      }
+      router.open();
+      HttpResponse<String> echoed =
+          http.send(
+              HttpRequest.newBuilder(URI.create(starting.endpoint() + "/"))
+                  .header("X-Amz-Target", "Probe_20200101.Echo")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, echoed.statusCode());
+      assertEquals("{\"a\":1}", echoed.body());
+    }
+  }
+
+  @Test
   void dispatchesByTarget() throws Exception {
     HttpResponse<String> response = post("/", "Probe_20200101.Echo", "{\"a\":1}");
     assertEquals(200, response.statusCode());
