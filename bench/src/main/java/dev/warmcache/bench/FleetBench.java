@@ -2,6 +2,7 @@ package dev.warmcache.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warmcache.item.ItemAttributes;
 import dev.warmcache.local.Twin;
 import dev.warmcache.local.TwinOptions;
 import dev.warmcache.local.measure.Fleet;
@@ -21,6 +22,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Fleet benchmarks on the local twin, printed and written to a file (first argument, default
@@ -39,6 +41,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Started by {@code mvn -B -pl bench -am -Pfleet -DskipTests verify}.
  */
 public final class FleetBench {
+
+  /** How often the freshness run samples the table to see refreshes land. */
+  private static final long TIMINGS_POLL_MILLIS = 1_000;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int[] FLEET_SIZES = {8, 32, 64};
@@ -165,7 +170,8 @@ public final class FleetBench {
       settings.put("EARLY_REFRESH_BETA", "0");
     }
     try (Twin twin =
-        Twin.start(TwinOptions.builder().port(0).seed(false).settings(settings).build())) {
+            Twin.start(TwinOptions.builder().port(0).seed(false).settings(settings).build());
+        Fleet fleet = new Fleet(twin)) {
       double[] cdf = zipf(KEYS, ZIPF_S);
       Map<String, LongAdder[]> perKey = new ConcurrentHashMap<>();
       long warmUpEnds = System.currentTimeMillis() + TTL_SECONDS * 1000L;
@@ -206,6 +212,11 @@ public final class FleetBench {
       }
       Fleet.sleepUntil(warmUpEnds);
       Map<String, Long> fetchesAtStart = origin.fetches();
+      RefreshTimings timings = new RefreshTimings();
+      while (System.currentTimeMillis() < ends) {
+        timings.observe(fleet.storedRecords());
+        Thread.sleep(TIMINGS_POLL_MILLIS);
+      }
       for (Thread t : clients) {
         t.join();
       }
@@ -265,8 +276,89 @@ public final class FleetBench {
               + outcomes(twin, warmUpEnds);
       report.append(runs).append('\n');
       System.out.println(runs);
+      String landed = "  " + timings.summary();
+      report.append(landed).append('\n');
+      System.out.println(landed);
     } finally {
       origin.close();
+    }
+  }
+
+  /**
+   * When refreshes landed, from the table sampled every {@link #TIMINGS_POLL_MILLIS}: for each new
+   * version of a key, how long before the replaced version's {@code expiresAt} it was fetched (the
+   * lead: negative means readers were served stale meanwhile), the Δ it recorded, and the time from
+   * the readers' claim to the origin's answer when a claim started it.
+   */
+  private static final class RefreshTimings {
+    private final Map<String, long[]> seen = new HashMap<>();
+    private final List<Long> leads = new ArrayList<>();
+    private final List<Long> deltas = new ArrayList<>();
+    private final List<Long> claimToFetch = new ArrayList<>();
+
+    void observe(List<Map<String, AttributeValue>> records) {
+      for (Map<String, AttributeValue> r : records) {
+        String id = text(r, ItemAttributes.ID);
+        long version = number(r, ItemAttributes.VERSION);
+        long fetchedAt = number(r, ItemAttributes.FETCHED_AT);
+        if (id == null || version <= 0 || fetchedAt <= 0) {
+          continue; // a change-feed bucket or a lease-only record
+        }
+        long expiresAtMillis = number(r, ItemAttributes.EXPIRES_AT) * 1000;
+        long[] before = seen.put(id, new long[] {version, expiresAtMillis});
+        if (before == null || before[0] >= version) {
+          continue;
+        }
+        leads.add(before[1] - fetchedAt);
+        deltas.add(number(r, ItemAttributes.REFRESH_MILLIS));
+        long claim = number(r, ItemAttributes.REFRESH_REQUESTED_AT);
+        if (claim > 0 && claim <= fetchedAt && fetchedAt - claim < 10_000) {
+          claimToFetch.add(fetchedAt - claim);
+        }
+      }
+    }
+
+    String summary() {
+      long stale = leads.stream().filter(l -> l < 0).count();
+      return String.format(
+          Locale.ROOT,
+          "refreshes seen landing: %d; fetched before the old expiry by (ms) p1 %s, p10 %s, p50 %s,"
+              + " p90 %s (%d after it); Δ recorded p50 %s, p90 %s; claim to origin answer p50 %s,"
+              + " p90 %s, p99 %s (%d claimed)",
+          leads.size(),
+          pick(leads, 1),
+          pick(leads, 10),
+          pick(leads, 50),
+          pick(leads, 90),
+          stale,
+          pick(deltas, 50),
+          pick(deltas, 90),
+          pick(claimToFetch, 50),
+          pick(claimToFetch, 90),
+          pick(claimToFetch, 99),
+          claimToFetch.size());
+    }
+
+    private static String pick(List<Long> values, int p) {
+      if (values.isEmpty()) {
+        return "-";
+      }
+      long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+      return Long.toString(sorted[Math.min(sorted.length - 1, (int) (p / 100.0 * sorted.length))]);
+    }
+
+    private static String text(Map<String, AttributeValue> r, String name) {
+      AttributeValue v = r.get(name);
+      return v == null ? null : v.s();
+    }
+
+    private static long number(Map<String, AttributeValue> r, String name) {
+      AttributeValue v = r.get(name);
+      try {
+        return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
+      } catch (NumberFormatException e) {
+        return 0;
+      }
     }
   }
 

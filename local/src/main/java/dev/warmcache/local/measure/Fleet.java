@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The reader fleet of one twin: provision N warm instances, force a refresh and see it land, then
@@ -212,6 +214,19 @@ public final class Fleet implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /**
+   * Every record in the item table as stored (one strongly consistent scan, all pages): items,
+   * lease-only records and change-feed buckets alike, for benchmarks that watch the table.
+   */
+  public List<Map<String, AttributeValue>> storedRecords() {
+    List<Map<String, AttributeValue>> records = new ArrayList<>();
+    dynamoDb
+        .scanPaginator(b -> b.tableName(Twin.TABLE).consistentRead(true))
+        .items()
+        .forEach(records::add);
+    return records;
   }
 
   @Override
