@@ -12,9 +12,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <ul>
  *   <li>Δ is the item's {@code refreshMillis}: what the refresh that wrote it took, from the
- *       execution's start to the origin's answer ({@link #UNKNOWN_DELTA_MILLIS} if not recorded). β
- *       is {@code EARLY_REFRESH_BETA} (4 by default; 0 turns early refresh off): Δ leaves out the
- *       event's delivery, the write and the readers' sync.
+ *       readers' claim that asked for it (the execution's start when no reader asked) to the
+ *       origin's answer ({@link #UNKNOWN_DELTA_MILLIS} if not recorded). β is {@code
+ *       EARLY_REFRESH_BETA} (4 by default; 0 turns early refresh off): Δ leaves out the write and
+ *       the readers' sync, and the next refresh may take longer than the last.
  *   <li>{@code gap} is the time since this instance last read the key (0 on its first read). XFetch
  *       assumes a key is read far more often than it takes to recompute; a key read every few
  *       seconds would otherwise rarely have a read inside Δ·β and expire. With the gap, a read
@@ -31,7 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class EarlyRefresh {
 
-  static final double WINDOW_FRACTION = 0.08;
+  static final double WINDOW_FRACTION = 0.06;
   static final long UNKNOWN_DELTA_MILLIS = 1_000;
 
   private final double beta;

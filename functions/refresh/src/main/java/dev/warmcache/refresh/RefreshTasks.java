@@ -270,14 +270,18 @@ final class RefreshTasks {
       };
     }
     long fetchedAtMillis = clock.millis();
-    long nowSeconds = fetchedAtMillis / 1000;
-    // Δ of early refresh: what this refresh took from the execution's start to the origin's answer.
+    // DynamoDB's TTL attribute is in whole epoch seconds. Rounding down would shorten every
+    // lifetime by half a second on average, one fetch in forty at TTL_SECONDS=20 for a key that
+    // is refreshed ahead of its expiry; to the nearest second the lifetime is the TTL on average.
+    long nowSeconds = Math.round(fetchedAtMillis / 1000.0);
+    // Δ of early refresh: how long the new value took to come, from the moment it was asked for.
     long refreshMillis =
         Math.max(
             1,
             Math.min(
                 settings.lease().toMillis(),
-                fetchedAtMillis - doc.path("startedAt").asLong(fetchedAtMillis)));
+                fetchedAtMillis
+                    - askedAt(trigger, current, doc.path("startedAt").asLong(fetchedAtMillis))));
     ObjectNode write = NODES.objectNode();
     long version;
     long expiresAtEpochSeconds;
@@ -426,6 +430,23 @@ final class RefreshTasks {
     } catch (DateTimeParseException e) {
       return now;
     }
+  }
+
+  /**
+   * When this refresh was asked for: the readers' claim when a reader's miss started it (so Δ
+   * includes the event's delivery and the workflow's start, as XFetch's recompute time does), else
+   * the execution's start. The claim counts only if taken within one lease before the start; an
+   * older or later one belongs to another request.
+   */
+  private long askedAt(String trigger, JsonNode current, long startedAt) {
+    JsonNode claim = current.path(ItemAttributes.REFRESH_REQUESTED_AT);
+    if (trigger.equals("miss") && claim.canConvertToLong()) {
+      long claimedAt = claim.asLong();
+      if (claimedAt <= startedAt && claimedAt >= startedAt - settings.lease().toMillis()) {
+        return claimedAt;
+      }
+    }
+    return startedAt;
   }
 
   /** TTL with ±TTL_JITTER spread so keys written together do not expire together. */

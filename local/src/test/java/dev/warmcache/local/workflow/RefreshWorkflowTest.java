@@ -208,9 +208,7 @@ class RefreshWorkflowTest {
   void anEarlyRefreshFetchesAFreshValueButNotOneAlreadyNewerThanTheReaderSaw() throws Exception {
     String id = "early";
     h.seed(item(id, "{\"v\":4}", 4, now() + 600));
-    String early =
-        WorkflowHarness.sample("cache-miss.json", id)
-            .replace("\"reason\": \"absent\"", "\"reason\": \"early\", \"version\": 4");
+    String early = earlyMiss(id, 4);
     assertTrue(early.contains("\"early\""), early);
 
     Execution fetched = h.run(early);
@@ -241,11 +239,7 @@ class RefreshWorkflowTest {
     h.seed(item(id, "{\"v\":4}", 4, now() + 600));
     long claimedAt = System.currentTimeMillis();
     assertTrue(h.store.claimRefresh(ItemId.of(id), claimedAt, interval));
-    String early =
-        WorkflowHarness.sample("cache-miss.json", id)
-            .replace("\"reason\": \"absent\"", "\"reason\": \"early\", \"version\": 4");
-
-    Execution fetched = h.run(early);
+    Execution fetched = h.run(earlyMiss(id, 4));
     assertEquals(ExecutionStatus.SUCCEEDED, fetched.status());
     assertEquals("5", h.rawItem(id).get("version").n());
     assertEquals(
@@ -258,6 +252,37 @@ class RefreshWorkflowTest {
     assertTrue(
         h.store.claimRefresh(ItemId.of(id), claimedAt + 10_000, interval),
         "after the interval the next expiry can be claimed");
+  }
+
+  /**
+   * Early refresh's Δ is the time from the readers' claim that asked for the refresh to the
+   * origin's answer, so it includes the event's delivery and the workflow's start; a claim older
+   * than one lease did not ask for this refresh, and Δ then counts from the execution's start.
+   */
+  @Test
+  void aReadersRefreshRecordsDeltaFromTheClaimThatAskedForIt() throws Exception {
+    Duration interval = Duration.ofSeconds(10);
+    h.seed(item("asked", "{\"v\":4}", 4, now() + 600));
+    long claimedAt = System.currentTimeMillis() - 700;
+    assertTrue(h.store.claimRefresh(ItemId.of("asked"), claimedAt, interval));
+    assertEquals(ExecutionStatus.SUCCEEDED, h.run(earlyMiss("asked", 4)).status());
+    Map<String, AttributeValue> stored = h.rawItem("asked");
+    assertEquals(
+        Long.parseLong(stored.get("fetchedAt").n()) - claimedAt,
+        Long.parseLong(stored.get("refreshMillis").n()));
+
+    h.seed(item("asked-long-ago", "{\"v\":4}", 4, now() + 600));
+    long longAgo = System.currentTimeMillis() - 40_000; // the lease is 30 s
+    assertTrue(h.store.claimRefresh(ItemId.of("asked-long-ago"), longAgo, interval));
+    assertEquals(ExecutionStatus.SUCCEEDED, h.run(earlyMiss("asked-long-ago", 4)).status());
+    long delta = Long.parseLong(h.rawItem("asked-long-ago").get("refreshMillis").n());
+    assertTrue(delta < 10_000, "Δ from the execution's start, not the old claim: " + delta);
+  }
+
+  /** A reader's CacheMiss asking for an early refresh of the version it saw. */
+  private static String earlyMiss(String id, long seenVersion) throws Exception {
+    return WorkflowHarness.sample("cache-miss.json", id)
+        .replace("\"reason\": \"absent\"", "\"reason\": \"early\", \"version\": " + seenVersion);
   }
 
   @Test
