@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The fetch task against a real origin on loopback: the lifetime and the Δ of its write. */
 class RefreshFetchTest {
@@ -86,6 +87,21 @@ class RefreshFetchTest {
         fetch(SECOND.toEpochMilli() + millisIntoTheSecond, "{\"exists\":false}", "expiry");
     assertEquals(
         SECOND.getEpochSecond() + expiresAfter, write.path("expiresAt").asLong(), write.toString());
+  }
+
+  /**
+   * A claim the task input forges (it is written by readers and only carried through the workflow's
+   * state) never stretches Δ: Δ then counts from the execution's start.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"\"soon\"", "-1", "1e30", "true", "{\"N\":\"1795305599500\"}", "null"})
+  void aForgedClaimLeavesDeltaFromTheExecutionsStart(String claim) throws Exception {
+    JsonNode write =
+        fetch(
+            SECOND.toEpochMilli(),
+            "{\"exists\":false,\"refreshRequestedAt\":" + claim + "}",
+            "miss");
+    assertEquals("1000", write.path("item").path("refreshMillis").path("N").asText(), claim);
   }
 
   /**
