@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,6 +74,8 @@ class SharedLibrariesTest {
             "org.apache.logging.log4j.LogManager",
             "org.apache.logging.log4j.core.config.plugins.util.PluginRegistry",
             "software.amazon.lambda.powertools.logging.argument.StructuredArgument",
+            "org.slf4j.LoggerFactory",
+            "org.apache.logging.slf4j.Log4jLoggerFactory",
             "com.amazonaws.services.lambda.runtime.Context")) {
       assertSame(load(a, shared), load(b, shared), shared + " is loaded once per function");
       assertFalse(SharedLibraries.perInstance(shared));
@@ -84,29 +87,70 @@ class SharedLibrariesTest {
             "software.amazon.lambda.powertools.metrics.MetricsFactory",
             "software.amazon.lambda.powertools.common.internal.LambdaHandlerProcessor",
             "software.amazon.lambda.powertools.logging.PowertoolsLogging",
-            "org.apache.logging.slf4j.Log4jLoggerFactory",
-            "org.slf4j.LoggerFactory",
             "org.crac.Core")) {
       Class<?> inA = load(a, own);
       Class<?> inB = load(b, own);
       assertNotSame(inA, inB, own + " is the instance's own");
       assertSame(a, inA.getClassLoader());
+      assertNotSame(inA.getProtectionDomain(), inB.getProtectionDomain());
+      assertEquals(
+          jar(Twin.READER),
+          inA.getProtectionDomain().getCodeSource().getLocation(),
+          own + " comes from the function's jar");
+      assertEquals(inA.getPackageName(), inA.getPackage().getName());
     }
   }
 
   /**
+   * An instance's per-instance classes are read from the jar once per function, but each instance
+   * defines its own: same bytes, another class, with its own statics.
+   */
+  @Test
+  void instancesDefineTheirOwnClassesFromBytesReadOnce() throws Exception {
+    List<ClassLoader> readers = loaders(Twin.READER);
+    Class<?> inA = load(readers.get(0), "dev.warmcache.reader.MemoryTier");
+    Class<?> inB = load(readers.get(1), "dev.warmcache.reader.MemoryTier");
+    assertNotSame(inA, inB);
+    String resource = "dev/warmcache/reader/MemoryTier.class";
+    try (var a = readers.get(0).getResourceAsStream(resource);
+        var b = readers.get(1).getResourceAsStream(resource)) {
+      assertTrue(java.util.Arrays.equals(a.readAllBytes(), b.readAllBytes()));
+    }
+    assertThrows(
+        ClassNotFoundException.class, () -> load(readers.get(0), "dev.warmcache.reader.Nothing"));
+  }
+
+  private static java.net.URL jar(String function) throws Exception {
+    return twin.lambda().function(function).orElseThrow().classpath().get(0).toUri().toURL();
+  }
+
+  /**
    * Log4j is shared, but its state is not: each instance configures its own context, with the
-   * product's Powertools JSON layout; the shared parent owns none (instances would inherit it); and
-   * a reclaimed instance's context is stopped with it.
+   * product's Powertools JSON layout, even after the shared libraries' loggers gave the shared
+   * loader a context of its own (which Log4j would hand to a loader's descendants); and a reclaimed
+   * instance's context is stopped with it.
    */
   @Test
   void eachInstanceOwnsItsLog4jContextAndLosesItWhenReclaimed() throws Exception {
+    ClassLoader shared =
+        load(loaders(Twin.READER).get(0), "software.amazon.awssdk.utils.Logger").getClassLoader();
+    Object sdkLogger =
+        load(shared, "software.amazon.awssdk.utils.Logger")
+            .getMethod("loggerFor", String.class)
+            .invoke(null, "software.amazon.awssdk.request");
+    assertTrue(hasLog4jContext(shared), "the SDK's loggers live in the shared loader's context");
+
+    twin.lambda().reclaimAll(Twin.READER);
+    twin.lambda().provision(Twin.READER, 2);
     List<ClassLoader> readers = loaders(Twin.READER);
-    ClassLoader parent = readers.get(0).getParent();
     Object a = log4jContext(readers.get(0));
     Object b = log4jContext(readers.get(1));
+    Object sharedContext = log4jContext(shared);
     assertNotSame(a, b);
-    for (Object context : List.of(a, b)) {
+    assertNotSame(sharedContext, a, "an instance does not inherit the shared loader's context");
+    assertNotSame(sharedContext, b);
+    assertTrue(sdkLogger != null);
+    for (Object context : List.of(a, b, sharedContext)) {
       assertTrue((boolean) call(context, "isStarted"));
       Object configuration = call(context, "getConfiguration");
       Map<?, ?> appenders = (Map<?, ?>) call(configuration, "getAppenders");
@@ -114,9 +158,8 @@ class SharedLibrariesTest {
       assertEquals(
           "org.apache.logging.log4j.layout.template.json.JsonTemplateLayout",
           layout.getClass().getName(),
-          "the product's own log4j2.xml, Powertools layout and all");
+          "the function's own log4j2.properties, Powertools layout and all");
     }
-    assertFalse(hasLog4jContext(parent), "the shared parent owns no Log4j context");
 
     twin.lambda().reclaimAll(Twin.READER);
     try {
@@ -128,7 +171,7 @@ class SharedLibrariesTest {
   }
 
   private static Object log4jContext(ClassLoader instance) throws Exception {
-    assertTrue(hasLog4jContext(instance), "the product configured Log4j at init");
+    assertTrue(hasLog4jContext(instance), "Log4j was configured for " + instance);
     Class<?> logManager = load(instance, "org.apache.logging.log4j.LogManager");
     return logManager
         .getMethod("getContext", ClassLoader.class, boolean.class)
