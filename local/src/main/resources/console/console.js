@@ -441,6 +441,7 @@
       const marks = [];
       if (it.notFound) marks.push('<span class="mark m-negative" title="origin answered 404: negative entry">negative</span>');
       if (c.expired) marks.push('<span class="mark m-stale" title="past expiresAt, not yet deleted by TTL: readers serve it as stale">stale</span>');
+      if (it.malformed) marks.push(`<span class="mark m-stale" title="${esc(it.malformed)}">malformed</span>`);
       // The lease owner is the holding execution's ARN: show its name, and open it on a click.
       const owner = it.lease && String(it.lease.owner || '');
       const lease = it.lease

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warmcache.changes.ChangeFeed;
 import dev.warmcache.id.ItemId;
+import dev.warmcache.item.AttributeJson;
 import dev.warmcache.item.Item;
 import dev.warmcache.item.ItemAttributes;
 import dev.warmcache.item.ItemStore;

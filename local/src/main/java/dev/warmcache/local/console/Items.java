@@ -6,13 +6,19 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warmcache.id.InvalidIdException;
 import dev.warmcache.id.ItemId;
+import dev.warmcache.item.AttributeJson;
+import dev.warmcache.item.Item;
+import dev.warmcache.item.ItemAttributes;
+import dev.warmcache.item.ItemStore;
+import dev.warmcache.item.MalformedItemException;
 import dev.warmcache.local.edge.AwsJsonClient;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The cache table as the page shows it, read and written through the twin's DynamoDB API: one row
@@ -59,7 +65,7 @@ final class Items {
           .forEach(
               item -> {
                 if (!dev.warmcache.changes.ChangeFeed.isChangeRecordKey(
-                    item.path("id").path("S").asText(null))) {
+                    item.path(ItemAttributes.ID).path("S").asText(null))) {
                   found.add(item);
                 }
               });
@@ -83,9 +89,9 @@ final class Items {
   ObjectNode expire(String id) {
     long past = clock.millis() / 1000 - 1;
     ObjectNode request = json.createObjectNode().put("TableName", tableName);
-    request.putObject("Key").putObject("id").put("S", id);
-    request.put("UpdateExpression", "SET expiresAt = :past");
-    request.put("ConditionExpression", "attribute_exists(id)");
+    request.putObject("Key").putObject(ItemAttributes.ID).put("S", id);
+    request.put("UpdateExpression", "SET " + ItemAttributes.EXPIRES_AT + " = :past");
+    request.put("ConditionExpression", "attribute_exists(" + ItemAttributes.ID + ")");
     request.putObject("ExpressionAttributeValues").putObject(":past").put("N", Long.toString(past));
     try {
       ConsoleException.answerOf("UpdateItem", () -> aws.dynamoDb("UpdateItem", request));
@@ -101,81 +107,77 @@ final class Items {
     return json.createObjectNode().put("id", id).put("expiresAt", past);
   }
 
-  private ObjectNode row(JsonNode item, long nowMs) {
+  /**
+   * One row, read through the product's own mapping ({@link ItemStore#fromAttributes}); a lease
+   * stub (no version yet) shows its id and lease only, and a record the product cannot read shows
+   * why, rather than a guess.
+   */
+  private ObjectNode row(JsonNode scanned, long nowMs) {
+    Map<String, AttributeValue> attributes;
+    try {
+      attributes = AttributeJson.read(scanned);
+    } catch (MalformedItemException e) {
+      return json.createObjectNode().put("malformed", e.getMessage());
+    }
     ObjectNode row = json.createObjectNode();
-    row.put("id", plain(item.path("id")));
-    putNumber(row, "version", item.path("version"));
-    String value = item.path("value").path("S").asText(null);
-    if (value != null) {
-      row.put(
-          "preview",
-          value.length() > PREVIEW_CHARS ? value.substring(0, PREVIEW_CHARS) + "…" : value);
-      row.put("valueChars", value.length());
+    AttributeValue id = attributes.get(ItemAttributes.ID);
+    row.put("id", id == null ? null : id.s());
+    try {
+      ItemStore.fromAttributes(attributes).ifPresent(item -> describe(row, item, nowMs));
+    } catch (MalformedItemException e) {
+      row.put("malformed", e.getMessage());
     }
-    if (item.has("contentType")) {
-      row.put("contentType", plain(item.path("contentType")));
-    }
-    putNumber(row, "fetchedAt", item.path("fetchedAt"));
-    putNumber(row, "expiresAt", item.path("expiresAt"));
-    putNumber(row, "idleRefreshes", item.path("idleRefreshes"));
-    row.put("notFound", item.path("notFound").path("BOOL").asBoolean(false));
-    row.put(
-        "stale",
-        item.has("expiresAt")
-            && Long.parseLong(item.path("expiresAt").path("N").asText("0")) * 1000 < nowMs);
-    JsonNode lease = lease(item, nowMs);
+    JsonNode lease = lease(attributes, nowMs);
     if (lease != null) {
       row.set("lease", lease);
     }
     return row;
   }
 
+  private static void describe(ObjectNode row, Item item, long nowMs) {
+    row.put("version", item.version());
+    if (item.value() != null) {
+      String value = item.value();
+      row.put(
+          "preview",
+          value.length() > PREVIEW_CHARS ? value.substring(0, PREVIEW_CHARS) + "…" : value);
+      row.put("valueChars", value.length());
+    }
+    if (item.contentType() != null) {
+      row.put("contentType", item.contentType());
+    }
+    row.put("fetchedAt", item.fetchedAtMillis());
+    row.put("expiresAt", item.expiresAtEpochSeconds());
+    row.put("idleRefreshes", item.idleRefreshes());
+    row.put("notFound", item.notFound());
+    row.put("stale", item.isExpiredAt(Instant.ofEpochMilli(nowMs)));
+  }
+
   /**
-   * The single-flight lease, if one is held: the owner is the lease's string attribute, the
-   * deadline its number attribute (epoch seconds or milliseconds). A lease past its deadline is not
-   * held.
+   * The single-flight lease, if one is held: {@link ItemAttributes#LEASE_OWNER} and {@link
+   * ItemAttributes#LEASE_UNTIL} (epoch milliseconds), as the workflow writes them. A lease past its
+   * deadline is not held.
    */
-  private JsonNode lease(JsonNode item, long nowMs) {
-    String owner = null;
-    Long until = null;
-    for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> attribute = it.next();
-      if (!attribute.getKey().toLowerCase().contains("lease")) {
-        continue;
-      }
-      JsonNode value = attribute.getValue();
-      if (value.has("S") && owner == null) {
-        owner = value.get("S").asText();
-      } else if (value.has("N") && until == null) {
-        long n = Long.parseLong(value.get("N").asText().replaceAll("\\..*", ""));
-        until = n < 100_000_000_000L ? n * 1000 : n;
+  private JsonNode lease(Map<String, AttributeValue> attributes, long nowMs) {
+    AttributeValue owner = attributes.get(ItemAttributes.LEASE_OWNER);
+    AttributeValue until = attributes.get(ItemAttributes.LEASE_UNTIL);
+    Long untilMs = null;
+    if (until != null && until.n() != null) {
+      try {
+        untilMs = new java.math.BigDecimal(until.n()).longValue();
+      } catch (NumberFormatException e) {
+        untilMs = null;
       }
     }
-    if (owner == null && until == null || until != null && until <= nowMs) {
+    if (owner == null && untilMs == null || untilMs != null && untilMs <= nowMs) {
       return null;
     }
     ObjectNode lease = json.createObjectNode();
-    lease.put("owner", owner);
-    if (until != null) {
-      lease.put("until", until);
+    lease.put("owner", owner == null ? null : owner.s());
+    if (untilMs != null) {
+      lease.put("until", untilMs);
     }
     return lease;
-  }
-
-  private static String plain(JsonNode attribute) {
-    if (attribute.has("S")) {
-      return attribute.get("S").asText();
-    }
-    if (attribute.has("N")) {
-      return attribute.get("N").asText();
-    }
-    return attribute.isMissingNode() ? null : attribute.toString();
-  }
-
-  private static void putNumber(ObjectNode row, String field, JsonNode attribute) {
-    if (attribute.has("N")) {
-      row.put(field, Long.parseLong(attribute.get("N").asText().replaceAll("\\..*", "")));
-    }
   }
 
   /** "2" before "10": demo ids are mostly numbers. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
+import dev.warmcache.item.ItemAttributes;
 import dev.warmcache.local.dynamodb.DynamoDbProxy;
 import dev.warmcache.local.edge.AwsJsonClient;
 import dev.warmcache.local.edge.EdgeServer;
@@ -154,10 +155,10 @@ class ConsoleApiTest {
             Map.of("N", "1795262100000"),
             "expiresAt",
             Map.of("N", Long.toString(in5min)),
-            "leaseOwner",
+            ItemAttributes.LEASE_OWNER,
             Map.of("S", "exec-abc"),
-            "leaseUntil",
-            Map.of("N", Long.toString(in5min))));
+            ItemAttributes.LEASE_UNTIL,
+            Map.of("N", Long.toString(in5min * 1000))));
     put(
         Map.of(
             "id",
@@ -177,6 +178,44 @@ class ConsoleApiTest {
     assertEquals("exec-abc", row.path("lease").path("owner").asText());
     assertEquals(in5min * 1000, row.path("lease").path("until").asLong());
     assertTrue(row(api("items"), "api-404").path("notFound").asBoolean());
+  }
+
+  /**
+   * Rows come from the product's own item mapping: a lease stub shows its lease only, a lapsed
+   * lease is not shown, and a record the product cannot read says why instead of being guessed at.
+   */
+  @Test
+  void itemsAreReadThroughTheProductsMapping() throws Exception {
+    long nowMs = System.currentTimeMillis();
+    put(
+        Map.of(
+            "id",
+            Map.of("S", "api-stub"),
+            ItemAttributes.LEASE_OWNER,
+            Map.of("S", "exec-stub"),
+            ItemAttributes.LEASE_UNTIL,
+            Map.of("N", Long.toString(nowMs + 60_000))));
+    put(
+        Map.of(
+            "id",
+            Map.of("S", "api-lapsed"),
+            "version",
+            Map.of("N", "2"),
+            "value",
+            Map.of("S", "v"),
+            ItemAttributes.LEASE_OWNER,
+            Map.of("S", "exec-old"),
+            ItemAttributes.LEASE_UNTIL,
+            Map.of("N", Long.toString(nowMs - 1_000))));
+    put(Map.of("id", Map.of("S", "api-bad"), "version", Map.of("N", "3")));
+
+    JsonNode stub = row(api("items"), "api-stub");
+    assertFalse(stub.has("version"), stub.toString());
+    assertEquals("exec-stub", stub.path("lease").path("owner").asText());
+    assertFalse(row(api("items"), "api-lapsed").has("lease"), "a lapsed lease is not held");
+    JsonNode bad = row(api("items"), "api-bad");
+    assertTrue(
+        bad.path("malformed").asText().contains("neither a value nor notFound"), bad.toString());
   }
 
   @Test

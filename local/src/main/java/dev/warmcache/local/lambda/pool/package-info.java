@@ -1,12 +1,13 @@
 /**
  * Lambda's execution model, in process: a pool of instances per function.
  *
- * <p>Each instance loads the function's classes in its own class loader, so its statics (SDK
- * clients, the reader's memory tier) belong to it alone, exactly as each Lambda execution
- * environment has its own JVM. An instance serves one request at a time on its own thread; a
- * request that finds no idle instance starts a new one and pays a measured init duration; idle
- * instances are reclaimed; a per-function concurrency limit answers {@code
- * TooManyRequestsException}.
+ * <p>Each instance defines the function's own classes (the product, Powertools) in its own class
+ * loader, so its statics (SDK clients, the reader's memory tier) belong to it alone, exactly as
+ * each Lambda execution environment has its own JVM; the immutable third-party libraries are loaded
+ * once per function ({@code SharedLibraries} says which, and why that is faithful). An instance
+ * serves one request at a time on its own thread; a request that finds no idle instance starts a
+ * new one and pays a measured init duration; idle instances are reclaimed; a per-function
+ * concurrency limit answers {@code TooManyRequestsException}.
  *
  * <pre>{@code
  * LambdaPool pool = new LambdaPool();

@@ -1,9 +1,8 @@
-package dev.warmcache.refresh;
+package dev.warmcache.item;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.warmcache.refresh.errors.MalformedTaskInputException;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -11,14 +10,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * DynamoDB's JSON wire form of an attribute map ({@code {"id":{"S":"15"}}}), which is what Step
- * Functions' DynamoDB integrations read and return. The item mapping itself stays in {@code
- * ItemStore}; this only changes the notation, for the scalar types items use.
+ * Functions' DynamoDB integrations read and return, and what the twin's console scans. The item
+ * mapping itself stays in {@link ItemStore}; this only changes the notation, for the scalar types
+ * items use.
+ *
+ * <pre>{@code
+ * Optional<Item> item = ItemStore.fromAttributes(AttributeJson.read(scanned));
+ * }</pre>
  */
-final class AttributeJson {
+public final class AttributeJson {
 
   private AttributeJson() {}
 
-  static ObjectNode write(Map<String, AttributeValue> attributes) {
+  public static ObjectNode write(Map<String, AttributeValue> attributes) {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     attributes.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
@@ -39,13 +43,18 @@ final class AttributeJson {
     return out;
   }
 
-  static Map<String, AttributeValue> read(JsonNode node) {
+  /**
+   * The attribute map a DynamoDB JSON object holds; empty for a missing or null node.
+   *
+   * @throws MalformedItemException if the node is not an object
+   */
+  public static Map<String, AttributeValue> read(JsonNode node) {
     Map<String, AttributeValue> out = new HashMap<>();
     if (node == null || node.isMissingNode() || node.isNull()) {
       return out;
     }
     if (!node.isObject()) {
-      throw new MalformedTaskInputException("an item must be a DynamoDB attribute map");
+      throw new MalformedItemException("an item must be a DynamoDB attribute map");
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
