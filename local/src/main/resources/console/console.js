@@ -46,7 +46,8 @@
   }
   const clock = (ms) => ms == null ? '' : new Date(ms).toLocaleTimeString([], { hour12: false });
   const pill = (status) => `<span class="pill s-${esc(status)}">${esc(status)}</span>`;
-  const TRIGGERS = { force: 'ForceRefresh', miss: 'CacheMiss', ttl: 'TTL expiry', manual: 'StartExecution' };
+  // Keys are the workflow's trigger names (dev.warmcache.events.RefreshTrigger) and the console's manual.
+  const TRIGGERS = { force: 'ForceRefresh', miss: 'CacheMiss', expiry: 'TTL expiry', manual: 'StartExecution' };
   function trigger(t) {
     if (!t) return '';
     const label = TRIGGERS[t.kind] || t.kind;

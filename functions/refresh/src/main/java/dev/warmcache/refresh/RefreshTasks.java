@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warmcache.changes.ChangeFeed;
+import dev.warmcache.events.RefreshTrigger;
 import dev.warmcache.id.ItemId;
 import dev.warmcache.item.AttributeJson;
 import dev.warmcache.item.Item;
@@ -117,7 +118,7 @@ final class RefreshTasks {
     // Only the expiry trigger carries an image (the other Pass states write {}); of it, only a
     // checked summary travels on: never its value, never its lease unchecked.
     ObjectNode expired =
-        doc.path("trigger").asText().equals("expiry")
+        RefreshTrigger.EXPIRY.is(doc.path("trigger").asText())
             ? ExpiredImage.check(doc.path("expired"), id, owner, now, settings.lease().toMillis())
             : NODES.objectNode();
     // TTL may delete an expired item while a refresh of it holds the lease; that lease is then
@@ -171,7 +172,8 @@ final class RefreshTasks {
     long nowSeconds = clock.instant().getEpochSecond();
     String action;
     String reason;
-    boolean early = trigger.equals("miss") && doc.path("missReason").asText().equals("early");
+    boolean early =
+        RefreshTrigger.MISS.is(trigger) && doc.path("missReason").asText().equals("early");
     boolean fresh = current.isPresent() && !current.get().isExpiredAt(clock.instant());
     long seen = doc.path("seenVersion").asLong(-1);
     if (doc.has("heldBy")) {
@@ -190,7 +192,7 @@ final class RefreshTasks {
               + " is stored, newer than the "
               + seen
               + " the reader saw";
-    } else if (fresh && !trigger.equals("force") && !early) {
+    } else if (fresh && !RefreshTrigger.FORCE.is(trigger) && !early) {
       action = "fresh";
       reason =
           "the stored value is fresh until "
@@ -198,7 +200,7 @@ final class RefreshTasks {
               + " (now "
               + nowSeconds
               + ")";
-    } else if (trigger.equals("expiry")
+    } else if (RefreshTrigger.EXPIRY.is(trigger)
         && !summary.path("exists").asBoolean()
         && expired.has("version")
         && expired.path("idleRefreshes").asLong() >= settings.maxIdleRefreshes()) {
@@ -218,7 +220,7 @@ final class RefreshTasks {
               ? "the stored item is malformed ("
                   + summary.get("malformed").asText()
                   + "); a fetch replaces it"
-              : trigger.equals("force")
+              : RefreshTrigger.FORCE.is(trigger)
                   ? "forced"
                   : early
                       ? "early refresh of a value close to its expiry"
@@ -254,7 +256,7 @@ final class RefreshTasks {
                     ? current.path("idleRefreshes").asLong(0)
                     : expired.path("idleRefreshes").asLong(0));
     // A reader asked for this key, so it is not idle; expiries and forced refreshes count as idle.
-    int idle = trigger.equals("miss") ? 0 : baseIdle + 1;
+    int idle = RefreshTrigger.MISS.is(trigger) ? 0 : baseIdle + 1;
     Validators validators =
         hasValue
             ? Validators.of(text(current, "etag"), text(current, "lastModified"))
@@ -441,7 +443,7 @@ final class RefreshTasks {
    */
   private long askedAt(String trigger, JsonNode current, long startedAt) {
     JsonNode claim = current.path(ItemAttributes.REFRESH_REQUESTED_AT);
-    if (trigger.equals("miss") && claim.canConvertToLong()) {
+    if (RefreshTrigger.MISS.is(trigger) && claim.canConvertToLong()) {
       long claimedAt = claim.asLong();
       if (claimedAt <= startedAt && claimedAt >= startedAt - settings.lease().toMillis()) {
         return claimedAt;

@@ -3,6 +3,8 @@ package dev.warmcache.refresh;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warmcache.events.EventNames;
+import dev.warmcache.events.RefreshTrigger;
 import dev.warmcache.refresh.errors.MissingIdException;
 import dev.warmcache.refresh.errors.UnrecognisedTriggerException;
 
@@ -23,22 +25,25 @@ final class Trigger {
       if (!record.path("Keys").path("id").has("S") || !record.has("OldImage")) {
         throw unrecognised();
       }
-      doc.put("trigger", "expiry");
+      doc.put("trigger", RefreshTrigger.EXPIRY.wireName());
       doc.set("id", record.path("Keys").path("id").get("S"));
       doc.set("expired", record.get("OldImage"));
       return doc;
     }
     String type = input.path("detail-type").asText("");
-    if (!type.equals("CacheMiss") && !type.equals("ForceRefresh")) {
+    if (!type.equals(EventNames.CACHE_MISS) && !type.equals(EventNames.FORCE_REFRESH)) {
       throw unrecognised();
     }
     JsonNode detail = input.path("detail");
     if (!detail.has("id")) {
       throw new MissingIdException("The CacheMiss or ForceRefresh event has no detail.id.");
     }
-    doc.put("trigger", type.equals("CacheMiss") ? "miss" : "force");
+    doc.put(
+        "trigger",
+        (type.equals(EventNames.CACHE_MISS) ? RefreshTrigger.MISS : RefreshTrigger.FORCE)
+            .wireName());
     doc.set("id", detail.get("id"));
-    if (type.equals("CacheMiss")) {
+    if (type.equals(EventNames.CACHE_MISS)) {
       doc.set("detail", detail);
     }
     doc.putObject("expired");

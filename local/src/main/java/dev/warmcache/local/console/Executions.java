@@ -124,7 +124,7 @@ final class Executions {
     try {
       return Trigger.of(json.readTree(input == null ? "null" : input));
     } catch (IOException e) {
-      return new Trigger("manual", null, "input is not JSON");
+      return new Trigger(Trigger.MANUAL, null, "input is not JSON");
     }
   }
 

@@ -184,7 +184,7 @@ class ConsoleBrowserTest {
     // The page's own answer to the click, so the TTL wait below starts from an expired item.
     assertEquals("info", wait.until(d -> toast(d, "Expired 5")));
 
-    String arn = open(waiting(TTL), "#executions tr[data-trigger='ttl'][data-id='5']");
+    String arn = open(waiting(TTL), "#executions tr[data-trigger='expiry'][data-id='5']");
     detailShows(wait, arn, "SUCCEEDED");
     wait.until(d -> present(d, "#graph g.node.visited[data-state='Fetch from the origin']"));
     browser.screenshot("03-ttl-expiry-refresh");

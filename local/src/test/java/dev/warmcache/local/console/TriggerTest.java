@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warmcache.events.RefreshTrigger;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -20,14 +21,14 @@ class TriggerTest {
   @Test
   void forceRefreshEvent() throws Exception {
     Trigger t = Trigger.of(sample("force-refresh.json"));
-    assertEquals("force", t.kind());
+    assertEquals(RefreshTrigger.FORCE.wireName(), t.kind());
     assertEquals("15", t.id());
   }
 
   @Test
   void cacheMissEventKeepsItsReason() throws Exception {
     Trigger t = Trigger.of(sample("cache-miss.json"));
-    assertEquals("miss", t.kind());
+    assertEquals(RefreshTrigger.MISS.wireName(), t.kind());
     assertEquals("15", t.id());
     assertEquals("CacheMiss (absent)", t.detail());
   }
@@ -35,7 +36,7 @@ class TriggerTest {
   @Test
   void ttlDeletionFromThePipe() throws Exception {
     Trigger t = Trigger.of(sample("ttl-expiry.json"));
-    assertEquals("ttl", t.kind());
+    assertEquals(RefreshTrigger.EXPIRY.wireName(), t.kind());
     assertEquals("15", t.id());
   }
 
