@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -39,45 +37,26 @@ public final class StepFunctionsEngine implements AutoCloseable {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
 
   /**
-   * Finished executions kept for Describe/List/History; the oldest go first, so a long-lived twin
-   * stays bounded.
+   * Finished executions kept for Describe/List/History, at most; the oldest go first, so a
+   * long-lived twin stays bounded.
    */
   public static final int RETAINED_FINISHED = 2_000;
 
   /**
-   * How long a start waits for a sidecar while a crashed one is being replaced. Node comes up in
-   * about half a second; this is the same patience {@link Sidecar#start} gives a new process.
+   * The size the retained finished executions may hold together, counted as the characters of their
+   * inputs, outputs and history event details: 2,000 executions at their 256 KiB input limit would
+   * otherwise hold half a gigabyte.
    */
-  static final Duration SIDECAR_WAIT = Duration.ofSeconds(30);
+  public static final long RETAINED_BYTES = 64L << 20;
 
   static final String SIDECAR_ERROR = "States.Runtime";
 
   private final TaskHandler tasks;
-  private final Path sidecarDirectory;
-  private final String node;
-
-  /**
-   * Guards the sidecar hand-over below and every {@link Run#sidecar}, so no start falls between two
-   * processes.
-   */
-  private final Object sidecarLock = new Object();
-
-  /** The process new executions go to; null while a replacement starts, or after one failed to. */
-  private Sidecar sidecar;
-
-  private boolean restarting;
-
-  /** Counts failed replacements, so a waiting start knows the attempt it waited for is over. */
-  private long failedRestarts;
-
-  private String lastRestartFailure;
-  private volatile boolean closed;
+  private final SidecarSupervisor supervisor;
   private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Void>> definitions = new ConcurrentHashMap<>();
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
-
-  /** Finished runs, earliest first; guarded by itself. */
-  private final ArrayDeque<Run> finishedOrder = new ArrayDeque<>();
+  private final Retention<Run> retention;
 
   private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
   private final ExecutorService taskThreads =
@@ -88,25 +67,30 @@ public final class StepFunctionsEngine implements AutoCloseable {
             return t;
           });
 
-  private StepFunctionsEngine(Path sidecarDirectory, String node, TaskHandler tasks) {
+  private StepFunctionsEngine(
+      Path sidecarDirectory, String node, TaskHandler tasks, long retainedBytes) {
     this.tasks = tasks;
-    this.sidecarDirectory = sidecarDirectory;
-    this.node = node;
-    this.sidecar = startSidecar();
-  }
-
-  private Sidecar startSidecar() {
-    return Sidecar.start(sidecarDirectory, node, this::onMessage, this::onSidecarExit);
+    this.retention =
+        new Retention<>(
+            RETAINED_FINISHED, retainedBytes, run -> runs.remove(run.executionArn, run));
+    this.supervisor =
+        SidecarSupervisor.start(
+            sidecarDirectory, node, this::onMessage, this::definitionMessages, this::onLost);
   }
 
   /** Starts the sidecar with {@code node} from the PATH. */
   public static StepFunctionsEngine start(Path sidecarDirectory, TaskHandler tasks) {
-    return new StepFunctionsEngine(sidecarDirectory, "node", tasks);
+    return new StepFunctionsEngine(sidecarDirectory, "node", tasks, RETAINED_BYTES);
   }
 
   public static StepFunctionsEngine start(
       Path sidecarDirectory, String nodeExecutable, TaskHandler tasks) {
-    return new StepFunctionsEngine(sidecarDirectory, nodeExecutable, tasks);
+    return new StepFunctionsEngine(sidecarDirectory, nodeExecutable, tasks, RETAINED_BYTES);
+  }
+
+  /** For tests: an engine that retains finished executions up to {@code retainedBytes}. */
+  static StepFunctionsEngine start(Path sidecarDirectory, TaskHandler tasks, long retainedBytes) {
+    return new StepFunctionsEngine(sidecarDirectory, "node", tasks, retainedBytes);
   }
 
   /** The twin's ARN for a state machine name. */
@@ -154,18 +138,11 @@ public final class StepFunctionsEngine implements AutoCloseable {
     }
     CompletableFuture<Void> defined = new CompletableFuture<>();
     definitions.put(arn, defined);
-    ObjectNode message =
-        JSON.createObjectNode()
-            .put("type", "define")
-            .put("stateMachineArn", arn)
-            .put("definition", text);
-    synchronized (sidecarLock) {
-      Sidecar target = awaitSidecar(null, System.nanoTime() + SIDECAR_WAIT.toNanos());
-      if (target == null) {
-        definitions.remove(arn);
-        throw new IllegalStateException(noSidecar());
-      }
-      target.send(message);
+    try {
+      supervisor.define(defineMessage(arn, text));
+    } catch (RuntimeException e) {
+      definitions.remove(arn);
+      throw e;
     }
     try {
       defined.get(30, TimeUnit.SECONDS);
@@ -179,6 +156,20 @@ public final class StepFunctionsEngine implements AutoCloseable {
     StateMachine machine = new StateMachine(arn, name, text, roleArn, Instant.now());
     machines.put(arn, machine);
     return machine;
+  }
+
+  private static JsonNode defineMessage(String stateMachineArn, String definition) {
+    return JSON.createObjectNode()
+        .put("type", "define")
+        .put("stateMachineArn", stateMachineArn)
+        .put("definition", definition);
+  }
+
+  /** Every state machine, as a successor sidecar must learn them. */
+  private List<JsonNode> definitionMessages() {
+    return machines.values().stream()
+        .map(m -> defineMessage(m.stateMachineArn(), m.definition()))
+        .toList();
   }
 
   public Optional<StateMachine> stateMachine(String arn) {
@@ -241,7 +232,6 @@ public final class StepFunctionsEngine implements AutoCloseable {
             + machine.name()
             + ":"
             + executionName;
-    forgetOldest();
     Run run = new Run(executionArn, stateMachineArn, executionName, inputText);
     Run existing = runs.putIfAbsent(executionArn, run);
     if (existing != null) {
@@ -261,92 +251,14 @@ public final class StepFunctionsEngine implements AutoCloseable {
             .put("roleArn", machine.roleArn())
             .put("startTime", run.startDate.toString());
     message.set("input", inputJson);
-    dispatch(run, message);
+    // While a crashed sidecar is replaced the start waits for its successor; if none comes, the
+    // execution fails with the reason: it never stays RUNNING with no process behind it, and the
+    // caller gets an execution, not an error.
+    String lost = supervisor.start(executionArn, message, run::running);
+    if (lost != null) {
+      failLost(run, lost);
+    }
     return run.snapshot();
-  }
-
-  /**
-   * Hands a new execution to the sidecar. While a crashed sidecar is being replaced the start
-   * waits, up to {@link #SIDECAR_WAIT}, for its successor; a pipe that breaks under the write means
-   * the process has just died, so the start waits for the successor too. If none comes, the
-   * execution fails with the reason: it never stays RUNNING with no process behind it, and the
-   * caller gets an execution, not an error.
-   */
-  private void dispatch(Run run, ObjectNode start) {
-    long deadline = System.nanoTime() + SIDECAR_WAIT.toNanos();
-    Sidecar broken = null;
-    String cause;
-    synchronized (sidecarLock) {
-      while (true) {
-        Sidecar target = awaitSidecar(broken, deadline);
-        if (target == null) {
-          cause = noSidecar();
-          break;
-        }
-        if (!run.running()) {
-          return; // stopped while it waited: nothing to run
-        }
-        // Bound before the write and under the lock: if this process dies now, onSidecarExit fails
-        // the run.
-        run.sidecar = target;
-        try {
-          target.send(start);
-          return;
-        } catch (IllegalStateException gone) {
-          run.sidecar = null;
-          broken = target;
-        }
-      }
-    }
-    failLost(run, cause);
-  }
-
-  /**
-   * The live sidecar other than {@code broken}, waiting while one is being started (and starting
-   * one if the last attempt failed); null when the deadline passes, the attempt waited for fails,
-   * or the engine closes. The caller holds {@link #sidecarLock}.
-   */
-  private Sidecar awaitSidecar(Sidecar broken, long deadline) {
-    long failuresBefore = failedRestarts;
-    boolean asked = false;
-    while (!closed) {
-      if (sidecar != null && sidecar != broken) {
-        return sidecar;
-      }
-      if (failedRestarts != failuresBefore) {
-        return null;
-      }
-      if (sidecar == null && !restarting && !asked) {
-        // The last replacement failed: this caller gives it one more try rather than failing for
-        // good.
-        restart();
-        asked = true;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return null;
-      }
-      try {
-        sidecarLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return null;
-      }
-    }
-    return null;
-  }
-
-  /** Why there is no sidecar to run on; the caller holds {@link #sidecarLock}. */
-  private String noSidecar() {
-    if (closed) {
-      return "The Step Functions engine is shutting down";
-    }
-    if (!restarting && lastRestartFailure != null) {
-      return "The Step Functions sidecar exited and could not be restarted: " + lastRestartFailure;
-    }
-    return "No Step Functions sidecar came up within "
-        + SIDECAR_WAIT.toSeconds()
-        + " s after the last one exited";
   }
 
   private void failLost(Run run, String cause) {
@@ -359,20 +271,6 @@ public final class StepFunctionsEngine implements AutoCloseable {
         "ExecutionFailed",
         "executionFailedEventDetails",
         JSON.createObjectNode().put("error", SIDECAR_ERROR).put("cause", cause));
-  }
-
-  /**
-   * Drops the earliest finished executions beyond {@link #RETAINED_FINISHED}. Runs join {@link
-   * #finishedOrder} as they finish, so this is a queue walk, not a sort of every retained run on
-   * every start (which cost a tenth of the twin's CPU at 100 refreshes a second).
-   */
-  private void forgetOldest() {
-    synchronized (finishedOrder) {
-      while (finishedOrder.size() > RETAINED_FINISHED) {
-        Run oldest = finishedOrder.removeFirst();
-        runs.remove(oldest.executionArn, oldest);
-      }
-    }
   }
 
   public Optional<Execution> describeExecution(String executionArn) {
@@ -440,14 +338,10 @@ public final class StepFunctionsEngine implements AutoCloseable {
         "ExecutionAborted",
         "executionAbortedEventDetails",
         details)) {
-      Sidecar running;
-      synchronized (sidecarLock) {
-        running = run.sidecar;
-      }
-      if (running != null) {
-        reply(
-            running, JSON.createObjectNode().put("type", "stop").put("executionArn", executionArn));
-      }
+      supervisor.sendTo(
+          executionArn,
+          JSON.createObjectNode().put("type", "stop").put("executionArn", executionArn));
+      supervisor.done(executionArn);
     }
     return run.snapshot();
   }
@@ -535,7 +429,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
             ObjectNode reply =
                 JSON.createObjectNode().put("type", "taskResult").put("callId", callId);
             reply.set("output", output == null ? JSON.nullNode() : output);
-            reply(asking, reply);
+            SidecarSupervisor.reply(asking, reply);
           } catch (TaskFailedException e) {
             failTask(asking, run, resource, callId, e.error(), e.cause());
           } catch (RuntimeException e) {
@@ -562,22 +456,13 @@ public final class StepFunctionsEngine implements AutoCloseable {
   }
 
   private void replyError(Sidecar asking, long callId, String error, String cause) {
-    reply(
+    SidecarSupervisor.reply(
         asking,
         JSON.createObjectNode()
             .put("type", "taskError")
             .put("callId", callId)
             .put("error", error)
             .put("cause", cause));
-  }
-
-  /** A task outliving its sidecar has nobody to answer; its execution already failed. */
-  private static void reply(Sidecar asking, JsonNode message) {
-    try {
-      asking.send(message);
-    } catch (IllegalStateException gone) {
-      // The sidecar exited; onSidecarExit failed the execution.
-    }
   }
 
   /**
@@ -652,7 +537,9 @@ public final class StepFunctionsEngine implements AutoCloseable {
   }
 
   private void onFinished(JsonNode message) {
-    Run run = runs.get(message.path("executionArn").asText());
+    String executionArn = message.path("executionArn").asText();
+    supervisor.done(executionArn);
+    Run run = runs.get(executionArn);
     if (run == null) {
       return;
     }
@@ -712,94 +599,21 @@ public final class StepFunctionsEngine implements AutoCloseable {
   }
 
   /**
-   * The Node process died (or was killed): its executions cannot go on, so they fail, as an
-   * execution fails when Step Functions loses it. A new sidecar takes over; starts that arrive
-   * meanwhile wait for it. A process that never got ready (a failed restart) has no executions and
-   * was never current, so its exit changes nothing.
+   * The executions a dead sidecar was walking cannot go on, so they fail, as an execution fails
+   * when Step Functions loses it.
    */
-  private void onSidecarExit(Sidecar dead) {
-    List<Run> orphans = new ArrayList<>();
-    synchronized (sidecarLock) {
-      for (Run run : runs.values()) {
-        if (run.sidecar == dead) {
-          orphans.add(run);
-        }
-      }
-      if (dead == sidecar) {
-        sidecar = null;
-        if (!closed) {
-          restart();
-        }
-        sidecarLock.notifyAll();
+  private void onLost(List<String> executionArns, String cause) {
+    for (String executionArn : executionArns) {
+      Run run = runs.get(executionArn);
+      if (run != null) {
+        failLost(run, cause);
       }
     }
-    for (Run run : orphans) {
-      failLost(run, "The Step Functions sidecar exited");
-    }
-  }
-
-  /** Starts a replacement sidecar on its own thread; the caller holds {@link #sidecarLock}. */
-  private void restart() {
-    restarting = true;
-    Thread restart =
-        new Thread(
-            () -> {
-              Sidecar fresh = null;
-              String failure = null;
-              try {
-                fresh = startSidecar();
-                for (StateMachine machine : machines.values()) {
-                  fresh.send(
-                      JSON.createObjectNode()
-                          .put("type", "define")
-                          .put("stateMachineArn", machine.stateMachineArn())
-                          .put("definition", machine.definition()));
-                }
-              } catch (RuntimeException e) {
-                failure = e.getMessage();
-                if (fresh != null) {
-                  fresh.close();
-                  fresh = null;
-                }
-              }
-              boolean unwanted;
-              synchronized (sidecarLock) {
-                restarting = false;
-                if (fresh != null && fresh.exited()) {
-                  // It died before it was current, so its exit was ignored; publishing it would
-                  // strand every start.
-                  failure = "the new sidecar exited as soon as it started";
-                  fresh = null;
-                }
-                unwanted = closed && fresh != null;
-                if (fresh != null && !unwanted) {
-                  sidecar = fresh;
-                  lastRestartFailure = null;
-                } else if (fresh == null) {
-                  failedRestarts++;
-                  lastRestartFailure = failure;
-                }
-                sidecarLock.notifyAll();
-              }
-              if (unwanted) {
-                fresh.close();
-              } else {
-                System.err.println(
-                    fresh != null
-                        ? "[sfn] the sidecar exited; a new one took over"
-                        : "[sfn] the sidecar exited and could not be restarted: " + failure);
-              }
-            },
-            "sfn-sidecar-restart");
-    restart.setDaemon(true);
-    restart.start();
   }
 
   /** For tests: the current sidecar's process id, or -1 while there is none. */
   long sidecarPid() {
-    synchronized (sidecarLock) {
-      return sidecar == null ? -1 : sidecar.pid();
-    }
+    return supervisor.pid();
   }
 
   /**
@@ -833,9 +647,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
     if (event == null) {
       return false;
     }
-    synchronized (finishedOrder) {
-      finishedOrder.addLast(run);
-    }
+    retention.finished(run, run.bytes());
     notifyListeners(run.snapshot(), event);
     return true;
   }
@@ -852,112 +664,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
 
   @Override
   public void close() {
-    Sidecar last;
-    synchronized (sidecarLock) {
-      closed = true;
-      last = sidecar;
-      sidecarLock.notifyAll();
-    }
-    if (last != null) {
-      last.close();
-    }
+    supervisor.close();
     taskThreads.shutdownNow();
-  }
-
-  /** One execution's mutable record; every change goes through its lock. */
-  private static final class Run {
-    final String executionArn;
-    final String stateMachineArn;
-    final String name;
-    final String input;
-
-    /**
-     * The process walking this execution, null until it is handed over; guarded by the engine's
-     * sidecarLock.
-     */
-    Sidecar sidecar;
-
-    final Instant startDate = Instant.now();
-    final CompletableFuture<Execution> done = new CompletableFuture<>();
-    private final List<HistoryEvent> history = new ArrayList<>();
-    private ExecutionStatus status = ExecutionStatus.RUNNING;
-    private Instant stopDate;
-    private String output;
-    private String error;
-    private String cause;
-
-    Run(String executionArn, String stateMachineArn, String name, String input) {
-      this.executionArn = executionArn;
-      this.stateMachineArn = stateMachineArn;
-      this.name = name;
-      this.input = input;
-    }
-
-    synchronized boolean running() {
-      return status == ExecutionStatus.RUNNING;
-    }
-
-    synchronized ExecutionStatus status() {
-      return status;
-    }
-
-    /** Moves to a final status once, with its closing event; later calls return null. */
-    HistoryEvent finish(
-        ExecutionStatus finalStatus,
-        String output,
-        String error,
-        String cause,
-        String type,
-        String field,
-        ObjectNode details) {
-      Execution snapshot;
-      HistoryEvent event;
-      synchronized (this) {
-        if (status != ExecutionStatus.RUNNING) {
-          return null;
-        }
-        event = append(type, field, details);
-        this.status = finalStatus;
-        this.stopDate = Instant.now();
-        this.output = output;
-        this.error = error;
-        this.cause = cause;
-        snapshot = snapshot();
-      }
-      done.complete(snapshot);
-      return event;
-    }
-
-    /**
-     * Adds an event while the execution runs; null once it has finished, whose closing event stays
-     * the last (the sidecar's messages about a stopped execution can arrive after it).
-     */
-    synchronized HistoryEvent append(String type, String field, ObjectNode details) {
-      if (status != ExecutionStatus.RUNNING) {
-        return null;
-      }
-      long id = history.size() + 1L;
-      HistoryEvent event = new HistoryEvent(id, id - 1, Instant.now(), type, field, details);
-      history.add(event);
-      return event;
-    }
-
-    synchronized List<HistoryEvent> events() {
-      return List.copyOf(history);
-    }
-
-    synchronized Execution snapshot() {
-      return new Execution(
-          executionArn,
-          stateMachineArn,
-          name,
-          status,
-          startDate,
-          stopDate,
-          input,
-          output,
-          error,
-          cause);
-    }
   }
 }

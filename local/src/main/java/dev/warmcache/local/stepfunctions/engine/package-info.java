@@ -50,5 +50,11 @@
  * dev.warmcache.local.stepfunctions.engine.StepFunctionsEngine#substitute} exactly as CDK's {@code
  * definitionSubstitutions} do, so the file on disk is the one definition both run. Retry intervals,
  * backoff and jitter are the file's own: the engine does not scale time.
+ *
+ * <p>Inside: {@code StepFunctionsEngine} keeps state machines and executions ({@code Run}, each
+ * with its history) and turns the sidecar's messages into history events and task calls; {@code
+ * SidecarSupervisor} keeps one Node process ({@code Sidecar}) alive, knows which process walks which
+ * execution, and replaces a dead one; {@code Retention} bounds the finished executions kept, by
+ * count and by size.
  */
 package dev.warmcache.local.stepfunctions.engine;
