@@ -1,5 +1,6 @@
 package dev.warmcache.cdk;
 
+import dev.warmcache.item.TableShape;
 import dev.warmcache.settings.Setting;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
@@ -98,10 +99,15 @@ public final class WarmcacheStack extends Stack {
     this.table =
         Table.Builder.create(this, "Table")
             .tableName(prefix)
-            .partitionKey(Attribute.builder().name("id").type(AttributeType.STRING).build())
-            .billingMode(BillingMode.PAY_PER_REQUEST)
-            .timeToLiveAttribute("expiresAt")
-            .stream(StreamViewType.NEW_AND_OLD_IMAGES)
+            // The one table shape the twin and the test fixture create too.
+            .partitionKey(
+                Attribute.builder()
+                    .name(TableShape.PARTITION_KEY)
+                    .type(partitionKeyType(TableShape.PARTITION_KEY_TYPE))
+                    .build())
+            .billingMode(BillingMode.valueOf(TableShape.BILLING_MODE))
+            .timeToLiveAttribute(TableShape.TTL_ATTRIBUTE)
+            .stream(StreamViewType.valueOf(TableShape.STREAM_VIEW_TYPE))
             .pointInTimeRecoverySpecification(
                 PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
             .deletionProtection(removal == RemovalPolicy.RETAIN)
@@ -687,5 +693,15 @@ public final class WarmcacheStack extends Stack {
   /** The dead-letter queues by trigger: CacheMiss, ForceRefresh, TtlExpiry. */
   public Map<String, Queue> deadLetterQueues() {
     return java.util.Collections.unmodifiableMap(deadLetterQueues);
+  }
+
+  /** The CDK's name for a DynamoDB scalar attribute type ({@code S}, {@code N}, {@code B}). */
+  static AttributeType partitionKeyType(String dynamoDbType) {
+    return switch (dynamoDbType) {
+      case "S" -> AttributeType.STRING;
+      case "N" -> AttributeType.NUMBER;
+      case "B" -> AttributeType.BINARY;
+      default -> throw new IllegalArgumentException("not a key attribute type: " + dynamoDbType);
+    };
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.warmcache.item.TableShape;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,16 +50,27 @@ class StackResourcesTest {
     Map.Entry<String, JsonNode> table = byLogicalId("AWS::DynamoDB::Table", "Table");
     JsonNode p = table.getValue().path("Properties");
     assertEquals(prefix(), p.path("TableName").asText());
-    assertEquals("PAY_PER_REQUEST", p.path("BillingMode").asText());
+    // The product's one table shape, which the twin and the test fixture create too.
+    assertEquals(TableShape.BILLING_MODE, p.path("BillingMode").asText());
     assertEquals(
         SynthesizedStack.JSON.valueToTree(
-            List.of(Map.of("AttributeName", "id", "KeyType", "HASH"))),
+            List.of(Map.of("AttributeName", TableShape.PARTITION_KEY, "KeyType", "HASH"))),
         p.path("KeySchema"));
     assertEquals(
-        SynthesizedStack.JSON.valueToTree(Map.of("AttributeName", "expiresAt", "Enabled", true)),
+        SynthesizedStack.JSON.valueToTree(
+            List.of(
+                Map.of(
+                    "AttributeName",
+                    TableShape.PARTITION_KEY,
+                    "AttributeType",
+                    TableShape.PARTITION_KEY_TYPE))),
+        p.path("AttributeDefinitions"));
+    assertEquals(
+        SynthesizedStack.JSON.valueToTree(
+            Map.of("AttributeName", TableShape.TTL_ATTRIBUTE, "Enabled", true)),
         p.path("TimeToLiveSpecification"));
     assertEquals(
-        "NEW_AND_OLD_IMAGES", p.path("StreamSpecification").path("StreamViewType").asText());
+        TableShape.STREAM_VIEW_TYPE, p.path("StreamSpecification").path("StreamViewType").asText());
     assertTrue(
         p.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean());
     String policy = s.cdkContext.path(WarmcacheConfig.REMOVAL_POLICY).asText("retain");
@@ -198,6 +210,10 @@ class StackResourcesTest {
     Set<String> keys = new TreeSet<>();
     subs.fieldNames().forEachRemaining(keys::add);
     assertEquals(new TreeSet<>(WorkflowIntegrations.PLACEHOLDERS), keys);
+    // Every placeholder is one the file uses (the twin's AslSubstitutionsTest holds it to the
+    // same).
+    assertEquals(
+        WorkflowIntegrations.placeholdersIn(s.files.text(ProjectFiles.STATE_MACHINE)), keys);
     assertEquals(
         ref(byLogicalId("AWS::DynamoDB::Table", "Table").getKey()), subs.path("TableName"));
     assertEquals(

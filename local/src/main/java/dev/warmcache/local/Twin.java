@@ -99,6 +99,22 @@ public final class Twin implements AutoCloseable {
     this.options = options;
   }
 
+  /**
+   * The values the twin gives the ASL's placeholders, by the names the CDK stack substitutes
+   * ({@code WorkflowIntegrations.PLACEHOLDERS}); {@code AslSubstitutionsTest} holds these names
+   * equal to those the file uses.
+   */
+  public static Map<String, String> aslSubstitutions(
+      String tableName, String eventBusName, String refreshFunctionArn) {
+    return Map.of(
+        "TableName",
+        tableName,
+        "EventBusName",
+        eventBusName,
+        "RefreshFunctionArn",
+        refreshFunctionArn);
+  }
+
   /** Starts every component; on failure, stops what already started and rethrows. */
   public static Twin start(TwinOptions options) throws Exception {
     Twin twin = new Twin(options);
@@ -141,7 +157,7 @@ public final class Twin implements AutoCloseable {
     dynamodb =
         track(DynamoDbLocalServer.start(dataDir == null ? null : dataDir.resolve("dynamodb")));
     AwsJsonClient ddbClient = new AwsJsonClient(dynamodb.endpoint());
-    streamArn = TableBootstrap.ensure(ddbClient, TABLE, "expiresAt");
+    streamArn = TableBootstrap.ensure(ddbClient, TABLE);
 
     Router router = Router.starting();
     edge = track(EdgeServer.start(options.port(), router));
@@ -177,14 +193,8 @@ public final class Twin implements AutoCloseable {
         stepFunctions.createStateMachine(
             STATE_MACHINE,
             asl,
-            Map.of(
-                "TableName",
-                TABLE,
-                "EventBusName",
-                BUS,
-                // The alias ARNs, as the CDK stack substitutes them: callers never use $LATEST.
-                "RefreshFunctionArn",
-                LambdaPool.arn(REFRESH) + ":" + ALIAS),
+            // The alias ARN, as the CDK stack substitutes it: callers never use $LATEST.
+            aslSubstitutions(TABLE, BUS, LambdaPool.arn(REFRESH) + ":" + ALIAS),
             "arn:aws:iam::" + ACCOUNT + ":role/warmcache-refresh-workflow");
 
     LambdaService lambdaApi = new LambdaService(lambda, REGION, ACCOUNT, deadLetters);

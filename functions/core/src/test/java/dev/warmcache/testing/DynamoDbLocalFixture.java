@@ -3,6 +3,7 @@ package dev.warmcache.testing;
 import dev.warmcache.aws.AwsClients;
 import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
 import dev.warmcache.item.ItemAttributes;
+import dev.warmcache.item.TableShape;
 import dev.warmcache.settings.Settings;
 import java.net.URI;
 import java.util.HashMap;
@@ -14,12 +15,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
  * Amazon DynamoDB Local, in-process, on a random free port bound to 127.0.0.1 only, with telemetry
@@ -120,25 +118,23 @@ public final class DynamoDbLocalFixture
                   b.tableName(name)
                       .attributeDefinitions(
                           AttributeDefinition.builder()
-                              .attributeName(ItemAttributes.ID)
-                              .attributeType(ScalarAttributeType.S)
+                              .attributeName(TableShape.PARTITION_KEY)
+                              .attributeType(TableShape.PARTITION_KEY_TYPE)
                               .build())
                       .keySchema(
                           KeySchemaElement.builder()
-                              .attributeName(ItemAttributes.ID)
+                              .attributeName(TableShape.PARTITION_KEY)
                               .keyType(KeyType.HASH)
                               .build())
-                      .billingMode(BillingMode.PAY_PER_REQUEST)
+                      .billingMode(TableShape.BILLING_MODE)
                       .streamSpecification(
-                          s ->
-                              s.streamEnabled(true)
-                                  .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+                          s -> s.streamEnabled(true).streamViewType(TableShape.STREAM_VIEW_TYPE)));
       client()
           .updateTimeToLive(
               b ->
                   b.tableName(name)
                       .timeToLiveSpecification(
-                          t -> t.enabled(true).attributeName(ItemAttributes.EXPIRES_AT)));
+                          t -> t.enabled(true).attributeName(TableShape.TTL_ATTRIBUTE)));
     } catch (ResourceInUseException alreadyThere) {
       // idempotent by design: several tests may ask for the same table
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warmcache.item.TableShape;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -11,7 +12,6 @@ import java.net.Socket;
 import java.util.Collections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 class DynamoDbLocalFixtureTest {
@@ -21,11 +21,13 @@ class DynamoDbLocalFixtureTest {
   @Test
   void tableHasTheProductShape() {
     var table = DYNAMODB.client().describeTable(b -> b.tableName("warmcache")).table();
-    assertEquals("id", table.keySchema().get(0).attributeName());
-    assertEquals(StreamViewType.NEW_AND_OLD_IMAGES, table.streamSpecification().streamViewType());
+    assertEquals(TableShape.PARTITION_KEY, table.keySchema().get(0).attributeName());
+    assertEquals(
+        TableShape.PARTITION_KEY_TYPE, table.attributeDefinitions().get(0).attributeTypeAsString());
+    assertEquals(TableShape.STREAM_VIEW_TYPE, table.streamSpecification().streamViewTypeAsString());
     var ttl =
         DYNAMODB.client().describeTimeToLive(b -> b.tableName("warmcache")).timeToLiveDescription();
-    assertEquals("expiresAt", ttl.attributeName());
+    assertEquals(TableShape.TTL_ATTRIBUTE, ttl.attributeName());
     assertEquals(TimeToLiveStatus.ENABLED, ttl.timeToLiveStatus());
   }
 

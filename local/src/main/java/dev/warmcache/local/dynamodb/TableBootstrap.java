@@ -1,6 +1,7 @@
 package dev.warmcache.local.dynamodb;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.warmcache.item.TableShape;
 import dev.warmcache.local.edge.AwsException;
 import dev.warmcache.local.edge.AwsJsonClient;
 import java.io.IOException;
@@ -8,11 +9,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Creates the cache table as the CDK stack declares it: partition key {@code id}, on-demand, TTL on
- * {@code expiresAt}, stream {@code NEW_AND_OLD_IMAGES}. Idempotent, so a twin restarted on a {@code
- * --data-dir} keeps its table and items.
+ * Creates the cache table in the product's {@link TableShape}, as the CDK stack does: partition key
+ * {@code id}, on-demand, TTL on {@code expiresAt}, stream {@code NEW_AND_OLD_IMAGES}. Idempotent,
+ * so a twin restarted on a {@code --data-dir} keeps its table and items.
  */
 public final class TableBootstrap {
+
+  private static final Map<String, Object> STREAM =
+      Map.of("StreamEnabled", true, "StreamViewType", TableShape.STREAM_VIEW_TYPE);
 
   private TableBootstrap() {}
 
@@ -20,18 +24,27 @@ public final class TableBootstrap {
    * Ensures the table exists with its stream and TTL; returns the stream ARN as DynamoDB Local
    * names it.
    */
-  public static String ensure(AwsJsonClient client, String tableName, String ttlAttribute)
+  public static String ensure(AwsJsonClient client, String tableName)
       throws IOException, InterruptedException {
     try {
       client.dynamoDb(
           "CreateTable",
           Map.of(
-              "TableName", tableName,
-              "AttributeDefinitions", List.of(Map.of("AttributeName", "id", "AttributeType", "S")),
-              "KeySchema", List.of(Map.of("AttributeName", "id", "KeyType", "HASH")),
-              "BillingMode", "PAY_PER_REQUEST",
+              "TableName",
+              tableName,
+              "AttributeDefinitions",
+              List.of(
+                  Map.of(
+                      "AttributeName",
+                      TableShape.PARTITION_KEY,
+                      "AttributeType",
+                      TableShape.PARTITION_KEY_TYPE)),
+              "KeySchema",
+              List.of(Map.of("AttributeName", TableShape.PARTITION_KEY, "KeyType", "HASH")),
+              "BillingMode",
+              TableShape.BILLING_MODE,
               "StreamSpecification",
-                  Map.of("StreamEnabled", true, "StreamViewType", "NEW_AND_OLD_IMAGES")));
+              STREAM));
     } catch (AwsException e) {
       if (!"ResourceInUseException".equals(e.code())) {
         throw e;
@@ -48,19 +61,14 @@ public final class TableBootstrap {
               "TableName",
               tableName,
               "TimeToLiveSpecification",
-              Map.of("Enabled", true, "AttributeName", ttlAttribute)));
+              Map.of("Enabled", true, "AttributeName", TableShape.TTL_ATTRIBUTE)));
     }
     JsonNode table = client.dynamoDb("DescribeTable", Map.of("TableName", tableName)).path("Table");
     if (!table.path("StreamSpecification").path("StreamEnabled").asBoolean(false)) {
       table =
           client
               .dynamoDb(
-                  "UpdateTable",
-                  Map.of(
-                      "TableName",
-                      tableName,
-                      "StreamSpecification",
-                      Map.of("StreamEnabled", true, "StreamViewType", "NEW_AND_OLD_IMAGES")))
+                  "UpdateTable", Map.of("TableName", tableName, "StreamSpecification", STREAM))
               .path("TableDescription");
     }
     return table.path("LatestStreamArn").asText();

@@ -26,7 +26,7 @@ class DynamoDbCliTest {
   static void start() throws Exception {
     AwsCli.assumeInstalled();
     ddb = DynamoDbLocalServer.start(null);
-    TableBootstrap.ensure(new AwsJsonClient(ddb.endpoint()), "warmcache", "expiresAt");
+    TableBootstrap.ensure(new AwsJsonClient(ddb.endpoint()), "warmcache");
     edge =
         EdgeServer.start(
             0,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
+import dev.warmcache.item.TableShape;
 import dev.warmcache.local.edge.AwsJsonClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,18 +18,46 @@ class DynamoDbLocalServerTest {
 
   @TempDir Path dir;
 
+  /** The twin's table has the product's one shape, the one the CDK stack deploys. */
+  @Test
+  void theTableHasTheProductsShape() throws Exception {
+    try (DynamoDbLocalServer server = DynamoDbLocalServer.start(dir.resolve("shape"))) {
+      AwsJsonClient client = new AwsJsonClient(server.endpoint());
+      TableBootstrap.ensure(client, "warmcache");
+      JsonNode table =
+          client.dynamoDb("DescribeTable", Map.of("TableName", "warmcache")).path("Table");
+      assertEquals(
+          TableShape.PARTITION_KEY, table.path("KeySchema").path(0).path("AttributeName").asText());
+      assertEquals(1, table.path("KeySchema").size(), "no sort key");
+      assertEquals(
+          TableShape.PARTITION_KEY_TYPE,
+          table.path("AttributeDefinitions").path(0).path("AttributeType").asText());
+      assertEquals(
+          TableShape.BILLING_MODE, table.path("BillingModeSummary").path("BillingMode").asText());
+      assertEquals(
+          TableShape.STREAM_VIEW_TYPE,
+          table.path("StreamSpecification").path("StreamViewType").asText());
+      JsonNode ttl =
+          client
+              .dynamoDb("DescribeTimeToLive", Map.of("TableName", "warmcache"))
+              .path("TimeToLiveDescription");
+      assertEquals(TableShape.TTL_ATTRIBUTE, ttl.path("AttributeName").asText());
+      assertEquals("ENABLED", ttl.path("TimeToLiveStatus").asText());
+    }
+  }
+
   @Test
   void aDataDirectoryKeepsTheTableAndItsItemsAcrossRestarts() throws Exception {
     Path data = dir.resolve("ddb");
     try (DynamoDbLocalServer first = DynamoDbLocalServer.start(data)) {
       AwsJsonClient client = new AwsJsonClient(first.endpoint());
-      TableBootstrap.ensure(client, "warmcache", "expiresAt");
+      TableBootstrap.ensure(client, "warmcache");
       client.dynamoDb(
           "PutItem", Map.of("TableName", "warmcache", "Item", Map.of("id", Map.of("S", "kept"))));
     }
     try (DynamoDbLocalServer second = DynamoDbLocalServer.start(data)) {
       AwsJsonClient client = new AwsJsonClient(second.endpoint());
-      String stream = TableBootstrap.ensure(client, "warmcache", "expiresAt");
+      String stream = TableBootstrap.ensure(client, "warmcache");
       JsonNode item =
           client.dynamoDb(
               "GetItem",

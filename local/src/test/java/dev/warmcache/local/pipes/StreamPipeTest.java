@@ -96,7 +96,7 @@ class StreamPipeTest {
 
   @Test
   void ttlDeletionsReachTheTargetInThePipesShapeAndUserDeletesDoNot() throws Exception {
-    String stream = TableBootstrap.ensure(client, "shape", "expiresAt");
+    String stream = TableBootstrap.ensure(client, "shape");
     BlockingQueue<String> batches = new LinkedBlockingQueue<>();
     try (StreamPipe pipe =
         pipe(
@@ -132,7 +132,7 @@ class StreamPipeTest {
 
   @Test
   void aBatchTheTargetRefusesIsRetriedThenDeadLetteredAndThePipeMovesOn() throws Exception {
-    String stream = TableBootstrap.ensure(client, "refused", "expiresAt");
+    String stream = TableBootstrap.ensure(client, "refused");
     DeadLetterFile dlq = new DeadLetterFile(dir.resolve("dl-refused.jsonl"));
     AtomicBoolean down = new AtomicBoolean(true);
     BlockingQueue<String> batches = new LinkedBlockingQueue<>();
@@ -178,7 +178,7 @@ class StreamPipeTest {
 
   @Test
   void aRestartedPipeResumesAfterItsCheckpoint() throws Exception {
-    String stream = TableBootstrap.ensure(client, "resume", "expiresAt");
+    String stream = TableBootstrap.ensure(client, "resume");
     Path checkpoint = dir.resolve("resume.checkpoints");
     DeadLetterFile dlq = new DeadLetterFile(dir.resolve("dl-resume"));
     BlockingQueue<String> batches = new LinkedBlockingQueue<>();

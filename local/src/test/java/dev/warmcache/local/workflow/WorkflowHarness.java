@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warmcache.item.Item;
 import dev.warmcache.item.ItemStore;
+import dev.warmcache.local.Twin;
 import dev.warmcache.local.deadletter.DeadLetterFile;
 import dev.warmcache.local.edge.AwsJsonClient;
 import dev.warmcache.local.edge.EdgeServer;
@@ -105,13 +106,7 @@ final class WorkflowHarness implements AutoCloseable {
         engine.createStateMachine(
             "warmcache-refresh",
             asl,
-            Map.of(
-                "TableName",
-                DynamoDbLocalFixture.TABLE,
-                "EventBusName",
-                "warmcache",
-                "RefreshFunctionArn",
-                LambdaPool.arn(REFRESH)),
+            Twin.aslSubstitutions(DynamoDbLocalFixture.TABLE, "warmcache", LambdaPool.arn(REFRESH)),
             "arn:aws:iam::000000000000:role/warmcache-refresh");
   }
 

@@ -53,8 +53,8 @@
  *
  * <p>Inside: {@code StepFunctionsEngine} keeps state machines and executions ({@code Run}, each
  * with its history) and turns the sidecar's messages into history events and task calls; {@code
- * SidecarSupervisor} keeps one Node process ({@code Sidecar}) alive, knows which process walks which
- * execution, and replaces a dead one; {@code Retention} bounds the finished executions kept, by
- * count and by size.
+ * SidecarSupervisor} keeps one Node process ({@code Sidecar}) alive, knows which process walks
+ * which execution, and replaces a dead one; {@code Retention} bounds the finished executions kept,
+ * by count and by size.
  */
 package dev.warmcache.local.stepfunctions.engine;
