@@ -383,6 +383,44 @@ class TwinCliAcceptanceTest {
     }
   }
 
+  /**
+   * A new instance's first invocation logs {@code cold_start: true} and its second {@code false},
+   * as Powertools does on Lambda, where the runtime sets {@code AWS_LAMBDA_INITIALIZATION_TYPE}.
+   */
+  @Test
+  @Order(6)
+  void aNewInstanceLogsItsColdStartOnce() throws Exception {
+    twin.lambda().reclaimAll(Twin.READER);
+    assertTrue(readerLog("21").contains("\"cold_start\":true"), "first invocation: cold");
+    assertTrue(readerLog("22").contains("\"cold_start\":false"), "second invocation: warm");
+  }
+
+  /**
+   * The reader's log tail for a read of a key it has not read before (memory hits log at DEBUG).
+   */
+  private static String readerLog(String id) throws Exception {
+    Path out = Files.createTempFile("reader", ".json");
+    try {
+      JsonNode tail =
+          aws.run(
+                  "lambda",
+                  "invoke",
+                  "--function-name",
+                  "warmcache-reader",
+                  "--log-type",
+                  "Tail",
+                  "--cli-binary-format",
+                  "raw-in-base64-out",
+                  "--payload",
+                  "{\"id\":\"" + id + "\"}",
+                  out.toString())
+              .ok();
+      return new String(Base64.getDecoder().decode(tail.path("LogResult").asText()));
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+
   @Test
   @Order(9)
   void killingTheSidecarMidExecutionFailsItWithAClearCause() throws Exception {
