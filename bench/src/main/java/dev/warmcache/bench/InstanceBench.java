@@ -29,7 +29,9 @@ import java.util.concurrent.Future;
  * before), and with the twin's JVM flags ({@code local/twin-jvm.args}: the Lambda Java runtime's
  * C1-only JIT and serial collector, and a metaspace high-water mark) and without them. Each column
  * runs in a fresh JVM of its own, so resident memory and metaspace are its alone; the driver prints
- * them side by side.
+ * them side by side. In each: the function's first instance, five single cold instances beside a
+ * warm one, then two bursts of 64 concurrent reads of one key, each on an instance of its own (the
+ * twin's first burst, and a later one once those 64 are gone).
  *
  * <pre>
  * mvn -B -pl bench -am -Pinstances -DskipTests verify   # writes bench/target/instance-results.txt
