@@ -336,23 +336,7 @@ class TwinCliAcceptanceTest {
                   out.toString())
               .ok();
       assertEquals(202, event.path("StatusCode").asInt());
-      JsonNode readerTail =
-          aws.run(
-                  "lambda",
-                  "invoke",
-                  "--function-name",
-                  "warmcache-reader",
-                  "--log-type",
-                  "Tail",
-                  "--cli-binary-format",
-                  "raw-in-base64-out",
-                  "--payload",
-                  // A key no earlier read put in memory: memory hits log at DEBUG only.
-                  "{\"id\":\"12\"}",
-                  out.toString())
-              .ok();
-      String readerLog =
-          new String(Base64.getDecoder().decode(readerTail.path("LogResult").asText()));
+      String readerLog = readerLog("12");
       assertTrue(
           readerLog.contains("\"function_name\":\"warmcache-reader\""),
           "the reader's own log lines: " + readerLog);
