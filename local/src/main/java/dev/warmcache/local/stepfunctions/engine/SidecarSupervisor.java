@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -35,14 +35,20 @@ final class SidecarSupervisor implements AutoCloseable {
   private final Supplier<Collection<JsonNode>> definitions;
   private final BiConsumer<List<String>, String> onLost;
 
-  /** Guards every field below, so no start falls between two processes. */
+  /**
+   * Which process walks each execution handed over and not yet done. Entries are added and swept
+   * under {@link #lock}, so no start falls between two processes; they are read and removed without
+   * it, because the thread that reads a process's messages removes them, and it must never wait for
+   * a start that holds the lock while it writes to that same process (each would wait for the
+   * other's full pipe).
+   */
+  private final Map<String, Sidecar> walking = new ConcurrentHashMap<>();
+
+  /** Guards the fields below, and the adding and sweeping of {@link #walking}. */
   private final Object lock = new Object();
 
   /** The process new executions go to; null while a successor starts, or after one failed to. */
   private Sidecar current;
-
-  /** Which process walks each execution handed over and not yet done. */
-  private final Map<String, Sidecar> walking = new HashMap<>();
 
   private boolean restarting;
 
@@ -143,20 +149,15 @@ final class SidecarSupervisor implements AutoCloseable {
 
   /** Sends a message to the process walking the execution, if one still is (a stop). */
   void sendTo(String executionArn, JsonNode message) {
-    Sidecar walker;
-    synchronized (lock) {
-      walker = walking.get(executionArn);
-    }
+    Sidecar walker = walking.get(executionArn);
     if (walker != null) {
       reply(walker, message);
     }
   }
 
-  /** The execution is over: forget where it ran. */
+  /** The execution is over: forget where it ran. Called on the process's reader thread too. */
   void done(String executionArn) {
-    synchronized (lock) {
-      walking.remove(executionArn);
-    }
+    walking.remove(executionArn);
   }
 
   /** Answers a process; one that has exited has nobody to answer, and its executions were lost. */

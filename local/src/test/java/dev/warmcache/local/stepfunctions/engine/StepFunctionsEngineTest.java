@@ -138,6 +138,41 @@ class StepFunctionsEngineTest {
   }
 
   /**
+   * Starts of large inputs from many threads while the sidecar streams their large histories back
+   * (each about six times its input, well past a pipe's buffer): all of them run to the end. The
+   * total stays under the retention's size bound, so every one can still be awaited.
+   */
+  @Test
+  void concurrentLargeStartsAndTheirHistoriesNeverWaitOnEachOther() throws Exception {
+    StateMachine pass =
+        engine.createStateMachine(
+            "large",
+            "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"B\"},"
+                + "\"B\":{\"Type\":\"Pass\",\"End\":true}}}",
+            Map.of(),
+            "arn:aws:iam::000000000000:role/demo");
+    String input = "{\"pad\":\"" + "x".repeat(150_000) + "\"}";
+    java.util.concurrent.ExecutorService starters =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<String>> started = new java.util.ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        String name = "big-" + i;
+        started.add(
+            starters.submit(
+                () -> engine.startExecution(pass.stateMachineArn(), name, input).executionArn()));
+      }
+      for (java.util.concurrent.Future<String> arn : started) {
+        Execution done =
+            engine.awaitExecution(arn.get(60, TimeUnit.SECONDS), Duration.ofSeconds(60));
+        assertEquals(ExecutionStatus.SUCCEEDED, done.status());
+      }
+    } finally {
+      starters.shutdownNow();
+    }
+  }
+
+  /**
    * Retention is bounded by size as well: with room for about three of these executions' inputs,
    * the earliest are forgotten long before the count bound, and the newest is always kept.
    */
