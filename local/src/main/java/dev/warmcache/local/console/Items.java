@@ -12,6 +12,7 @@ import dev.warmcache.item.ItemAttributes;
 import dev.warmcache.item.ItemStore;
 import dev.warmcache.item.MalformedItemException;
 import dev.warmcache.local.edge.AwsJsonClient;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -164,7 +165,12 @@ final class Items {
     Long untilMs = null;
     if (until != null && until.n() != null) {
       try {
-        untilMs = new java.math.BigDecimal(until.n()).longValue();
+        // DynamoDB numbers reach 10^125; clamp before converting, so a forged one costs nothing.
+        untilMs =
+            new BigDecimal(until.n())
+                .max(BigDecimal.valueOf(Long.MIN_VALUE))
+                .min(BigDecimal.valueOf(Long.MAX_VALUE))
+                .longValue();
       } catch (NumberFormatException e) {
         untilMs = null;
       }

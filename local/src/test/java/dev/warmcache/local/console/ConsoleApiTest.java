@@ -208,11 +208,23 @@ class ConsoleApiTest {
             ItemAttributes.LEASE_UNTIL,
             Map.of("N", Long.toString(nowMs - 1_000))));
     put(Map.of("id", Map.of("S", "api-bad"), "version", Map.of("N", "3")));
+    put(
+        Map.of(
+            "id",
+            Map.of("S", "api-far"),
+            ItemAttributes.LEASE_OWNER,
+            Map.of("S", "exec-far"),
+            ItemAttributes.LEASE_UNTIL,
+            Map.of("N", "9.9E+125")));
 
     JsonNode stub = row(api("items"), "api-stub");
     assertFalse(stub.has("version"), stub.toString());
     assertEquals("exec-stub", stub.path("lease").path("owner").asText());
     assertFalse(row(api("items"), "api-lapsed").has("lease"), "a lapsed lease is not held");
+    assertEquals(
+        Long.MAX_VALUE,
+        row(api("items"), "api-far").path("lease").path("until").asLong(),
+        "DynamoDB's largest number is held, at the end of time");
     JsonNode bad = row(api("items"), "api-bad");
     assertTrue(
         bad.path("malformed").asText().contains("neither a value nor notFound"), bad.toString());
