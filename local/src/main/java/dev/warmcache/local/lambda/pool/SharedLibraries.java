@@ -129,9 +129,15 @@ final class SharedLibraries {
     return new Parent(functionName, classpath);
   }
 
-  /** An instance's loader: its own copy of the per-instance classes, the parent's of the rest. */
-  static URLClassLoader instance(String name, URL[] classpath, ClassLoader parent) {
-    return new Instance(name, classpath, (Parent) parent);
+  /**
+   * An instance's loader: its own copy of the per-instance classes, the rest from {@code shared},
+   * which must come from {@link #parent}.
+   */
+  static URLClassLoader instance(String name, URL[] classpath, ClassLoader shared) {
+    if (!(shared instanceof Parent parent)) {
+      throw new IllegalArgumentException("not a function's shared loader: " + shared);
+    }
+    return new Instance(name, classpath, parent);
   }
 
   private static final class Parent extends URLClassLoader {
@@ -141,11 +147,15 @@ final class SharedLibraries {
 
     /**
      * What {@link #classFile} found, by class name; {@link #ABSENT} for a class not on the path.
+     * Kept while the function is: the reader's per-instance classes are about 250 KB.
      */
     private final Map<String, ClassFile> classFiles = new ConcurrentHashMap<>();
 
     /** The jars {@link #classFile} reads, opened once each, closed with this loader. */
     private final Map<Path, JarFile> jars = new HashMap<>();
+
+    /** Set by {@link #close}, after which no jar is opened again; guarded by {@link #jars}. */
+    private boolean closed;
 
     Parent(String functionName, URL[] classpath) {
       super("lambda-" + functionName + "-shared", classpath, ClassLoader.getPlatformClassLoader());
@@ -206,6 +216,9 @@ final class SharedLibraries {
 
     private JarFile jar(Path location) throws IOException {
       synchronized (jars) {
+        if (closed) {
+          throw new IOException("the function's loader is closed");
+        }
         JarFile jar = jars.get(location);
         if (jar == null) {
           jar = new JarFile(location.toFile(), true, ZipFile.OPEN_READ, JarFile.runtimeVersion());
@@ -220,6 +233,7 @@ final class SharedLibraries {
     public void close() throws IOException {
       release(this, this);
       synchronized (jars) {
+        closed = true;
         for (JarFile jar : jars.values()) {
           jar.close();
         }

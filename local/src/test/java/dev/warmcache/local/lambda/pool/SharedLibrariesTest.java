@@ -120,6 +120,25 @@ class SharedLibrariesTest {
         ClassNotFoundException.class, () -> load(readers.get(0), "dev.warmcache.reader.Nothing"));
   }
 
+  /**
+   * A retired function's loader opens no jar again: a class no instance read before it closed is
+   * not found, rather than read from a jar reopened behind the pool's back.
+   */
+  @Test
+  void aClosedFunctionLoaderReadsNoMoreClasses() throws Exception {
+    java.net.URL[] classpath = {jar(Twin.READER)};
+    ClassLoader shared = SharedLibraries.parent("closing", classpath);
+    ClassLoader instance = SharedLibraries.instance("closing-1", classpath, shared);
+    assertSame(instance, load(instance, "dev.warmcache.id.ItemId").getClassLoader());
+    ((java.io.Closeable) shared).close();
+    assertThrows(
+        ClassNotFoundException.class, () -> load(instance, "dev.warmcache.reader.MemoryTier"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SharedLibraries.instance("stray", classpath, ClassLoader.getPlatformClassLoader()));
+    ((java.io.Closeable) instance).close();
+  }
+
   private static java.net.URL jar(String function) throws Exception {
     return twin.lambda().function(function).orElseThrow().classpath().get(0).toUri().toURL();
   }
