@@ -122,9 +122,14 @@ public final class ItemStore {
    * Claims the right to ask for a refresh of a stored item: sets {@code refreshRequestedAt} to
    * {@code nowMillis} unless another reader claimed it within {@code interval}. Only the winner
    * publishes a CacheMiss, so however many warm instances see an expired key, one execution starts.
-   * The condition names only {@code idleRefreshes} (every stored item has it) and the claim itself,
-   * so it never creates an item for an absent key, and IAM can confine the reader to these two
-   * attributes. A successful refresh replaces the item and so clears the claim.
+   *
+   * <p>Existence is judged on the key, the one attribute every record has: an item written without
+   * some bookkeeping attribute (by an import, a restore, an older warmcache or by hand) must still
+   * be claimable, or no reader would ever ask for its refresh. The condition names only the key and
+   * the claim, so it never creates an item for an absent key and IAM can confine the reader to
+   * these attributes. A claim then fails only to a live claim or to a key deleted since it was
+   * read, whose TTL REMOVE record starts the refresh instead. A successful refresh replaces the
+   * item and so clears the claim.
    *
    * @return {@code true} if this caller holds the claim now
    */
@@ -136,9 +141,8 @@ public final class ItemStore {
                   .key(key(id))
                   .updateExpression("SET #claim = :now")
                   .conditionExpression(
-                      "attribute_exists(#idle) AND (attribute_not_exists(#claim) OR #claim <= :cutoff)")
-                  .expressionAttributeNames(
-                      Map.of("#claim", REFRESH_REQUESTED_AT, "#idle", IDLE_REFRESHES))
+                      "attribute_exists(#id) AND (attribute_not_exists(#claim) OR #claim <= :cutoff)")
+                  .expressionAttributeNames(Map.of("#claim", REFRESH_REQUESTED_AT, "#id", ID))
                   .expressionAttributeValues(
                       Map.of(
                           ":now", number(nowMillis),

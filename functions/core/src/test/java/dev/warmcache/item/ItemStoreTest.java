@@ -186,4 +186,22 @@ class ItemStoreTest {
     store.put(item(2));
     assertTrue(store.claimRefresh(ID, 1_012_000, interval), "a new version clears the claim");
   }
+
+  /**
+   * The adversarial-testing reproduction: an item written without {@code idleRefreshes} (an import,
+   * a restore, an older warmcache, a hand-written item) was never claimable, so no reader ever
+   * asked for its refresh.
+   */
+  @Test
+  void anItemWithoutBookkeepingAttributesCanStillBeClaimed() {
+    Map<String, AttributeValue> bare = new java.util.HashMap<>(ItemStore.toAttributes(item(1)));
+    bare.remove(ItemAttributes.IDLE_REFRESHES);
+    DYNAMODB.client().putItem(b -> b.tableName(DynamoDbLocalFixture.TABLE).item(bare));
+    java.time.Duration interval = java.time.Duration.ofSeconds(10);
+
+    assertTrue(store.claimRefresh(ID, 1_000_000, interval), "claimable without idleRefreshes");
+    assertFalse(store.claimRefresh(ID, 1_001_000, interval), "and still once per interval");
+    assertEquals(
+        1, store.get(ID, ReadConsistency.STRONG).orElseThrow().version(), "the value is untouched");
+  }
 }

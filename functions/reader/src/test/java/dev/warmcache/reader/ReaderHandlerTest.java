@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Every tier and transition of the read path, against DynamoDB Local. */
 class ReaderHandlerTest {
@@ -446,17 +447,28 @@ class ReaderHandlerTest {
     assertTrue(answers.stream().allMatch(a -> a.get("stale").asBoolean()));
   }
 
-  @Test
-  void thirtyTwoInstancesSeeingOneExpiredKeySendOneCacheMissFleetWide() throws Exception {
-    scope.store().put(item(ID, 1, nowSeconds() - 5));
+  /**
+   * Also for an item that lacks {@code idleRefreshes} (an import, a restore, an older warmcache):
+   * the claim once judged existence on that attribute, and such a key was never refreshed.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "with idleRefreshes: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void sixteenInstancesSeeingOneExpiredKeySendOneCacheMissFleetWide(boolean withIdleCount)
+      throws Exception {
+    Map<String, AttributeValue> stored =
+        new java.util.HashMap<>(ItemStore.toAttributes(item(ID, 1, nowSeconds() - 5)));
+    if (!withIdleCount) {
+      stored.remove(dev.warmcache.item.ItemAttributes.IDLE_REFRESHES);
+    }
+    DYNAMODB.client().putItem(b -> b.tableName(DynamoDbLocalFixture.TABLE).item(stored));
     List<Harness> fleet = new ArrayList<>();
-    for (int i = 0; i < 32; i++) {
+    for (int i = 0; i < 16; i++) {
       fleet.add(harness(Map.of()));
     }
     java.util.concurrent.atomic.AtomicInteger next =
         new java.util.concurrent.atomic.AtomicInteger();
     List<JsonNode> answers =
-        concurrently(32, () -> fleet.get(next.getAndIncrement()).call("{\"id\":\"15\"}"));
+        concurrently(16, () -> fleet.get(next.getAndIncrement()).call("{\"id\":\"15\"}"));
     assertTrue(answers.stream().allMatch(a -> a.get("stale").asBoolean()), answers::toString);
     assertEquals(1, misses().size(), "one claim wins the refresh request");
     assertEquals(

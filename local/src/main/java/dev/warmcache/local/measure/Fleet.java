@@ -95,6 +95,14 @@ public final class Fleet implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes {@code attributes} as they are, unconditionally, as an import, a restore or a hand-made
+   * {@code put-item} would: for items that lack what warmcache itself always writes.
+   */
+  public void seedAttributes(Map<String, AttributeValue> attributes) {
+    dynamoDb.putItem(b -> b.tableName(Twin.TABLE).item(attributes));
+  }
+
   /** Executions of the refresh workflow so far (the engine keeps the newest 2000). */
   public int executionsStarted() {
     return (int) twin.stepFunctions().countExecutions(twin.stateMachine().stateMachineArn(), null);
