@@ -14,6 +14,7 @@ import dev.warmcache.item.Item;
 import dev.warmcache.item.ItemStore;
 import dev.warmcache.item.MalformedItemException;
 import dev.warmcache.item.ReadConsistency;
+import dev.warmcache.logging.InvocationLogging;
 import dev.warmcache.settings.Settings;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -29,7 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * The reader Lambda: {@code dev.warmcache.reader.ReaderHandler::handleRequest}.
@@ -115,9 +115,7 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
     long start = System.nanoTime();
-    if (context != null) {
-      PowertoolsLogging.initializeLogging(context);
-    }
+    InvocationLogging.begin(context, settings);
     Tally tally = new Tally();
     boolean cold = coldStart.getAndSet(false);
     Answer answer;

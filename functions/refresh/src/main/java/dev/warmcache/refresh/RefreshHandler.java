@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warmcache.id.ItemId;
 import dev.warmcache.json.Json;
+import dev.warmcache.logging.InvocationLogging;
 import dev.warmcache.refresh.errors.MalformedTaskInputException;
 import dev.warmcache.refresh.errors.RefreshException;
 import dev.warmcache.refresh.errors.UnexpectedTaskFailureException;
@@ -22,7 +23,6 @@ import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * The refresh workflow's one Lambda function. The ASL names the task in the payload and gets the
@@ -37,6 +37,7 @@ public final class RefreshHandler implements RequestStreamHandler, Resource {
 
   private static final Logger LOG = LoggerFactory.getLogger(RefreshHandler.class);
 
+  private final Settings settings;
   private final RefreshTasks tasks;
 
   /** For the Lambda runtime: settings from the process environment. */
@@ -50,6 +51,7 @@ public final class RefreshHandler implements RequestStreamHandler, Resource {
   }
 
   RefreshHandler(Settings settings, Clock clock) {
+    this.settings = settings;
     this.tasks = new RefreshTasks(settings, clock);
     Core.getGlobalContext().register(this);
   }
@@ -58,9 +60,7 @@ public final class RefreshHandler implements RequestStreamHandler, Resource {
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
     long start = System.nanoTime();
-    if (context != null) {
-      PowertoolsLogging.initializeLogging(context);
-    }
+    InvocationLogging.begin(context, settings);
     JsonNode request;
     try {
       request = Json.MAPPER.readTree(input);

@@ -369,14 +369,19 @@ class TwinCliAcceptanceTest {
 
   /**
    * A new instance's first invocation logs {@code cold_start: true} and its second {@code false},
-   * as Powertools does on Lambda, where the runtime sets {@code AWS_LAMBDA_INITIALIZATION_TYPE}.
+   * as Powertools does on Lambda, where the runtime sets {@code AWS_LAMBDA_INITIALIZATION_TYPE};
+   * and every line names the function's service, not {@code service_undefined}.
    */
   @Test
   @Order(6)
   void aNewInstanceLogsItsColdStartOnce() throws Exception {
     twin.lambda().reclaimAll(Twin.READER);
-    assertTrue(readerLog("21").contains("\"cold_start\":true"), "first invocation: cold");
+    String first = readerLog("21");
+    assertTrue(first.contains("\"cold_start\":true"), "first invocation: cold");
     assertTrue(readerLog("22").contains("\"cold_start\":false"), "second invocation: warm");
+    // On AWS the line names the function's POWERTOOLS_SERVICE_NAME; so it must here.
+    assertTrue(first.contains("\"service\":\"warmcache-reader\""), first);
+    assertFalse(first.contains("service_undefined"), first);
   }
 
   /**
