@@ -1,5 +1,6 @@
 package dev.warmcache.dynamodblocal;
 
+import com.amazonaws.services.dynamodbv2.local.main.CommandLineInput;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.lang.reflect.Field;
@@ -50,8 +51,13 @@ public final class DynamoDbLocalServer implements AutoCloseable {
       args.add("-dbPath");
       args.add(dataDir.toAbsolutePath().toString());
     }
-    DynamoDBProxyServer proxy =
-        ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+    // createServer, not createServerFromCommandLineArgs: the latter also prints a banner naming
+    // port 8000, which is neither the port it ends up on nor one a user of the host should use.
+    CommandLineInput input = new CommandLineInput(args.toArray(String[]::new));
+    if (!input.init()) {
+      throw new IllegalArgumentException("DynamoDB Local refused its options: " + args);
+    }
+    DynamoDBProxyServer proxy = ServerRunner.createServer(input);
     ServerConnector connector = loopbackConnector(proxy);
     proxy.start();
     return new DynamoDbLocalServer(
