@@ -224,9 +224,17 @@ public final class ItemStore {
       throw new MalformedItemException("item " + id + " has neither a value nor notFound");
     }
     long version = longNumber(m, id, VERSION, 0);
-    if (version < 0 || version > Item.MAX_VERSION) {
+    // Judged on this host's wall clock: the writers' clocks are real ones too, and a version above
+    // the ceiling is never loaded, so no reader serves one that a repair must later lower.
+    if (!Versions.justified(version, System.currentTimeMillis())) {
       throw new MalformedItemException(
-          "item " + id + " has version " + version + ", outside 0.." + Item.MAX_VERSION);
+          "item "
+              + id
+              + " has version "
+              + version
+              + ", outside 0.."
+              + Versions.ceiling(System.currentTimeMillis())
+              + " (no write can have stored it by now)");
     }
     return Optional.of(
         new Item(

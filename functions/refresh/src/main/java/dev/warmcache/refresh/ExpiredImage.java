@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warmcache.id.ItemId;
-import dev.warmcache.item.Item;
 import dev.warmcache.item.ItemAttributes;
+import dev.warmcache.item.Versions;
 import dev.warmcache.refresh.errors.InvalidStreamRecordException;
 import java.math.BigDecimal;
 import java.util.Iterator;
@@ -17,10 +17,10 @@ import java.util.Set;
  *
  * <p>The record is execution input: anyone allowed to call {@code StartExecution} can forge one. So
  * the image is refused unless it could be a warmcache item of this very key (same id, only
- * attributes warmcache writes, each of its type, a version with room for one more), and even then
- * only three facts survive: the version (so the next write continues the sequence), the idle count
- * (so cold keys retire) and a lease in progress. Its value never travels further, so no state can
- * write it back.
+ * attributes warmcache writes, each of its type, a version that some write can have stored by now),
+ * and even then only three facts survive: that it held a version, the idle count (so cold keys
+ * retire) and a lease in progress. The next version is never continued from it (see {@code
+ * Versions}). Its value never travels further, so no state can write it back.
  */
 final class ExpiredImage {
 
@@ -43,9 +43,8 @@ final class ExpiredImage {
    * @param nowMillis the lease task's clock
    * @param leaseMillis {@code LEASE_SECONDS}: no lease the workflow writes ends later than now plus
    *     this
-   * @return {@code {"version":N,"idleRefreshes":N}} when the image holds a version, {@code {}} for
-   *     a lease-only record, plus {@code heldBy}/{@code heldUntil} when another execution of this
-   *     state machine held a live lease
+   * @return {@code {"version":N,"idleRefreshes":N}}, plus {@code heldBy}/{@code heldUntil} when
+   *     another execution of this state machine held a live lease
    */
   static ObjectNode check(
       JsonNode image, ItemId id, String owner, long nowMillis, long leaseMillis) {
@@ -60,12 +59,12 @@ final class ExpiredImage {
       throw refuse(id, "the OldImage belongs to another id than the record's key");
     }
     ObjectNode summary = JsonNodeFactory.instance.objectNode();
-    if (image.has(ItemAttributes.VERSION)) {
-      long version = number(image, id, ItemAttributes.VERSION, 0, Item.MAX_VERSION - 1);
-      summary.put("version", version);
-      summary.put(
-          "idleRefreshes", number(image, id, ItemAttributes.IDLE_REFRESHES, 0, Integer.MAX_VALUE));
-    }
+    // No version is continued from here (see Versions), but one above what any write can have
+    // stored by now marks the record as forged, and it is refused.
+    summary.put(
+        "version", number(image, id, ItemAttributes.VERSION, 0, Versions.ceiling(nowMillis)));
+    summary.put(
+        "idleRefreshes", number(image, id, ItemAttributes.IDLE_REFRESHES, 0, Integer.MAX_VALUE));
     String holder = image.path(ItemAttributes.LEASE_OWNER).path("S").asText(null);
     if (holder != null
         && image.has(ItemAttributes.LEASE_UNTIL)

@@ -11,6 +11,7 @@ import dev.warmcache.item.Item;
 import dev.warmcache.item.ItemAttributes;
 import dev.warmcache.item.ItemStore;
 import dev.warmcache.item.MalformedItemException;
+import dev.warmcache.item.Versions;
 import dev.warmcache.json.Json;
 import dev.warmcache.origin.OriginClient;
 import dev.warmcache.origin.OriginException;
@@ -23,6 +24,7 @@ import dev.warmcache.refresh.errors.OriginBodyTooLargeException;
 import dev.warmcache.refresh.errors.OriginRejectedException;
 import dev.warmcache.refresh.errors.OriginUnavailableException;
 import dev.warmcache.settings.Settings;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,7 +71,9 @@ final class RefreshTasks {
       if (!request.has("input")) {
         throw new MalformedTaskInputException("the lease task needs the execution \"input\"");
       }
-      doc = Trigger.normalize(request.get("input"));
+      doc =
+          Trigger.normalize(
+              request.get("input"), request.path("owner").asText(""), settings.tableName());
     } else {
       JsonNode refresh = request.path("refresh");
       if (!refresh.isObject()) {
@@ -160,14 +164,6 @@ final class RefreshTasks {
     if (claim.isPresent()) {
       summary.put(ItemAttributes.REFRESH_REQUESTED_AT, claim.get());
     }
-    if (current.isPresent() && current.get().version() >= Item.MAX_VERSION) {
-      throw new MalformedStoredItemException(
-          "version "
-              + current.get().version()
-              + " of "
-              + id
-              + " is the maximum, so no refresh can write a higher one");
-    }
     JsonNode expired = doc.path("expired");
     long nowSeconds = clock.instant().getEpochSecond();
     String action;
@@ -242,12 +238,13 @@ final class RefreshTasks {
         current.path("exists").asBoolean(false)
             && !current.path("notFound").asBoolean(false)
             && !current.has("malformed");
-    long baseVersion =
-        Math.max(current.path("version").asLong(0), expired.path("version").asLong(0));
-    if (baseVersion >= Item.MAX_VERSION) {
-      throw new MalformedStoredItemException(
-          "version " + baseVersion + " of " + id + " leaves no higher version to write");
-    }
+    // Never continued from the input (an expired image may be forged): from the table, or from the
+    // clock's floor when the table holds no version (see Versions and docs/item.md).
+    long writtenAt = clock.millis();
+    long nextVersion =
+        current.path("exists").asBoolean(false)
+            ? Versions.next(current.path("version").asLong(-1), writtenAt)
+            : Versions.floor(writtenAt);
     int baseIdle =
         (int)
             Math.min(
@@ -296,7 +293,7 @@ final class RefreshTasks {
       expiresAtEpochSeconds = nowSeconds + jittered(settings.ttl());
       write.put("outcome", "notModified");
     } else if (response instanceof OriginResponse.NotFound) {
-      version = baseVersion + 1;
+      version = nextVersion;
       expiresAtEpochSeconds = nowSeconds + jittered(settings.negativeTtl());
       Item item =
           Item.builder(id)
@@ -325,7 +322,7 @@ final class RefreshTasks {
                 + " bytes as a JSON string in the workflow's state, over MAX_VALUE_BYTES="
                 + settings.maxValueBytes());
       }
-      version = baseVersion + 1;
+      version = nextVersion;
       expiresAtEpochSeconds = nowSeconds + jittered(settings.ttl());
       Item item =
           Item.builder(id)
@@ -343,6 +340,8 @@ final class RefreshTasks {
       write.set("item", withClaim(AttributeJson.write(ItemStore.toAttributes(item)), current));
     }
     write.put("version", Long.toString(version));
+    // What "Store the new value" may replace besides a lower version: one no write can have stored.
+    write.put("ceiling", Long.toString(Versions.ceiling(writtenAt)));
     write.put("expiresAt", Long.toString(expiresAtEpochSeconds));
     write.put("fetchedAt", Long.toString(fetchedAtMillis));
     write.put("idleRefreshes", Integer.toString(idle));
@@ -474,19 +473,30 @@ final class RefreshTasks {
   }
 
   /**
-   * The summary of a malformed stored item whose version can still be raised, or the named failure.
+   * The summary of a malformed stored item that a fetch can replace, or the named failure. Any
+   * numeric version can be replaced: a justified one by the next, any other (negative, or above the
+   * clock's ceiling, as a forgery believed by an older warmcache left it) by the clock's floor. A
+   * version that is no number at all fails every condition the write could use.
    */
-  private static ObjectNode repairable(JsonNode stored, MalformedItemException why) {
+  private ObjectNode repairable(JsonNode stored, MalformedItemException why) {
     String text = stored.path(ItemAttributes.VERSION).path("N").asText("");
     long version;
     try {
-      version = text.length() > 20 ? -1 : Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      version = -1;
-    }
-    if (version < 0 || version >= Item.MAX_VERSION) {
+      BigDecimal number = text.isEmpty() || text.length() > 40 ? null : new BigDecimal(text);
+      if (number == null || number.stripTrailingZeros().scale() > 0) {
+        throw new NumberFormatException();
+      }
+      // Compared before converting: a forged 1e999999999 must not be expanded digit by digit.
+      boolean inLong =
+          number.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) >= 0
+              && number.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0;
+      version =
+          inLong && Versions.justified(number.longValueExact(), clock.millis())
+              ? number.longValueExact()
+              : -1;
+    } catch (NumberFormatException | ArithmeticException e) {
       throw new MalformedStoredItemException(
-          why.getMessage() + "; its version cannot be raised, so no refresh can replace it");
+          why.getMessage() + "; its version is no number, so no refresh can replace it");
     }
     ObjectNode s = NODES.objectNode();
     s.put("exists", true);

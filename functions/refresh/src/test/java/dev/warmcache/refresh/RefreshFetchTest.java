@@ -50,6 +50,11 @@ class RefreshFetchTest {
   }
 
   private JsonNode fetch(long fetchedAtMillis, String current, String trigger) throws Exception {
+    return fetch(fetchedAtMillis, current, "{}", trigger);
+  }
+
+  private JsonNode fetch(long fetchedAtMillis, String current, String expired, String trigger)
+      throws Exception {
     RefreshHandler handler =
         new RefreshHandler(
             Settings.from(
@@ -66,7 +71,9 @@ class RefreshFetchTest {
             + trigger
             + "\",\"startedAt\":\""
             + (SECOND.toEpochMilli() - 1_000)
-            + "\",\"expired\":{},\"current\":"
+            + "\",\"expired\":"
+            + expired
+            + ",\"current\":"
             + current
             + "}}";
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -127,5 +134,32 @@ class RefreshFetchTest {
         Long.toString(delta),
         write.path("item").path("refreshMillis").path("N").asText(),
         write.toString());
+  }
+
+  /**
+   * Where the next version comes from: the table, or the clock's floor when the table holds none or
+   * holds one that no write can have stored. Never the expired image, which is execution input: a
+   * forged image at 2^53 - 2 once pushed a key to the maximum and froze it.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "first write | {\"exists\":false} | {} | floor",
+        "after a TTL deletion | {\"exists\":false} | {\"version\":7} | floor",
+        "a forged image at the old border | {\"exists\":false} | {\"version\":9007199254740990} | floor",
+        "a stored value | {\"exists\":true,\"version\":4} | {} | 5",
+        "a stored value, a forged image | {\"exists\":true,\"version\":4} | {\"version\":9007199254740990} | 5",
+        "a stored floor version | {\"exists\":true,\"version\":1795219200000} | {} | 1795219200001",
+        "a stored version to repair | {\"exists\":true,\"version\":-1,\"malformed\":\"x\"} | {} | floor"
+      })
+  void theNextVersionComesFromTheTableOrTheClockNeverFromTheInput(
+      String name, String current, String expired, String expected) throws Exception {
+    long now = SECOND.toEpochMilli() + 250;
+    JsonNode write = fetch(now, current, expired, "expiry");
+    long version = write.path("version").asLong();
+    assertEquals(expected.equals("floor") ? now : Long.parseLong(expected), version, name);
+    assertEquals(now + 86_400_000L, write.path("ceiling").asLong(), "a day of skew above now");
+    assertEquals(version, write.path("item").path("version").path("N").asLong());
   }
 }

@@ -352,14 +352,63 @@ class RefreshHandlerTest {
   private static final String OWNER =
       "arn:aws:states:us-east-1:000000000000:execution:warmcache-refresh:run-1";
 
+  static final String OWN_STREAM =
+      "arn:aws:dynamodb:us-east-1:000000000000:table/warmcache/stream/2026-11-21T00:00:00.000";
+
+  /** A Pipe's batch of one TTL REMOVE record of key 15, as the Pipe delivers it. */
+  static String expiryRecord(String oldImage) {
+    return "[{\"eventName\":\"REMOVE\",\"eventSourceARN\":\""
+        + OWN_STREAM
+        + "\",\"userIdentity\":{\"type\":\"Service\",\"principalId\":\"dynamodb.amazonaws.com\"},"
+        + "\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"15\"}},\"OldImage\":"
+        + oldImage
+        + "}}]";
+  }
+
   private JsonNode leaseExpiry(String oldImage) throws Exception {
-    return run(
-        "{\"task\":\"lease\",\"owner\":\""
-            + OWNER
-            + "\",\"input\":[{\"eventName\":\"REMOVE\",\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"15\"}},"
-            + "\"OldImage\":"
-            + oldImage
-            + "}}]}");
+    return leaseInput(expiryRecord(oldImage));
+  }
+
+  private JsonNode leaseInput(String input) throws Exception {
+    return run("{\"task\":\"lease\",\"owner\":\"" + OWNER + "\",\"input\":" + input + "}");
+  }
+
+  /**
+   * The adversarial-testing reproductions: records the Pipe never delivers, started by hand. Each
+   * fails by name before any lease or fetch.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "MODIFY | \"eventName\":\"REMOVE\" | \"eventName\":\"MODIFY\" | UnrecognisedTrigger",
+        "INSERT | \"eventName\":\"REMOVE\" | \"eventName\":\"INSERT\" | UnrecognisedTrigger",
+        "no eventName | \"eventName\":\"REMOVE\", | '' | UnrecognisedTrigger",
+        "foreign table | table/warmcache/stream | table/other/stream | InvalidStreamRecord",
+        "foreign account | 000000000000:table | 999999999999:table | InvalidStreamRecord",
+        "foreign region | us-east-1:000000000000:table | eu-west-1:000000000000:table | InvalidStreamRecord",
+        "foreign partition | arn:aws:dynamodb | arn:aws-cn:dynamodb | InvalidStreamRecord",
+        "a table, not its stream | /stream/2026-11-21T00:00:00.000 | '' | InvalidStreamRecord",
+        "a prefix of the table's name | table/warmcache/ | table/warmcache-old/ | InvalidStreamRecord",
+        "no source | \"eventSourceARN\" | \"source\" | InvalidStreamRecord",
+        "a user's delete | \"type\":\"Service\",\"principalId\":\"dynamodb.amazonaws.com\" | \"type\":\"IAMUser\",\"principalId\":\"AIDA\" | InvalidStreamRecord",
+        "no identity | \"userIdentity\" | \"identity\" | InvalidStreamRecord",
+        "principal in the wrong case | dynamodb.amazonaws.com | DynamoDB.amazonaws.com | InvalidStreamRecord"
+      })
+  void aStreamRecordThePipeWouldNeverDeliverIsRefusedByName(
+      String name, String genuine, String forged, String error) {
+    String record = expiryRecord(item(4, NOW_S - 1, 0));
+    assertTrue(record.contains(genuine), genuine);
+    String input = record.replace(genuine, forged);
+    Exception e = assertThrows(RuntimeException.class, () -> leaseInput(input));
+    assertEquals(error + "Exception", e.getClass().getSimpleName(), e.getMessage());
+  }
+
+  @Test
+  void aPipeBatchHoldsExactlyOneRecord() {
+    String one = expiryRecord(item(4, NOW_S - 1, 0));
+    String two = one.substring(0, one.length() - 1) + "," + one.substring(1);
+    assertThrows(UnrecognisedTriggerException.class, () -> leaseInput(two));
   }
 
   @Test
@@ -382,6 +431,8 @@ class RefreshHandlerTest {
         "version as text | {\"id\":{\"S\":\"15\"},\"version\":{\"S\":\"4\"}}",
         "version at long max | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"9223372036854775807\"}}",
         "version at the maximum | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"9007199254740991\"}}",
+        "version at the old border | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"9007199254740990\"}}",
+        "version a day and a second ahead | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"1795392001000\"}}",
         "negative version | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"-1\"}}",
         "fractional version | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"1.5\"}}",
         "huge exponent | {\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"1e999999999\"}}",
@@ -390,7 +441,10 @@ class RefreshHandlerTest {
   void aForgedExpiredImageIsRefusedByName(String name, String oldImage) {
     InvalidStreamRecordException e =
         assertThrows(InvalidStreamRecordException.class, () -> leaseExpiry(oldImage));
-    assertTrue(e.getMessage().startsWith("TTL-expiry record for 15 refused: "), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("TTL-expiry record for 15 refused: ")
+            || e.getMessage().startsWith("The REMOVE record's OldImage holds no version"),
+        e.getMessage());
   }
 
   @Test
@@ -400,7 +454,7 @@ class RefreshHandlerTest {
     String year3000 = "\"leaseUntil\":{\"N\":\"32503680000000\"}";
     JsonNode forged =
         leaseExpiry(
-            "{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\""
+            "{\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"4\"},\"leaseOwner\":{\"S\":\""
                 + OWNER.replace("run-1", "evil")
                 + "\"},"
                 + year3000
@@ -416,7 +470,7 @@ class RefreshHandlerTest {
 
     JsonNode live =
         leaseExpiry(
-            "{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\""
+            "{\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"4\"},\"leaseOwner\":{\"S\":\""
                 + OWNER.replace("run-1", "run-0")
                 + "\"},\"leaseUntil\":{\"N\":\""
                 + (now + 5_000)
@@ -425,7 +479,7 @@ class RefreshHandlerTest {
 
     JsonNode foreign =
         leaseExpiry(
-            "{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\"arn:aws:states:us-east-1:000000000000:"
+            "{\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"4\"},\"leaseOwner\":{\"S\":\"arn:aws:states:us-east-1:000000000000:"
                 + "execution:other-machine:x\"},"
                 + year3000
                 + "}");
@@ -434,13 +488,16 @@ class RefreshHandlerTest {
         "a lease of another state machine is not this workflow's to hand back");
     JsonNode lapsed =
         leaseExpiry(
-            "{\"id\":{\"S\":\"15\"},\"leaseOwner\":{\"S\":\""
+            "{\"id\":{\"S\":\"15\"},\"version\":{\"N\":\"4\"},\"leaseOwner\":{\"S\":\""
                 + OWNER.replace("run-1", "run-0")
                 + "\"},\"leaseUntil\":{\"N\":\""
                 + (now - 1)
                 + "\"}}");
     assertFalse(lapsed.has("heldBy"));
-    assertTrue(lapsed.get("expired").isEmpty(), "a lease-only image has no version");
+    assertEquals(
+        JSON.readTree("{\"version\":4,\"idleRefreshes\":0}"),
+        lapsed.get("expired"),
+        "a lapsed lease is not handed back");
   }
 
   @Test
@@ -456,7 +513,7 @@ class RefreshHandlerTest {
         repair.get("reason").asText().startsWith("the stored item is malformed"),
         repair.get("reason").asText());
 
-    for (String version : new String[] {"x", "9007199254740991", "-2", "9223372036854775807"}) {
+    for (String version : new String[] {"x", "4.5", ""}) {
       assertThrows(
           MalformedStoredItemException.class,
           () ->
@@ -468,6 +525,33 @@ class RefreshHandlerTest {
                       + "\"}}}}}"),
           version);
     }
+  }
+
+  /**
+   * A stored version no write can have stored by now (the old border that a forged record pushed a
+   * key to, the maximum, anything negative) is not a dead end: decide fetches, and the fetch writes
+   * the clock's floor (see RefreshFetchTest), which the store state may put over it.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "9007199254740990",
+        "9007199254740991",
+        "9223372036854775807",
+        "1e999999999",
+        "-2"
+      })
+  void aStoredVersionNoWriteCanHaveStoredIsRepairedNotFrozen(String version) throws Exception {
+    JsonNode repair =
+        run(
+            "{\"task\":\"decide\",\"refresh\":{\"trigger\":\"force\",\"id\":\"15\",\"expired\":{},"
+                + "\"current\":{\"item\":{\"id\":{\"S\":\"15\"},\"value\":{\"S\":\"v\"},"
+                + "\"version\":{\"N\":\""
+                + version
+                + "\"}}}}}");
+    assertEquals("fetch", repair.get("action").asText());
+    assertEquals(-1, repair.get("current").get("version").asLong(), "not to be continued");
+    assertTrue(repair.get("current").get("exists").asBoolean());
   }
 
   /**
@@ -574,10 +658,9 @@ class RefreshHandlerTest {
         run(
             "{\"task\":\"lease\",\"owner\":\""
                 + OWNER
-                + "\",\"input\":[{\"eventName\":\"REMOVE\","
-                + "\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"15\"}},\"OldImage\":"
-                + item(4, NOW_S - 1, 1)
-                + "}}]}");
+                + "\",\"input\":"
+                + expiryRecord(item(4, NOW_S - 1, 1))
+                + "}");
     assertEquals("expiry", expiry.get("trigger").asText());
     assertEquals(4, expiry.get("expired").get("version").asLong());
 

@@ -1,0 +1,92 @@
+package dev.warmcache.refresh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warmcache.refresh.errors.RefreshException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.event.ruler.Machine;
+
+/**
+ * The lease task reads a stream record exactly as strictly as the Pipe's filter, {@code
+ * events/ttl-expiry.filter.json}, matched here by Event Ruler as the Pipe (and the twin) match it:
+ * each variant of the sample record is passed by both or refused by both. The source ARN is the
+ * Pipe's own stream here; the filter never sees another, and the lease task's check of it is tested
+ * in RefreshHandlerTest.
+ */
+class TtlFilterAgreementTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String OWNER =
+      "arn:aws:states:us-east-1:000000000000:execution:warmcache-refresh:run-1";
+  private static final Machine FILTER = new Machine();
+  private static JsonNode sample;
+
+  @BeforeAll
+  static void load() throws Exception {
+    Path events = Path.of("../../events");
+    FILTER.addRule("ttl", Files.readString(events.resolve("ttl-expiry.filter.json")));
+    sample = JSON.readTree(events.resolve("samples/ttl-expiry.json").toFile()).get(0);
+  }
+
+  static Stream<Arguments> variants() {
+    return Stream.of(
+        variant("the sample", r -> {}),
+        variant("MODIFY", r -> r.put("eventName", "MODIFY")),
+        variant("INSERT", r -> r.put("eventName", "INSERT")),
+        variant("no eventName", r -> r.remove("eventName")),
+        variant("no identity", r -> r.remove("userIdentity")),
+        variant("a user's delete", r -> identity(r).put("type", "IAMUser")),
+        variant("another principal", r -> identity(r).put("principalId", "lambda.amazonaws.com")),
+        variant("the Streams API's spelling", r -> streamsApiIdentity(r)),
+        variant("no version", r -> oldImage(r).remove("version")),
+        variant("version as text", r -> oldImage(r).putObject("version").put("S", "7")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("variants")
+  void theLeaseTaskPassesExactlyWhatThePipesFilterPasses(String name, JsonNode record)
+      throws Exception {
+    boolean pipePasses = !FILTER.rulesForJSONEvent(JSON.writeValueAsString(record)).isEmpty();
+    ArrayNode batch = JSON.createArrayNode().add(record);
+    boolean taskPasses;
+    try {
+      Trigger.normalize(batch, OWNER, "warmcache");
+      taskPasses = true;
+    } catch (RefreshException e) {
+      taskPasses = false;
+    }
+    assertEquals(pipePasses, taskPasses, name + ": the filter and the lease task disagree");
+  }
+
+  private static Arguments variant(String name, Consumer<ObjectNode> change) {
+    ObjectNode record = sample.deepCopy();
+    change.accept(record);
+    return Arguments.of(name, record);
+  }
+
+  private static ObjectNode identity(ObjectNode record) {
+    return (ObjectNode) record.get("userIdentity");
+  }
+
+  private static ObjectNode oldImage(ObjectNode record) {
+    return (ObjectNode) record.get("dynamodb").get("OldImage");
+  }
+
+  private static void streamsApiIdentity(ObjectNode record) {
+    record
+        .putObject("userIdentity")
+        .put("Type", "Service")
+        .put("PrincipalId", "dynamodb.amazonaws.com");
+  }
+}
