@@ -126,7 +126,33 @@ final class SharedLibraries {
 
   /** The parent of a function's instances: its jar, minus what each instance loads itself. */
   static ClassLoader parent(String functionName, URL[] classpath) {
-    return new Parent(functionName, classpath);
+    Parent parent = new Parent(functionName, classpath);
+    configureSharedLogging(parent);
+    return parent;
+  }
+
+  /**
+   * Starts the shared loader's own Log4j context (the one the AWS SDK's loggers live in) now, on
+   * one thread, from the function's own configuration. On Lambda each instance has a JVM and
+   * configures alone; here instances share Log4j's converter registry, and when the first ones
+   * configured at once, two of them registered the converter of the same enum and Log4j warned
+   * "Ignoring TypeConverter". Configured here first, the registry already holds what every
+   * instance's identical configuration needs. The context would be started by the first SDK log
+   * anyway; this only moves it before the instances.
+   */
+  private static void configureSharedLogging(Parent parent) {
+    try {
+      Class<?> logManager = Class.forName(LOG_MANAGER, true, parent);
+      if (logManager.getClassLoader() == parent) {
+        logManager
+            .getMethod("getContext", ClassLoader.class, boolean.class)
+            .invoke(null, parent, false);
+      }
+    } catch (ClassNotFoundException e) {
+      // The function does not ship Log4j: nothing to configure.
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // The first instance configures it instead, as before.
+    }
   }
 
   /**
