@@ -46,9 +46,13 @@ public final class InstanceBench {
   private InstanceBench() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("--mode")) {
+    if (args.length > 0 && (args[0].equals("--mode") || args[0].equals("--burst"))) {
       try {
-        System.out.println("RESULT " + measure(Boolean.parseBoolean(args[1])));
+        System.out.println(
+            "RESULT "
+                + (args[0].equals("--mode")
+                    ? measure(Boolean.parseBoolean(args[1]))
+                    : WireBurst.measure(args[1].equals("wire"))));
         System.exit(0);
       } catch (Exception | Error e) {
         e.printStackTrace();
@@ -60,7 +64,9 @@ public final class InstanceBench {
     JsonNode isolated = child(false, true);
     JsonNode defaults = child(true, false);
     JsonNode shared = child(true, true);
-    String report = table(isolated, defaults, shared);
+    JsonNode inProcess = child(List.of("--burst", "in-process"), true);
+    JsonNode wire = child(List.of("--burst", "wire"), true);
+    String report = table(isolated, defaults, shared) + "\n" + wireTable(inProcess, wire);
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, report, StandardCharsets.UTF_8);
     System.out.println();
@@ -75,18 +81,20 @@ public final class InstanceBench {
    */
   private static JsonNode child(boolean shared, boolean twinFlags)
       throws IOException, InterruptedException {
+    return child(List.of("--mode", Boolean.toString(shared)), twinFlags);
+  }
+
+  /** One measurement ({@code mode}: the child's arguments) in a fresh JVM. */
+  private static JsonNode child(List<String> mode, boolean twinFlags)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> twinFlags ? a.startsWith("-X") : a.startsWith("-Xmx"))
         .forEach(command::add);
     command.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            InstanceBench.class.getName(),
-            "--mode",
-            Boolean.toString(shared)));
+        List.of("-cp", System.getProperty("java.class.path"), InstanceBench.class.getName()));
+    command.addAll(mode);
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String result = null;
     for (String line :
@@ -97,10 +105,7 @@ public final class InstanceBench {
     }
     if (p.waitFor() != 0 || result == null) {
       throw new IllegalStateException(
-          "the "
-              + (shared ? "shared" : "isolated")
-              + (twinFlags ? "" : " (JVM defaults)")
-              + " run failed");
+          "the run " + mode + (twinFlags ? "" : " (JVM defaults)") + " failed");
     }
     return JSON.readTree(result);
   }
@@ -284,6 +289,55 @@ public final class InstanceBench {
     row(t, "process RSS with them, MB", "rssMb", runs, "≤ 1024");
     row(t, "metaspace used, MB", "metaspaceMb", runs, "");
     row(t, "classes loaded", "loadedClasses", runs, "");
+    return t.toString();
+  }
+
+  /**
+   * The fleet-start burst on a fresh twin, in-process and over the wire, and where the CPU went.
+   */
+  private static String wireTable(JsonNode inProcess, JsonNode wire) {
+    StringBuilder t = new StringBuilder();
+    t.append(FLEET)
+        .append(" concurrent first reads on a freshly started twin, each mode in a fresh JVM\n\n");
+    t.append(
+        "| figure | in-process (the pool) | over the wire (SDK Invoke) | wire ÷ in-process |\n");
+    t.append("|---|---|---|---|\n");
+    JsonNode[] runs = {inProcess, wire};
+    for (String[] f :
+        new String[][] {
+          {"p50 ms", "p50Ms"},
+          {"p99 ms (target ≤ 2000)", "p99Ms"},
+          {"burst, first call to last answer, ms", "wallMs"},
+          {"failed reads", "errors"},
+          {"reader instances started", "instances"}
+        }) {
+      double a = inProcess.path(f[1]).asDouble();
+      double b = wire.path(f[1]).asDouble();
+      t.append("| ")
+          .append(f[0])
+          .append(" | ")
+          .append(format(a))
+          .append(" | ")
+          .append(format(b))
+          .append(" | ")
+          .append(a > 0 ? String.format("%.2f×", b / a) : "")
+          .append(" |\n");
+    }
+    t.append("\nCPU time spent during the burst, ms, by thread\n\n");
+    t.append("| threads | in-process | over the wire |\n|---|---|---|\n");
+    java.util.Set<String> parts = new java.util.TreeSet<>();
+    for (JsonNode run : runs) {
+      run.path("cpuMs").fieldNames().forEachRemaining(parts::add);
+    }
+    for (String part : parts) {
+      t.append("| ")
+          .append(part)
+          .append(" | ")
+          .append(inProcess.path("cpuMs").path(part).asInt())
+          .append(" | ")
+          .append(wire.path("cpuMs").path(part).asInt())
+          .append(" |\n");
+    }
     return t.toString();
   }
 
