@@ -16,14 +16,20 @@ import static dev.warmcache.item.ItemAttributes.VERSION;
 import dev.warmcache.id.InvalidIdException;
 import dev.warmcache.id.ItemId;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * The one place that maps {@link Item} to and from DynamoDB attributes.
@@ -68,6 +74,81 @@ public final class ItemStore {
       return Optional.empty();
     }
     return fromAttributes(response.item());
+  }
+
+  /** BatchGetItem's limit: at most 100 keys per request (see docs/client.md for the source). */
+  public static final int MAX_BATCH_KEYS = 100;
+
+  private static final int MAX_BATCH_ATTEMPTS = 8;
+  private static final long FIRST_BACKOFF_MILLIS = 20;
+
+  /**
+   * What {@link #getAll} read: the items found (lease-only and malformed records are left out, as
+   * absent), the keys it could not read after its retries, and how many requests it made.
+   */
+  public record BatchRead(Map<ItemId, Item> items, List<ItemId> unread, int requests) {}
+
+  /**
+   * Reads {@code ids} with {@code BatchGetItem}, at most {@link #MAX_BATCH_KEYS} keys per request,
+   * and retries the keys DynamoDB returns as {@code UnprocessedKeys} with exponential backoff and
+   * jitter, as AWS advises, up to {@value #MAX_BATCH_ATTEMPTS} attempts per chunk. A record that is
+   * no valid item is left out rather than failing the other keys.
+   */
+  public BatchRead getAll(Collection<ItemId> ids, ReadConsistency consistency) {
+    List<ItemId> all = new ArrayList<>(new LinkedHashSet<>(ids));
+    Map<ItemId, Item> found = new HashMap<>();
+    List<ItemId> unread = new ArrayList<>();
+    int requests = 0;
+    for (int from = 0; from < all.size(); from += MAX_BATCH_KEYS) {
+      List<Map<String, AttributeValue>> keys = new ArrayList<>();
+      for (ItemId id : all.subList(from, Math.min(all.size(), from + MAX_BATCH_KEYS))) {
+        keys.add(key(id));
+      }
+      long backoff = FIRST_BACKOFF_MILLIS;
+      for (int attempt = 1; !keys.isEmpty(); attempt++) {
+        List<Map<String, AttributeValue>> asked = keys;
+        BatchGetItemResponse response =
+            dynamoDb.batchGetItem(
+                b ->
+                    b.requestItems(
+                        Map.of(
+                            tableName,
+                            KeysAndAttributes.builder()
+                                .keys(asked)
+                                .consistentRead(consistency == ReadConsistency.STRONG)
+                                .build())));
+        requests++;
+        for (Map<String, AttributeValue> attributes :
+            response.responses().getOrDefault(tableName, List.of())) {
+          try {
+            fromAttributes(attributes).ifPresent(item -> found.put(item.id(), item));
+          } catch (MalformedItemException e) {
+            // Left out: the other keys of the batch are still answered.
+          }
+        }
+        KeysAndAttributes rest = response.unprocessedKeys().get(tableName);
+        keys = rest == null ? List.of() : rest.keys();
+        if (keys.isEmpty()) {
+          break;
+        }
+        if (attempt == MAX_BATCH_ATTEMPTS) {
+          keys.forEach(k -> unread.add(ItemId.of(k.get(ID).s())));
+          break;
+        }
+        sleep(backoff + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff));
+        backoff = Math.min(backoff * 2, 1_000);
+      }
+    }
+    return new BatchRead(found, unread, requests);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying a batch read", e);
+    }
   }
 
   /**

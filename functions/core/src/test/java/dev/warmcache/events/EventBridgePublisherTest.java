@@ -81,6 +81,31 @@ class EventBridgePublisherTest {
     assertEquals("{\"id\":\"15\",\"reason\":\"absent\"}", entry.get("Detail").asText());
   }
 
+  /**
+   * PutEvents takes at most 10 entries per request: 23 go in three, and the entries the bus rejects
+   * (reported per entry in a 200 answer) are handed back, not dropped.
+   */
+  @Test
+  void publishAllBatchesByTenAndHandsBackRejectedEntries() {
+    StringBuilder entries = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      entries
+          .append(i == 0 ? "" : ",")
+          .append(i == 1 ? "{\"ErrorCode\":\"ThrottlingException\"}" : "{\"EventId\":\"e\"}");
+    }
+    answer.set("{\"FailedEntryCount\":1,\"Entries\":[" + entries + "]}");
+    List<CacheEvent> events = new java.util.ArrayList<>();
+    for (int i = 0; i < 23; i++) {
+      events.add(CacheEvent.cacheMiss(ItemId.of("k" + i), MissReason.ABSENT));
+    }
+
+    List<CacheEvent> failed = new EventBridgePublisher(client, "b").publishAll(events);
+
+    assertEquals(3, requests.size());
+    assertEquals(List.of(10, 10, 3), requests.stream().map(r -> r.get("Entries").size()).toList());
+    assertEquals(List.of(events.get(1), events.get(11), events.get(21)), failed);
+  }
+
   @Test
   void aFailedEntryIsAnError() {
     answer.set(
