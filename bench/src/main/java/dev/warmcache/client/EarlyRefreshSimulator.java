@@ -1,4 +1,4 @@
-package dev.warmcache.reader;
+package dev.warmcache.client;
 
 import dev.warmcache.id.ItemId;
 import dev.warmcache.item.Item;
@@ -87,7 +87,7 @@ public final class EarlyRefreshSimulator {
       int i = random.nextInt(INSTANCES);
       // The change feed drops an older version; the instance then holds the current one.
       if (held[i] == null || held[i].item().version() != item.version()) {
-        MemoryTier.Entry fresh = MemoryTier.entryFor(item);
+        MemoryTier.Entry fresh = new MemoryTier.Entry(item, EarlyRefresh.windowOpensAt(item));
         fresh.lastReadMillis = held[i] == null ? 0 : held[i].lastReadMillis;
         held[i] = fresh;
       }

@@ -1,4 +1,4 @@
-package dev.warmcache.reader;
+package dev.warmcache.client;
 
 import dev.warmcache.item.Item;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,4 +1,4 @@
-package dev.warmcache.reader;
+package dev.warmcache.client;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -6,15 +6,15 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.warmcache.id.ItemId;
 import dev.warmcache.item.Item;
-import dev.warmcache.json.Json;
 import dev.warmcache.settings.Settings;
 import java.time.Clock;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The per-instance memory tier: fresh items only, each kept at most {@code MEMORY_TTL_SECONDS} and
- * never past its own {@code expiresAt}, bounded by entry count and by estimated bytes.
+ * The memory tier of one client (one per Lambda instance): fresh items only, each kept at most
+ * {@code MEMORY_TTL_SECONDS} and never past its own {@code expiresAt}, bounded by entry count and
+ * by estimated bytes.
  *
  * <p>Caffeine bounds by count or by weight, not both, so each entry weighs at least {@code
  * MEMORY_MAX_BYTES / MEMORY_MAX_ENTRIES}: with that floor the weight bound also caps the count.
@@ -24,18 +24,14 @@ import java.util.concurrent.TimeUnit;
 final class MemoryTier {
 
   /**
-   * A cached item plus its answer, serialized once: {@code head} is
-   * {@code {"id":..,"value":..[,"contentType":..]} without the closing brace, {@code tail} is
-   * {@code ,"version":..,"fetchedAt":..,"expiresAt":..}. Only {@code source} and {@code stale}
-   * differ between answers for the same entry, so a memory hit copies bytes instead of
-   * re-encoding the value on every call. {@code earlyFromMillis} is when the early-refresh
-   * window opens, worked out once so a hit before it pays one comparison; {@code lastReadMillis}
-   * is when this instance last read the key, for the early-refresh policy.
+   * A cached item plus what the host's {@link Rendering} made of it, once. {@code earlyFromMillis}
+   * is when the early-refresh window opens, worked out once so a hit before it pays one comparison;
+   * {@code lastReadMillis} is when this client last read the key, for the early-refresh policy.
    */
   static final class Entry {
     private final Item item;
-    private final byte[] head;
-    private final byte[] tail;
+    private Object rendered;
+    private long renderedBytes;
     private final long earlyFromMillis;
 
     /**
@@ -44,10 +40,8 @@ final class MemoryTier {
      */
     long lastReadMillis;
 
-    Entry(Item item, byte[] head, byte[] tail, long earlyFromMillis) {
+    Entry(Item item, long earlyFromMillis) {
       this.item = item;
-      this.head = head;
-      this.tail = tail;
       this.earlyFromMillis = earlyFromMillis;
     }
 
@@ -55,12 +49,8 @@ final class MemoryTier {
       return item;
     }
 
-    byte[] head() {
-      return head;
-    }
-
-    byte[] tail() {
-      return tail;
+    Object rendered() {
+      return rendered;
     }
 
     long earlyFromMillis() {
@@ -73,9 +63,15 @@ final class MemoryTier {
 
   private final Cache<ItemId, Entry> cache;
   private final Clock clock;
+  private final Rendering<Object> rendering;
 
-  MemoryTier(Settings settings, Clock clock, Ticker ticker) {
+  /**
+   * @param rendering the host's, or {@code null}
+   */
+  @SuppressWarnings("unchecked")
+  MemoryTier(Settings settings, Clock clock, Ticker ticker, Rendering<?> rendering) {
     this.clock = clock;
+    this.rendering = (Rendering<Object>) rendering;
     long ttlNanos = settings.memoryTtl().toNanos();
     if (ttlNanos == 0 || settings.memoryMaxEntries() == 0 || settings.memoryMaxBytes() == 0) {
       this.cache = null;
@@ -216,15 +212,18 @@ final class MemoryTier {
     return cache.policy().eviction().map(ev -> ev.weightedSize().orElse(0)).orElse(0L);
   }
 
-  static Entry entryFor(Item item) {
-    return new Entry(
-        item,
-        ResponseWriter.head(item, embeddable(item)),
-        ResponseWriter.tail(item),
-        EarlyRefresh.windowOpensAt(item));
+  /** An entry for {@code item}, rendered by the host's rendering if there is one. */
+  Entry entryFor(Item item) {
+    Entry entry = new Entry(item, EarlyRefresh.windowOpensAt(item));
+    if (rendering != null) {
+      Object rendered = rendering.render(new CachedValue(entry, Source.MEMORY, false));
+      entry.rendered = rendered;
+      entry.renderedBytes = rendered == null ? 0 : rendering.bytes(rendered);
+    }
+    return entry;
   }
 
-  /** The item's strings as UTF-16 plus the serialized answer bytes plus fixed overhead. */
+  /** The item's strings as UTF-16 plus what its rendering holds plus fixed overhead. */
   static long estimateBytes(Entry e) {
     Item item = e.item();
     long chars =
@@ -233,26 +232,10 @@ final class MemoryTier {
             + length(item.contentType())
             + length(item.etag())
             + length(item.lastModified());
-    return OVERHEAD_BYTES + 2L * chars + e.head().length + e.tail().length;
+    return OVERHEAD_BYTES + 2L * chars + e.renderedBytes;
   }
 
   private static int length(String s) {
     return s == null ? 0 : s.length();
-  }
-
-  /**
-   * JSON values are returned as JSON only if they parse; otherwise as a string, never as broken
-   * output.
-   */
-  private static boolean embeddable(Item item) {
-    if (item.value() == null || !item.isJson()) {
-      return false;
-    }
-    try {
-      com.fasterxml.jackson.databind.JsonNode parsed = Json.MAPPER.readTree(item.value());
-      return parsed != null && !parsed.isMissingNode();
-    } catch (Exception notJson) {
-      return false;
-    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.warmcache.reader;
+package dev.warmcache.client;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

@@ -1,4 +1,4 @@
-package dev.warmcache.reader;
+package dev.warmcache.client;
 
 /** Where a value answer came from; the wire value is the lower-case name. */
 public enum Source {

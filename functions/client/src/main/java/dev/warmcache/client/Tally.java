@@ -1,4 +1,4 @@
-package dev.warmcache.reader;
+package dev.warmcache.client;
 
 /** What one invocation did besides answering, for metrics and the request log line. */
 final class Tally {

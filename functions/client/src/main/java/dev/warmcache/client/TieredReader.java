@@ -1,4 +1,4 @@
-package dev.warmcache.reader;
+package dev.warmcache.client;
 
 import dev.warmcache.events.CacheEvent;
 import dev.warmcache.events.EventPublishException;
@@ -7,11 +7,21 @@ import dev.warmcache.events.MissReason;
 import dev.warmcache.id.ItemId;
 import dev.warmcache.item.Item;
 import dev.warmcache.item.ItemStore;
+import dev.warmcache.item.MalformedItemException;
 import dev.warmcache.item.ReadConsistency;
 import dev.warmcache.settings.Settings;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,8 +33,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The read path: memory, then DynamoDB, then (for absent keys) a bounded wait for the refresh
- * workflow. One instance per handler instance; thread-safe, although Lambda sends one request at a
- * time, because the twin and the tests do not.
+ * workflow. One per {@link Warmcache}; thread-safe, although Lambda sends one request at a time to
+ * an instance, because other hosts, the twin and the tests do not.
  */
 final class TieredReader {
 
@@ -42,7 +52,7 @@ final class TieredReader {
   private final EarlyRefresh early;
 
   /** In-flight DynamoDB reads per key: concurrent callers join the first one. */
-  private final ConcurrentHashMap<ItemId, CompletableFuture<Answer>> inflight =
+  private final ConcurrentHashMap<ItemId, CompletableFuture<CachedValue>> inflight =
       new ConcurrentHashMap<>();
 
   TieredReader(
@@ -63,7 +73,7 @@ final class TieredReader {
     this.early = new EarlyRefresh(settings.earlyRefreshBeta());
   }
 
-  Answer read(ItemId id, Tally tally) {
+  CachedValue read(ItemId id, Tally tally) {
     long now = clock.millis();
     coherence.syncIfDue(now, tally);
     MemoryTier.Entry hit = memory.get(id, now);
@@ -71,16 +81,16 @@ final class TieredReader {
       if (early.onRead(hit, now)) {
         requestRefresh(id, MissReason.EARLY, hit.item().version(), tally);
       }
-      return new Answer.Value(hit, Source.MEMORY, false);
+      return new CachedValue(hit, Source.MEMORY, false);
     }
-    CompletableFuture<Answer> mine = new CompletableFuture<>();
-    CompletableFuture<Answer> running = inflight.putIfAbsent(id, mine);
+    CompletableFuture<CachedValue> mine = new CompletableFuture<>();
+    CompletableFuture<CachedValue> running = inflight.putIfAbsent(id, mine);
     if (running != null) {
       tally.sharedFlight = true;
       return join(running);
     }
     try {
-      Answer answer = readThrough(id, tally);
+      CachedValue answer = readThrough(id, tally);
       mine.complete(answer);
       return answer;
     } catch (RuntimeException e) {
@@ -92,45 +102,158 @@ final class TieredReader {
   }
 
   /**
+   * The tiers for several keys at once: memory, then the rest in {@code BatchGetItem} calls, the
+   * misses claimed and published in batched {@code PutEvents}, and one wait for all of them. Keys
+   * with nothing servable after the wait, or that could not be read, are absent from the answer.
+   */
+  Map<ItemId, CachedValue> readAll(Collection<ItemId> ids, Tally tally) {
+    long now = clock.millis();
+    coherence.syncIfDue(now, tally);
+    Map<ItemId, CachedValue> answers = new HashMap<>();
+    List<ItemId> toRead = new ArrayList<>();
+    List<Ask> asks = new ArrayList<>();
+    for (ItemId id : new LinkedHashSet<>(ids)) {
+      MemoryTier.Entry hit = memory.get(id, now);
+      if (hit == null) {
+        toRead.add(id);
+        continue;
+      }
+      if (early.onRead(hit, now)) {
+        addIfAdmitted(asks, admit(id, MissReason.EARLY, hit.item().version(), tally));
+      }
+      answers.put(id, new CachedValue(hit, Source.MEMORY, false));
+    }
+    Map<ItemId, Long> waiting = new HashMap<>();
+    if (!toRead.isEmpty()) {
+      boolean strong = toRead.stream().anyMatch(id -> coherence.expectedVersion(id) > 0);
+      ItemStore.BatchRead read =
+          getAll(toRead, strong ? ReadConsistency.STRONG : ReadConsistency.EVENTUAL, tally);
+      long nowMillis = clock.millis();
+      for (ItemId id : toRead) {
+        Item item = read.items().get(id);
+        if (item == null) {
+          if (!read.unread().contains(id)) {
+            addIfAdmitted(asks, admit(id, MissReason.ABSENT, -1, tally));
+            waiting.put(id, -1L);
+          }
+          continue;
+        }
+        coherence.observed(id, item.version());
+        resetIdle(item, tally);
+        if (nowMillis < item.expiresAtEpochSeconds() * 1000) {
+          MemoryTier.Entry entry = memory.offer(item);
+          if (early.onRead(entry, nowMillis)) {
+            addIfAdmitted(asks, admit(id, MissReason.EARLY, item.version(), tally));
+          }
+          answers.put(id, new CachedValue(entry, Source.DYNAMODB, false));
+          continue;
+        }
+        addIfAdmitted(asks, admit(id, MissReason.EXPIRED, item.version(), tally));
+        if (nowMillis < (item.expiresAtEpochSeconds() + settings.maxStale().toSeconds()) * 1000) {
+          answers.put(id, new CachedValue(memory.entryFor(item), Source.DYNAMODB, true));
+        } else {
+          waiting.put(id, item.version());
+        }
+      }
+    }
+    requestRefreshes(asks, tally);
+    if (!waiting.isEmpty()) {
+      awaitAllLanding(waiting, answers, tally);
+    }
+    return answers;
+  }
+
+  private static void addIfAdmitted(List<Ask> asks, Ask ask) {
+    if (ask != null) {
+      asks.add(ask);
+    }
+  }
+
+  /** One bounded wait for every key in {@code waiting} (id to the version it must beat). */
+  private void awaitAllLanding(
+      Map<ItemId, Long> waiting, Map<ItemId, CachedValue> answers, Tally tally) {
+    long deadline = System.nanoTime() + settings.missWait().toNanos();
+    long sleep = FIRST_POLL_MILLIS;
+    while (!waiting.isEmpty()) {
+      long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (remaining <= 0) {
+        return;
+      }
+      try {
+        Thread.sleep(Math.min(sleep, remaining));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      sleep = Math.min(sleep * 2, MAX_POLL_MILLIS);
+      ItemStore.BatchRead landed = getAll(waiting.keySet(), ReadConsistency.STRONG, tally);
+      for (Item item : landed.items().values()) {
+        Long olderThan = waiting.get(item.id());
+        if (olderThan != null && item.version() > olderThan && !item.isExpiredAt(clock.instant())) {
+          resetIdle(item, tally);
+          answers.put(item.id(), new CachedValue(memory.offer(item), Source.ORIGIN, false));
+          waiting.remove(item.id());
+        }
+      }
+    }
+  }
+
+  private ItemStore.BatchRead getAll(
+      Collection<ItemId> ids, ReadConsistency consistency, Tally tally) {
+    try {
+      ItemStore.BatchRead read = store.getAll(ids, consistency);
+      tally.dynamoDbReads += read.requests();
+      return read;
+    } catch (SdkException e) {
+      throw new CacheUnavailableException(
+          "reading "
+              + ids.size()
+              + " keys from table "
+              + store.tableName()
+              + " failed: "
+              + e.getMessage());
+    }
+  }
+
+  /**
    * Reloads {@code id} with a consistent read only if this instance holds an older version. A key
    * this instance does not hold is not loaded: priming keeps warm entries current, it does not pull
    * cold keys into every instance.
    */
-  Answer prime(ItemId id, long version, Instance instance, Tally tally) {
+  PrimeOutcome prime(ItemId id, long version, Tally tally) {
     coherence.syncIfDue(clock.millis(), tally);
     OptionalLong held = memory.heldVersion(id);
     if (held.isEmpty()) {
-      return new Answer.Primed(id, false, OptionalLong.empty(), "not-held", instance);
+      return new PrimeOutcome(id.value(), false, OptionalLong.empty(), "not-held");
     }
     if (held.getAsLong() >= version) {
-      return new Answer.Primed(id, false, held, "up-to-date", instance);
+      return new PrimeOutcome(id.value(), false, held, "up-to-date");
     }
     Optional<Item> fresh = get(id, ReadConsistency.STRONG, tally);
     if (fresh.isEmpty()) {
       memory.invalidate(id);
-      return new Answer.Primed(id, false, OptionalLong.empty(), "gone", instance);
+      return new PrimeOutcome(id.value(), false, OptionalLong.empty(), "gone");
     }
     Item item = fresh.get();
     coherence.observed(id, item.version());
     if (item.isExpiredAt(clock.instant())) {
       memory.invalidate(id);
-      return new Answer.Primed(id, false, OptionalLong.empty(), "expired", instance);
+      return new PrimeOutcome(id.value(), false, OptionalLong.empty(), "expired");
     }
     MemoryTier.Entry now = memory.offer(item);
     boolean newer = now.item().version() > held.getAsLong();
-    return new Answer.Primed(
-        id,
+    return new PrimeOutcome(
+        id.value(),
         newer,
         OptionalLong.of(now.item().version()),
-        newer ? "reloaded" : "no-newer-version",
-        instance);
+        newer ? "reloaded" : "no-newer-version");
   }
 
-  private Answer readThrough(ItemId id, Tally tally) {
+  private CachedValue readThrough(ItemId id, Tally tally) {
     // A caller that finished just before we became leader may already have filled memory.
     MemoryTier.Entry hit = memory.get(id);
     if (hit != null) {
-      return new Answer.Value(hit, Source.MEMORY, false);
+      return new CachedValue(hit, Source.MEMORY, false);
     }
     // A key the change feed just dropped is read consistently until its new version shows.
     long expected = coherence.expectedVersion(id);
@@ -149,11 +272,11 @@ final class TieredReader {
       if (early.onRead(entry, nowMillis)) {
         requestRefresh(id, MissReason.EARLY, item.version(), tally);
       }
-      return new Answer.Value(entry, Source.DYNAMODB, false);
+      return new CachedValue(entry, Source.DYNAMODB, false);
     }
     requestRefresh(id, MissReason.EXPIRED, item.version(), tally);
     if (nowMillis < (item.expiresAtEpochSeconds() + settings.maxStale().toSeconds()) * 1000) {
-      return new Answer.Value(MemoryTier.entryFor(item), Source.DYNAMODB, true);
+      return new CachedValue(memory.entryFor(item), Source.DYNAMODB, true);
     }
     return awaitLanding(id, item.version(), MissReason.EXPIRED, tally);
   }
@@ -163,7 +286,7 @@ final class TieredReader {
    * olderThan} lands or {@code MISS_WAIT_MS} runs out. The wait is measured on the monotonic clock;
    * freshness is judged on the wall clock like everywhere else.
    */
-  private Answer awaitLanding(ItemId id, long olderThan, MissReason reason, Tally tally) {
+  private CachedValue awaitLanding(ItemId id, long olderThan, MissReason reason, Tally tally) {
     long start = System.nanoTime();
     long deadline = start + settings.missWait().toNanos();
     long sleep = FIRST_POLL_MILLIS;
@@ -184,32 +307,71 @@ final class TieredReader {
           && landed.get().version() > olderThan
           && !landed.get().isExpiredAt(clock.instant())) {
         resetIdle(landed.get(), tally);
-        return new Answer.Value(memory.offer(landed.get()), Source.ORIGIN, false);
+        return new CachedValue(memory.offer(landed.get()), Source.ORIGIN, false);
       }
     }
-    return new Answer.Pending(id, reason, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    throw new NotCachedException(
+        id.value(), reason, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
   }
 
   private Optional<Item> get(ItemId id, ReadConsistency consistency, Tally tally) {
     tally.dynamoDbReads++;
     try {
       return store.get(id, consistency);
+    } catch (MalformedItemException e) {
+      throw new CacheUnavailableException(
+          "table " + store.tableName() + " holds no valid item for " + id + ": " + e.getMessage());
     } catch (SdkException e) {
-      throw new ReaderUnavailableException(
+      throw new CacheUnavailableException(
           "reading " + id + " from table " + store.tableName() + " failed: " + e.getMessage());
     }
   }
 
   /**
    * Publishes a CacheMiss naming the version seen ({@code -1}: none), at most once per key per
-   * interval from this instance and, for a stored item, only if this instance wins the claim on it
-   * (one per interval fleet-wide). A claim that fails for any other reason than losing publishes
-   * anyway, so no refresh is lost to a throttled or unreachable table.
+   * interval from this client and, for a stored item, only if this client wins the claim on it (one
+   * per interval fleet-wide). A claim that fails for any other reason than losing publishes anyway,
+   * so no refresh is lost to a throttled or unreachable table.
    */
   private void requestRefresh(ItemId id, MissReason reason, long seenVersion, Tally tally) {
+    Ask ask = admit(id, reason, seenVersion, tally);
+    if (ask == null) {
+      return;
+    }
+    try {
+      events.publish(ask.event());
+      published(ask, tally);
+    } catch (EventPublishException e) {
+      failed(ask, tally, e.getMessage());
+    }
+  }
+
+  /** As {@link #requestRefresh} for several keys, published in batched {@code PutEvents}. */
+  private void requestRefreshes(List<Ask> asks, Tally tally) {
+    if (asks.isEmpty()) {
+      return;
+    }
+    Set<CacheEvent> rejected = Collections.newSetFromMap(new IdentityHashMap<>());
+    rejected.addAll(events.publishAll(asks.stream().map(Ask::event).toList()));
+    for (Ask ask : asks) {
+      if (rejected.contains(ask.event())) {
+        failed(ask, tally, "the bus did not accept it");
+      } else {
+        published(ask, tally);
+      }
+    }
+  }
+
+  /**
+   * A CacheMiss this client may publish: it passed the limiter and won the claim if it needed one.
+   */
+  private record Ask(ItemId id, MissReason reason, long claimedAt, CacheEvent event) {}
+
+  /** The limiter and the claim; {@code null} if this client is not to ask. */
+  private Ask admit(ItemId id, MissReason reason, long seenVersion, Tally tally) {
     if (!missLimiter.tryAcquire(id)) {
       tally.missEventsSuppressed++;
-      return;
+      return null;
     }
     long claimedAt = -1;
     if (seenVersion >= 0) {
@@ -217,29 +379,35 @@ final class TieredReader {
       try {
         if (!store.claimRefresh(id, now, settings.missInterval())) {
           tally.claimsLost++;
-          return;
+          return null;
         }
         claimedAt = now;
       } catch (SdkException e) {
         LOG.warn("refresh claim for {} failed, publishing anyway: {}", id, e.getMessage());
       }
     }
-    try {
-      events.publish(
-          seenVersion < 0
-              ? CacheEvent.cacheMiss(id, reason)
-              : CacheEvent.cacheMiss(id, reason, seenVersion));
-      tally.missEventsPublished++;
-      if (reason == MissReason.EARLY) {
-        tally.earlyRefreshes++;
-      }
-    } catch (EventPublishException e) {
-      // Still answer (stale or pending); forget the attempt so the next request retries it.
-      missLimiter.release(id);
-      releaseClaim(id, claimedAt);
-      tally.missEventFailures++;
-      LOG.warn("CacheMiss for {} not published: {}", id, e.getMessage());
+    return new Ask(
+        id,
+        reason,
+        claimedAt,
+        seenVersion < 0
+            ? CacheEvent.cacheMiss(id, reason)
+            : CacheEvent.cacheMiss(id, reason, seenVersion));
+  }
+
+  private static void published(Ask ask, Tally tally) {
+    tally.missEventsPublished++;
+    if (ask.reason() == MissReason.EARLY) {
+      tally.earlyRefreshes++;
     }
+  }
+
+  /** Still answers (stale or pending); forgets the attempt so the next read retries it. */
+  private void failed(Ask ask, Tally tally, String why) {
+    missLimiter.release(ask.id());
+    releaseClaim(ask.id(), ask.claimedAt());
+    tally.missEventFailures++;
+    LOG.warn("CacheMiss for {} not published: {}", ask.id(), why);
   }
 
   private void releaseClaim(ItemId id, long claimedAt) {
@@ -268,17 +436,17 @@ final class TieredReader {
     }
   }
 
-  private static Answer join(CompletableFuture<Answer> running) {
+  private static CachedValue join(CompletableFuture<CachedValue> running) {
     try {
       return running.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ReaderUnavailableException("interrupted while waiting for a shared read");
+      throw new CacheUnavailableException("interrupted while waiting for a shared read");
     } catch (ExecutionException | CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
-      throw new ReaderUnavailableException("shared read failed: " + e.getCause());
+      throw new CacheUnavailableException("shared read failed: " + e.getCause());
     }
   }
 }

@@ -4,16 +4,15 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.github.benmanes.caffeine.cache.Ticker;
-import dev.warmcache.aws.AwsClients;
-import dev.warmcache.changes.ChangeFeed;
-import dev.warmcache.events.EventBridgePublisher;
+import dev.warmcache.client.CacheUnavailableException;
+import dev.warmcache.client.CachedValue;
+import dev.warmcache.client.CallStats;
+import dev.warmcache.client.NotCachedException;
+import dev.warmcache.client.PrimeOutcome;
+import dev.warmcache.client.Source;
+import dev.warmcache.client.Warmcache;
 import dev.warmcache.events.EventPublisher;
 import dev.warmcache.id.ItemId;
-import dev.warmcache.item.Item;
-import dev.warmcache.item.ItemStore;
-import dev.warmcache.item.MalformedItemException;
-import dev.warmcache.item.ReadConsistency;
 import dev.warmcache.logging.InvocationLogging;
 import dev.warmcache.settings.Settings;
 import java.io.ByteArrayInputStream;
@@ -28,7 +27,6 @@ import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -48,17 +46,18 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReaderHandler.class);
 
-  /** Valid id that no origin is expected to have; read (never written) while warming up. */
-  static final ItemId WARM_UP_ID = ItemId.of("warmcache-warm-up");
+  /** What a call that reached no tier did (bad input). */
+  private static final CallStats NO_CALL =
+      new CallStats(0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, false);
 
   private final Settings settings;
-  private final ItemStore store;
-  private final MemoryTier memory;
-  private final TieredReader reader;
+  private final Warmcache cache;
   private final RequestParser parser = new RequestParser();
   private final ResponseWriter writer = new ResponseWriter();
   private final ReaderMetrics metrics;
-  private final Coherence coherence;
+
+  /** What the client's last call on this thread did: its listener runs on the calling thread. */
+  private final ThreadLocal<CallStats> lastCall = new ThreadLocal<>();
 
   /** Set by init and by a SnapStart restore; the first invocation after either clears it. */
   private final java.util.concurrent.atomic.AtomicBoolean coldStart =
@@ -77,38 +76,24 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
   }
 
   private ReaderHandler(Settings settings) {
-    this(
-        settings,
-        AwsClients.dynamoDb(settings),
-        new EventBridgePublisher(AwsClients.eventBridge(settings), settings.eventBusName()),
-        Clock.systemUTC());
+    this(settings, client(settings));
   }
 
   /** For tests that observe DynamoDB calls, capture events or move the clock. */
   ReaderHandler(Settings settings, DynamoDbClient dynamoDb, EventPublisher events, Clock clock) {
+    this(settings, client(settings).dynamoDbClient(dynamoDb).eventPublisher(events).clock(clock));
+  }
+
+  private ReaderHandler(Settings settings, Warmcache.Builder client) {
     this.settings = settings;
-    this.store = new ItemStore(dynamoDb, settings.tableName());
-    Ticker ticker =
-        clock.equals(Clock.systemUTC()) ? Ticker.systemTicker() : () -> clock.millis() * 1_000_000L;
-    this.memory = new MemoryTier(settings, clock, ticker);
-    this.coherence =
-        new Coherence(
-            new ChangeFeed(dynamoDb, settings.tableName()),
-            memory,
-            clock,
-            ticker,
-            settings.coherenceInterval());
-    this.reader =
-        new TieredReader(
-            settings,
-            store,
-            events,
-            clock,
-            memory,
-            new MissLimiter(settings.missInterval(), ticker),
-            coherence);
+    this.cache = client.listener(lastCall::set).build();
     this.metrics = new ReaderMetrics(settings);
     Core.getGlobalContext().register(this);
+  }
+
+  /** The client with this host's answer rendering; SDK clients built once, from the settings. */
+  private static Warmcache.Builder client(Settings settings) {
+    return Warmcache.builder().settings(settings.env()).rendering(ResponseWriter.RENDERING);
   }
 
   @Override
@@ -116,28 +101,24 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
       throws IOException {
     long start = System.nanoTime();
     InvocationLogging.begin(context, settings);
-    Tally tally = new Tally();
     boolean cold = coldStart.getAndSet(false);
     Answer answer;
     try {
       ReaderRequest request = parser.parse(input);
-      if (request instanceof ReaderRequest.Prime prime) {
-        Instance instance =
-            new Instance(context == null ? fallbackInstanceName : context.getLogStreamName(), cold);
-        answer = reader.prime(prime.id(), prime.version(), instance, tally);
-      } else {
-        answer = reader.read(request.id(), tally);
-      }
+      answer = answer(request, context, cold);
     } catch (BadRequestException e) {
       answer = new Answer.Rejected(e.error(), e.getMessage());
-    } catch (ReaderUnavailableException | MalformedItemException e) {
+    } catch (CacheUnavailableException e) {
+      lastCall.remove();
+      ReaderUnavailableException failure = new ReaderUnavailableException(e.getMessage());
       LOG.error(
           "read failed",
-          entry("errorType", e.getClass().getName()),
-          entry("reason", e.getMessage()));
+          entry("errorType", failure.getClass().getName()),
+          entry("reason", failure.getMessage()));
       metrics.recordFailure();
-      throw e;
+      throw failure;
     } catch (RuntimeException bug) {
+      lastCall.remove();
       // Not an input or service problem: keep the stack in the function log, give the caller
       // a typed error without it.
       LOG.error("unexpected failure", bug);
@@ -148,44 +129,72 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
               + "); the stack trace is in the function log"
               + (context == null ? "" : " under request id " + context.getAwsRequestId()));
     }
+    CallStats stats = lastCall.get();
+    if (stats == null) {
+      stats = NO_CALL;
+    } else {
+      lastCall.remove();
+    }
     writer.write(answer, output);
     double latencyMillis = (System.nanoTime() - start) / 1_000_000.0;
     // A memory hit is the common case and says nothing new: DEBUG, which Powertools' log
     // sampling (POWERTOOLS_LOGGER_SAMPLE_RATE) turns on for a share of invocations.
     boolean routine =
         answer instanceof Answer.Value v
-            && v.source() == Source.MEMORY
-            && tally.missEventsPublished == 0
-            && tally.syncFailures == 0
-            && !tally.memoryCleared;
+            && v.value().source() == Source.MEMORY
+            && stats.missEventsPublished() == 0
+            && stats.changeFeedFailures() == 0
+            && !stats.memoryCleared();
     if (routine ? LOG.isDebugEnabled() : LOG.isInfoEnabled()) {
-      logAnswer(answer, tally, latencyMillis, routine);
+      logAnswer(answer, stats, latencyMillis, routine);
     }
-    metrics.record(answer, tally, latencyMillis);
+    metrics.record(answer, stats, latencyMillis);
   }
 
-  private static void logAnswer(Answer answer, Tally tally, double latencyMillis, boolean routine) {
+  /** A request answered through the client: a value, a pending answer, or a prime's outcome. */
+  private Answer answer(ReaderRequest request, Context context, boolean cold) {
+    ItemId id = request.id();
+    if (request instanceof ReaderRequest.Prime prime) {
+      PrimeOutcome outcome = cache.prime(id.value(), prime.version());
+      Instance instance =
+          new Instance(context == null ? fallbackInstanceName : context.getLogStreamName(), cold);
+      return new Answer.Primed(id, outcome.primed(), outcome.version(), outcome.reason(), instance);
+    }
+    try {
+      return new Answer.Value(cache.get(id.value()));
+    } catch (NotCachedException e) {
+      return new Answer.Pending(id, e.reason(), e.waitedMillis());
+    }
+  }
+
+  private static void logAnswer(
+      Answer answer, CallStats stats, double latencyMillis, boolean routine) {
     String tier;
+    String key;
     if (answer instanceof Answer.Value v) {
-      tier = v.stale() ? "dynamodb-stale" : v.source().wire();
-    } else if (answer instanceof Answer.Pending) {
+      tier = v.value().stale() ? "dynamodb-stale" : v.value().source().wire();
+      key = v.value().id();
+    } else if (answer instanceof Answer.Pending p) {
       tier = "pending";
+      key = p.id().value();
     } else if (answer instanceof Answer.Primed p) {
       tier = "prime:" + p.reason();
+      key = p.id().value();
     } else {
       tier = "rejected:" + ((Answer.Rejected) answer).error().name();
+      key = null;
     }
     Object[] fields = {
-      entry("key", answer.id() == null ? null : answer.id().value()),
+      entry("key", key),
       entry("tier", tier),
       entry("latencyMs", latencyMillis),
-      entry("dynamoDbReads", tally.dynamoDbReads),
-      entry("sharedRead", tally.sharedFlight),
-      entry("cacheMissEvents", tally.missEventsPublished),
-      entry("earlyRefreshes", tally.earlyRefreshes),
-      entry("changeFeedReads", tally.syncReads),
-      entry("changedKeysDropped", tally.changedKeysDropped),
-      entry("memoryCleared", tally.memoryCleared)
+      entry("dynamoDbReads", stats.dynamoDbReads()),
+      entry("sharedRead", stats.sharedRead()),
+      entry("cacheMissEvents", stats.missEventsPublished()),
+      entry("earlyRefreshes", stats.earlyRefreshes()),
+      entry("changeFeedReads", stats.changeFeedReads()),
+      entry("changedKeysDropped", stats.changedKeysDropped()),
+      entry("memoryCleared", stats.memoryCleared())
     };
     if (routine) {
       LOG.debug("answered", fields);
@@ -211,7 +220,7 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
    */
   @Override
   public void afterRestore(org.crac.Context<? extends Resource> context) {
-    coherence.forgetEverything();
+    cache.afterRestore();
     coldStart.set(true);
   }
 
@@ -232,24 +241,13 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
         // the error path is part of what gets warmed
       }
     }
-    long nowSeconds = System.currentTimeMillis() / 1000;
-    Item sample =
-        Item.builder(WARM_UP_ID)
-            .value("{\"warm\":true}")
-            .contentType("application/json")
-            .version(1)
-            .fetchedAtMillis(nowSeconds * 1000)
-            .expiresAtEpochSeconds(nowSeconds + 60)
-            .build();
-    MemoryTier scratch = new MemoryTier(settings, Clock.systemUTC(), Ticker.systemTicker());
-    MemoryTier.Entry entry = scratch.offer(sample);
-    scratch.get(WARM_UP_ID);
+    CachedValue sample = cache.warmUp();
     try {
       OutputStream discard = OutputStream.nullOutputStream();
-      writer.write(new Answer.Value(entry, Source.MEMORY, false), discard);
+      writer.write(new Answer.Value(sample), discard);
       writer.write(
           new Answer.Primed(
-              WARM_UP_ID,
+              ItemId.of(sample.id()),
               false,
               java.util.OptionalLong.empty(),
               "not-held",
@@ -259,12 +257,6 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
     } catch (IOException impossible) {
       throw new java.io.UncheckedIOException(impossible);
     }
-    try {
-      store.get(WARM_UP_ID, ReadConsistency.EVENTUAL);
-    } catch (SdkException | MalformedItemException e) {
-      // Warming must never fail a snapshot; the first real request reports real problems.
-      LOG.warn("warm-up read failed: {}", e.getMessage());
-    }
   }
 
   /**
@@ -272,6 +264,6 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
    * twin's Lambda pool loads each instance in its own class loader and reads it reflectively.
    */
   public long memoryEntries() {
-    return memory.size();
+    return cache.memoryEntries();
   }
 }

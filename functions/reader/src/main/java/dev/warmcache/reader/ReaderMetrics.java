@@ -1,5 +1,8 @@
 package dev.warmcache.reader;
 
+import dev.warmcache.client.CachedValue;
+import dev.warmcache.client.CallStats;
+import dev.warmcache.client.Source;
 import dev.warmcache.metrics.EmfMetrics;
 import dev.warmcache.settings.Settings;
 import software.amazon.lambda.powertools.metrics.Metrics;
@@ -32,14 +35,15 @@ final class ReaderMetrics {
             .build();
   }
 
-  void record(Answer answer, Tally tally, double latencyMillis) {
+  void record(Answer answer, CallStats stats, double latencyMillis) {
     if (!enabled) {
       return;
     }
     // One Metrics object per instance; Lambda never overlaps invocations but the twin's
     // tests do, and an EMF document must not interleave two invocations.
     synchronized (metrics) {
-      if (answer instanceof Answer.Value v) {
+      if (answer instanceof Answer.Value a) {
+        CachedValue v = a.value();
         metrics.addMetric(
             switch (v.source()) {
               case MEMORY -> "MemoryHits";
@@ -54,7 +58,7 @@ final class ReaderMetrics {
         if (v.stale() || v.source() == Source.ORIGIN) {
           metrics.addMetric("Misses", 1, MetricUnit.COUNT);
         }
-        if (v.entry().item().notFound()) {
+        if (v.notFound()) {
           metrics.addMetric("NegativeHits", 1, MetricUnit.COUNT);
         }
       } else if (answer instanceof Answer.Pending) {
@@ -68,14 +72,14 @@ final class ReaderMetrics {
       } else if (answer instanceof Answer.Rejected) {
         metrics.addMetric("BadRequests", 1, MetricUnit.COUNT);
       }
-      count("CacheMissEvents", tally.missEventsPublished);
-      count("CacheMissEventFailures", tally.missEventFailures);
-      count("EarlyRefreshRequests", tally.earlyRefreshes);
-      count("RefreshClaimsLost", tally.claimsLost);
-      count("ChangeFeedReads", tally.syncReads);
-      count("ChangeFeedReadFailures", tally.syncFailures);
-      count("ChangedKeysDropped", tally.changedKeysDropped);
-      count("MemoryTierDrops", tally.memoryCleared ? 1 : 0);
+      count("CacheMissEvents", stats.missEventsPublished());
+      count("CacheMissEventFailures", stats.missEventFailures());
+      count("EarlyRefreshRequests", stats.earlyRefreshes());
+      count("RefreshClaimsLost", stats.claimsLost());
+      count("ChangeFeedReads", stats.changeFeedReads());
+      count("ChangeFeedReadFailures", stats.changeFeedFailures());
+      count("ChangedKeysDropped", stats.changedKeysDropped());
+      count("MemoryTierDrops", stats.memoryCleared() ? 1 : 0);
       metrics.addMetric("Latency", latencyMillis, MetricUnit.MILLISECONDS);
       metrics.flush();
     }

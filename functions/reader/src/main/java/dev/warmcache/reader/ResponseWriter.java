@@ -2,7 +2,9 @@ package dev.warmcache.reader;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.warmcache.item.Item;
+import dev.warmcache.client.CachedValue;
+import dev.warmcache.client.Rendering;
+import dev.warmcache.client.Source;
 import dev.warmcache.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,10 +14,32 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Writes answers in the wire shapes of docs/reader.md straight to the Lambda output. Value answers
- * are assembled from parts serialized once per entry ({@link MemoryTier.Entry}); the rarer shapes
- * are streamed through Jackson.
+ * are assembled from parts serialized once per version held ({@link Wire}, the client's {@link
+ * Rendering} for this host); the rarer shapes are streamed through Jackson.
  */
 final class ResponseWriter {
+
+  /**
+   * A value's answer, serialized once as it enters memory: {@code head} is {@code
+   * {"id":..,"value":..[,"contentType":..]} without the closing brace, {@code tail} is {@code
+   * ,"version":..,"fetchedAt":..,"expiresAt":..}. Only {@code source} and {@code stale} differ
+   * between answers of one version, so a memory hit copies bytes instead of encoding the value.
+   */
+  record Wire(byte[] head, byte[] tail) {}
+
+  /** How the client renders each value for this host. */
+  static final Rendering<Wire> RENDERING =
+      new Rendering<>() {
+        @Override
+        public Wire render(CachedValue value) {
+          return new Wire(head(value, embeddable(value)), tail(value));
+        }
+
+        @Override
+        public long bytes(Wire wire) {
+          return wire.head().length + wire.tail().length;
+        }
+      };
 
   private static final byte[] SOURCE = ascii(",\"source\":\"");
   private static final byte[] STALE_TRUE = ascii("\",\"stale\":true");
@@ -49,27 +73,28 @@ final class ResponseWriter {
    * {"id","value","contentType"?,"source","version","fetchedAt","expiresAt","stale","notFound"?}}
    * assembled from the entry's pre-serialized parts.
    */
-  private static void value(OutputStream out, Answer.Value v) throws IOException {
-    MemoryTier.Entry e = v.entry();
-    out.write(e.head());
+  private static void value(OutputStream out, Answer.Value answer) throws IOException {
+    CachedValue v = answer.value();
+    Wire wire = v.rendered(Wire.class);
+    out.write(wire.head());
     out.write(SOURCE);
     out.write(SOURCES[v.source().ordinal()]);
     out.write(v.stale() ? STALE_TRUE : STALE_FALSE);
-    out.write(e.tail());
-    if (e.item().notFound()) {
+    out.write(wire.tail());
+    if (v.notFound()) {
       out.write(NOT_FOUND);
     }
     out.write('}');
   }
 
   /** {@code {"id":..,"value":..[,"contentType":..]} (no closing brace), escaped by Jackson. */
-  static byte[] head(Item item, boolean embedAsJson) {
+  static byte[] head(CachedValue item, boolean embedAsJson) {
     ByteArrayOutputStream buffer =
         new ByteArrayOutputStream(64 + (item.value() == null ? 0 : item.value().length()));
     try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(buffer, JsonEncoding.UTF8)) {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
       g.writeStartObject();
-      g.writeStringField("id", item.id().value());
+      g.writeStringField("id", item.id());
       g.writeFieldName("value");
       if (item.value() == null) {
         g.writeNull();
@@ -88,14 +113,30 @@ final class ResponseWriter {
   }
 
   /** {@code ,"version":..,"fetchedAt":..,"expiresAt":..}: numbers only, nothing to escape. */
-  static byte[] tail(Item item) {
+  static byte[] tail(CachedValue item) {
     return ascii(
         ",\"version\":"
             + item.version()
             + ",\"fetchedAt\":"
-            + item.fetchedAtMillis()
+            + item.fetchedAt().toEpochMilli()
             + ",\"expiresAt\":"
-            + item.expiresAtEpochSeconds());
+            + item.expiresAt().getEpochSecond());
+  }
+
+  /**
+   * JSON values are returned as JSON only if they parse; otherwise as a string, never as broken
+   * output.
+   */
+  private static boolean embeddable(CachedValue value) {
+    if (value.value() == null || !value.isJson()) {
+      return false;
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode parsed = Json.MAPPER.readTree(value.value());
+      return parsed != null && !parsed.isMissingNode();
+    } catch (Exception notJson) {
+      return false;
+    }
   }
 
   private static byte[] ascii(String s) {

@@ -83,7 +83,7 @@ class SharedLibrariesTest {
     for (String own :
         List.of(
             "dev.warmcache.reader.ReaderHandler",
-            "dev.warmcache.reader.MemoryTier",
+            "dev.warmcache.client.MemoryTier",
             "software.amazon.lambda.powertools.metrics.MetricsFactory",
             "software.amazon.lambda.powertools.common.internal.LambdaHandlerProcessor",
             "software.amazon.lambda.powertools.logging.PowertoolsLogging",
@@ -108,10 +108,10 @@ class SharedLibrariesTest {
   @Test
   void instancesDefineTheirOwnClassesFromBytesReadOnce() throws Exception {
     List<ClassLoader> readers = loaders(Twin.READER);
-    Class<?> inA = load(readers.get(0), "dev.warmcache.reader.MemoryTier");
-    Class<?> inB = load(readers.get(1), "dev.warmcache.reader.MemoryTier");
+    Class<?> inA = load(readers.get(0), "dev.warmcache.client.MemoryTier");
+    Class<?> inB = load(readers.get(1), "dev.warmcache.client.MemoryTier");
     assertNotSame(inA, inB);
-    String resource = "dev/warmcache/reader/MemoryTier.class";
+    String resource = "dev/warmcache/client/MemoryTier.class";
     try (var a = readers.get(0).getResourceAsStream(resource);
         var b = readers.get(1).getResourceAsStream(resource)) {
       assertTrue(java.util.Arrays.equals(a.readAllBytes(), b.readAllBytes()));
@@ -132,7 +132,7 @@ class SharedLibrariesTest {
     assertSame(instance, load(instance, "dev.warmcache.id.ItemId").getClassLoader());
     ((java.io.Closeable) shared).close();
     assertThrows(
-        ClassNotFoundException.class, () -> load(instance, "dev.warmcache.reader.MemoryTier"));
+        ClassNotFoundException.class, () -> load(instance, "dev.warmcache.client.MemoryTier"));
     assertThrows(
         IllegalArgumentException.class,
         () -> SharedLibraries.instance("stray", classpath, ClassLoader.getPlatformClassLoader()));
