@@ -34,7 +34,7 @@ import software.constructs.Construct;
 final class Monitoring extends Construct {
 
   /**
-   * The reader's EMF metric names (Powertools, namespace {@value WarmcacheStack#METRICS_NAMESPACE},
+   * The reader's EMF metric names (Powertools, namespace {@value Warmcache#METRICS_NAMESPACE},
    * default dimension Service = the function name) that count answers by tier.
    */
   static final List<String> READER_TIER_METRICS =
@@ -51,7 +51,7 @@ final class Monitoring extends Construct {
 
   private static final Duration PERIOD = Duration.minutes(5);
 
-  Monitoring(WarmcacheStack stack, String id, WarmcacheConfig config) {
+  Monitoring(Warmcache stack, String id, WarmcacheConfig config) {
     super(stack, id);
     String prefix = config.namePrefix();
     Topic topic =
@@ -147,7 +147,7 @@ final class Monitoring extends Construct {
             prefix + "-reader-miss-events-failing",
             "The reader could not publish CacheMiss events: misses are not being refreshed.",
             Metric.Builder.create()
-                .namespace(WarmcacheStack.METRICS_NAMESPACE)
+                .namespace(Warmcache.METRICS_NAMESPACE)
                 .metricName(READER_MISS_EVENT_FAILURES)
                 .dimensionsMap(Map.of("Service", stack.reader().getFunctionName()))
                 .statistic("Sum")
@@ -176,7 +176,7 @@ final class Monitoring extends Construct {
         TextWidget.Builder.create()
             .markdown(
                 "# warmcache\nReads by tier come from the reader's EMF metrics (namespace `"
-                    + WarmcacheStack.METRICS_NAMESPACE
+                    + Warmcache.METRICS_NAMESPACE
                     + "`); refreshes and failures from Step Functions, "
                     + "Lambda and the dead-letter queues.")
             .width(24)
@@ -271,7 +271,7 @@ final class Monitoring extends Construct {
     for (String name : names) {
       metrics.add(
           Metric.Builder.create()
-              .namespace(WarmcacheStack.METRICS_NAMESPACE)
+              .namespace(Warmcache.METRICS_NAMESPACE)
               .metricName(name)
               .dimensionsMap(Map.of("Service", reader.getFunctionName()))
               .statistic("Sum")

@@ -184,13 +184,13 @@ class StackPermissionsTest {
     JsonNode update = actions.get("dynamodb:UpdateItem").get(0);
     assertEquals(List.of(getAtt(table, "Arn")), resources(update));
     assertEquals(
-        SynthesizedStack.JSON.valueToTree(WarmcacheStack.READER_UPDATABLE_ATTRIBUTES),
+        SynthesizedStack.JSON.valueToTree(Warmcache.READER_UPDATABLE_ATTRIBUTES),
         update.path("Condition").path("ForAllValues:StringEquals").path("dynamodb:Attributes"));
     assertFalse(
-        WarmcacheStack.READER_UPDATABLE_ATTRIBUTES.contains("value"),
+        Warmcache.READER_UPDATABLE_ATTRIBUTES.contains("value"),
         "the reader can never write a value");
     assertFalse(
-        WarmcacheStack.READER_UPDATABLE_ATTRIBUTES.contains("version"),
+        Warmcache.READER_UPDATABLE_ATTRIBUTES.contains("version"),
         "the reader can never move a version");
     assertEquals(
         "[\"NONE\",\"UPDATED_OLD\",\"UPDATED_NEW\"]",
@@ -202,7 +202,7 @@ class StackPermissionsTest {
     JsonNode put = actions.get("events:PutEvents").get(0);
     assertEquals(List.of(getAtt(bus, "Arn")), resources(put));
     assertEquals(
-        WarmcacheStack.READER_SOURCE,
+        Warmcache.READER_SOURCE,
         put.path("Condition").path("StringEquals").path("events:source").asText());
     assertEquals(
         List.of(getAtt(logicalId("AWS::Logs::LogGroup", "ReaderLogs"), "Arn")),

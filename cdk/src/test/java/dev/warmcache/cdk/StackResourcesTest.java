@@ -84,8 +84,8 @@ class StackResourcesTest {
   void functionsRunJava21OnArmWithSnapStartTracingAndTheirOwnLogGroup() {
     for (String[] f :
         new String[][] {
-          {"Reader", WarmcacheStack.READER_HANDLER, "-reader"},
-          {"Refresh", WarmcacheStack.REFRESH_HANDLER, "-refresh"}
+          {"Reader", Warmcache.READER_HANDLER, "-reader"},
+          {"Refresh", Warmcache.REFRESH_HANDLER, "-refresh"}
         }) {
       Map.Entry<String, JsonNode> fn = byLogicalId("AWS::Lambda::Function", f[0]);
       JsonNode p = fn.getValue().path("Properties");
@@ -108,8 +108,7 @@ class StackResourcesTest {
           ref(byLogicalId("AWS::DynamoDB::Table", "Table").getKey()), env.path("TABLE_NAME"));
       assertEquals(
           ref(byLogicalId("AWS::Events::EventBus", "Bus").getKey()), env.path("EVENT_BUS_NAME"));
-      assertEquals(
-          WarmcacheStack.METRICS_NAMESPACE, env.path("POWERTOOLS_METRICS_NAMESPACE").asText());
+      assertEquals(Warmcache.METRICS_NAMESPACE, env.path("POWERTOOLS_METRICS_NAMESPACE").asText());
       assertEquals(prefix() + f[2], env.path("POWERTOOLS_SERVICE_NAME").asText());
     }
     JsonNode reader = byLogicalId("AWS::Lambda::Function", "Reader").getValue().path("Properties");
@@ -128,8 +127,8 @@ class StackResourcesTest {
   void eachHandlerIsInItsJarAndRunsOnJava21() throws java.io.IOException {
     for (String[] f :
         new String[][] {
-          {ProjectFiles.READER_JAR, WarmcacheStack.READER_HANDLER},
-          {ProjectFiles.REFRESH_JAR, WarmcacheStack.REFRESH_HANDLER}
+          {ProjectFiles.READER_JAR, Warmcache.READER_HANDLER},
+          {ProjectFiles.REFRESH_JAR, Warmcache.REFRESH_HANDLER}
         }) {
       String entry = f[1].substring(0, f[1].indexOf("::")).replace('.', '/') + ".class";
       try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(s.files.require(f[0]).toFile())) {
@@ -154,7 +153,7 @@ class StackResourcesTest {
               .findFirst()
               .orElseThrow(() -> new AssertionError("no published version of " + f));
       JsonNode alias = byLogicalId("AWS::Lambda::Alias", f + "Live").getValue().path("Properties");
-      assertEquals(WarmcacheStack.ALIAS, alias.path("Name").asText());
+      assertEquals(Warmcache.ALIAS, alias.path("Name").asText());
       assertEquals(ref(function), alias.path("FunctionName"));
       assertEquals(getAtt(version.getKey(), "Version"), alias.path("FunctionVersion"));
     }
@@ -379,7 +378,7 @@ class StackResourcesTest {
     JsonNode reader = ref(byLogicalId("AWS::Lambda::Function", "Reader").getKey());
     assertTrue(
         watched.contains(
-            WarmcacheStack.METRICS_NAMESPACE
+            Warmcache.METRICS_NAMESPACE
                 + ":"
                 + Monitoring.READER_MISS_EVENT_FAILURES
                 + ":"
@@ -394,7 +393,7 @@ class StackResourcesTest {
     String body = dashboard.path("Properties").path("DashboardBody").toString();
     for (String metric : Monitoring.READER_TIER_METRICS) {
       assertTrue(
-          body.contains("\\\"" + WarmcacheStack.METRICS_NAMESPACE + "\\\",\\\"" + metric + "\\\""),
+          body.contains("\\\"" + Warmcache.METRICS_NAMESPACE + "\\\",\\\"" + metric + "\\\""),
           metric + " in " + body);
     }
     for (String title : List.of("Reads by tier", "Refreshes", "Refresh failures")) {
@@ -434,7 +433,7 @@ class StackResourcesTest {
     assertEquals(
         ref(byLogicalId("AWS::Lambda::Alias", "ReaderLive").getKey()),
         outputs.path("ReaderAliasArn").path("Value"));
-    assertEquals(WarmcacheStack.ALIAS, outputs.path("ReaderAliasName").path("Value").asText());
+    assertEquals(Warmcache.ALIAS, outputs.path("ReaderAliasName").path("Value").asText());
     assertEquals(
         ref(byLogicalId("AWS::Lambda::Function", "Reader").getKey()),
         outputs.path("ReaderFunctionName").path("Value"));

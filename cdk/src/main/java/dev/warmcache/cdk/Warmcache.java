@@ -1,0 +1,783 @@
+package dev.warmcache.cdk;
+
+import dev.warmcache.events.EventNames;
+import dev.warmcache.item.TableShape;
+import dev.warmcache.settings.Setting;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.StreamViewType;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.iam.Grant;
+import software.amazon.awscdk.services.iam.GrantOnPrincipalOptions;
+import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.Tracing;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.pipes.CfnPipe;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.StateMachineType;
+import software.constructs.Construct;
+
+/**
+ * warmcache on AWS, as one L3 construct: the table, the reader and refresh functions, the refresh
+ * workflow and the three triggers that start it (CacheMiss and ForceRefresh rules on the bus, TTL
+ * expiries through a Pipe from the table's stream), with alarms and a dashboard. The workflow
+ * definition and the event patterns are the repository's own files, the ones the local twin runs.
+ * {@link WarmcacheStack} is this construct alone; a CDK app of your own (Java) can place it next to
+ * its functions and wire them to it:
+ *
+ * <pre>{@code
+ * Warmcache cache = new Warmcache(stack, "Cache",
+ *     WarmcacheConfig.fromContext(key -> app.getNode().tryGetContext(key)), ProjectFiles.locate());
+ * cache.bind(productPage);                 // grantRead + the environment Warmcache.fromEnvironment() reads
+ * cache.grantForceRefresh(adminFunction);  // ForceRefresh events, for Warmcache.refresh(id)
+ * }</pre>
+ *
+ * <p>In {@link WarmcacheStack} its id is {@code Default}, which CDK leaves out of logical ids: the
+ * stack's resources kept the ids they had before the construct existed, so an update replaces
+ * nothing (a table with a new logical id would be a new, empty table).
+ */
+public final class Warmcache extends Construct {
+
+  /** Every caller (rules, Pipe, workflow, README commands) uses this alias, never $LATEST. */
+  public static final String ALIAS = "live";
+
+  public static final String READER_HANDLER = "dev.warmcache.reader.ReaderHandler::handleRequest";
+  public static final String REFRESH_HANDLER =
+      "dev.warmcache.refresh.RefreshHandler::handleRequest";
+  public static final String METRICS_NAMESPACE = "warmcache";
+  public static final String READER_SOURCE = EventNames.SOURCE_READER;
+  public static final String ADMIN_SOURCE = EventNames.SOURCE_ADMIN;
+
+  /**
+   * The attributes the reader may name in UpdateItem: the key and the idle counter it resets,
+   * nothing else.
+   */
+  public static final List<String> READER_UPDATABLE_ATTRIBUTES =
+      List.of("id", "idleRefreshes", "refreshRequestedAt");
+
+  /**
+   * Keys of the change feed's records ({@code dev.warmcache.changes.ChangeFeed.KEY_PREFIX}; a test
+   * holds them equal).
+   */
+  public static final String CHANGE_FEED_KEYS = "#changes#*";
+
+  private final Table table;
+  private final EventBus bus;
+  private final Function reader;
+  private final Alias readerAlias;
+  private final Function refresh;
+  private final Alias refreshAlias;
+  private final StateMachine stateMachine;
+  private final Map<String, Queue> deadLetterQueues = new LinkedHashMap<>();
+  private final WarmcacheConfig config;
+  private final CfnPipe pipe;
+  private Role pipeRole;
+
+  public Warmcache(Construct scope, String id, WarmcacheConfig config, ProjectFiles files) {
+    super(scope, id);
+    this.config = config;
+    String prefix = config.namePrefix();
+    RemovalPolicy removal = config.removalPolicy();
+
+    this.table =
+        Table.Builder.create(this, "Table")
+            .tableName(prefix)
+            // The one table shape the twin and the test fixture create too.
+            .partitionKey(
+                Attribute.builder()
+                    .name(TableShape.PARTITION_KEY)
+                    .type(partitionKeyType(TableShape.PARTITION_KEY_TYPE))
+                    .build())
+            .billingMode(BillingMode.valueOf(TableShape.BILLING_MODE))
+            .timeToLiveAttribute(TableShape.TTL_ATTRIBUTE)
+            .stream(StreamViewType.valueOf(TableShape.STREAM_VIEW_TYPE))
+            .pointInTimeRecoverySpecification(
+                PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+            .deletionProtection(removal == RemovalPolicy.RETAIN)
+            .removalPolicy(removal)
+            .build();
+
+    this.bus = EventBus.Builder.create(this, "Bus").eventBusName(prefix).build();
+
+    // Both timeouts come from Settings, as in the twin: the reader's grows with MISS_WAIT_MS,
+    // the refresh function's with one origin fetch and stays below the ASL tasks' 30 s
+    // TimeoutSeconds, so a stuck call surfaces as a Lambda error the workflow's Retry and
+    // Catch understand, not as States.Timeout.
+    this.reader =
+        function(
+            "Reader",
+            prefix + "-reader",
+            files.require(ProjectFiles.READER_JAR),
+            READER_HANDLER,
+            config.readerMemoryMb(),
+            Duration.seconds(config.settings().readerFunctionTimeout().toSeconds()),
+            config,
+            Setting.Target.READER,
+            "warmcache reader: answers reads from memory, then DynamoDB");
+    this.readerAlias =
+        Alias.Builder.create(this, "ReaderLive")
+            .aliasName(ALIAS)
+            .version(reader.getCurrentVersion())
+            .build();
+
+    this.refresh =
+        function(
+            "Refresh",
+            prefix + "-refresh",
+            files.require(ProjectFiles.REFRESH_JAR),
+            REFRESH_HANDLER,
+            config.refreshMemoryMb(),
+            Duration.seconds(config.settings().refreshFunctionTimeout().toSeconds()),
+            config,
+            Setting.Target.REFRESH,
+            "warmcache refresh tasks: origin fetch, lease, TTL arithmetic");
+    this.refreshAlias =
+        Alias.Builder.create(this, "RefreshLive")
+            .aliasName(ALIAS)
+            .version(refresh.getCurrentVersion())
+            .build();
+
+    grantReader();
+    grantRefreshPrimes();
+
+    this.stateMachine = stateMachine(prefix, config, files);
+
+    this.deadLetterQueues.put("CacheMiss", deadLetterQueue("CacheMissDlq", removal));
+    this.deadLetterQueues.put("ForceRefresh", deadLetterQueue("ForceRefreshDlq", removal));
+    this.deadLetterQueues.put("TtlExpiry", deadLetterQueue("TtlExpiryDlq", removal));
+
+    // A miss older than 10 minutes is superseded: readers publish a fresh one every
+    // MISS_INTERVAL_SECONDS while the key is still missing.
+    rule(
+        "CacheMissRule",
+        prefix + "-cache-miss",
+        files,
+        ProjectFiles.CACHE_MISS_RULE,
+        deadLetterQueues.get("CacheMiss"),
+        5,
+        Duration.minutes(10));
+    // An operator's forced refresh is worth retrying for longer than a reader's miss.
+    rule(
+        "ForceRefreshRule",
+        prefix + "-force-refresh",
+        files,
+        ProjectFiles.FORCE_REFRESH_RULE,
+        deadLetterQueues.get("ForceRefresh"),
+        20,
+        Duration.hours(1));
+
+    this.pipe = ttlExpiryPipe(prefix, removal, config, files, deadLetterQueues.get("TtlExpiry"));
+
+    new Monitoring(this, "Monitoring", config);
+
+    outputs();
+    suppressFindings();
+  }
+
+  private Function function(
+      String id,
+      String name,
+      java.nio.file.Path jar,
+      String handler,
+      int memoryMb,
+      Duration timeout,
+      WarmcacheConfig config,
+      Setting.Target target,
+      String description) {
+    LogGroup logs =
+        LogGroup.Builder.create(this, id + "Logs")
+            .logGroupName(uniqueName("/aws/lambda/" + name))
+            .retention(config.logRetention())
+            .removalPolicy(config.removalPolicy())
+            .build();
+    // An own role instead of AWSLambdaBasicExecutionRole: logs go to this log group only.
+    Role role =
+        Role.Builder.create(this, id + "Role")
+            .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+            .description("Execution role of " + name)
+            .build();
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("WriteOwnLogs")
+            .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+            .resources(List.of(logs.getLogGroupArn()))
+            .build());
+    Map<String, String> env = new TreeMap<>(config.environmentOf(target));
+    env.put("TABLE_NAME", table.getTableName());
+    env.put("EVENT_BUS_NAME", bus.getEventBusName());
+    env.put("POWERTOOLS_SERVICE_NAME", name);
+    env.put("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
+    Function function =
+        Function.Builder.create(this, id)
+            .functionName(name)
+            .description(description)
+            .runtime(Runtime.JAVA_21)
+            .architecture(Architecture.ARM_64)
+            .handler(handler)
+            .code(Code.fromAsset(jar.toString()))
+            .memorySize(memoryMb)
+            .timeout(timeout)
+            .tracing(Tracing.ACTIVE)
+            .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+            .logGroup(logs)
+            .role(role)
+            .environment(env)
+            .build();
+    Annotations.of(function)
+        .acknowledgeWarning(
+            "@aws-cdk/aws-lambda:snapStartRequirePublish",
+            "the function is published through currentVersion behind the alias '" + ALIAS + "'");
+    return function;
+  }
+
+  /**
+   * Reads, an idle-counter reset restricted to its own attributes, and CacheMiss events: no value
+   * writes, no origin.
+   */
+  /**
+   * The refresh function's one AWS call: the prime fan-out to the reader's alias (one workflow task
+   * instead of a Map iteration per prime, docs/transitions.md). No table or bus grant: every write
+   * and event is a workflow integration.
+   */
+  private void grantRefreshPrimes() {
+    refresh.addEnvironment("READER_FUNCTION_NAME", readerAlias.getFunctionArn());
+    refresh.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .sid("PrimeReaders")
+            .actions(List.of("lambda:InvokeFunction"))
+            .resources(List.of(readerAlias.getFunctionArn()))
+            .build());
+  }
+
+  private void grantReader() {
+    reader.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .sid("ReadItems")
+            .actions(List.of("dynamodb:GetItem"))
+            .resources(List.of(table.getTableArn()))
+            .build());
+    reader.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .sid("ReadChangeFeedOnly")
+            .actions(List.of("dynamodb:BatchGetItem"))
+            .resources(List.of(table.getTableArn()))
+            // The coherence sync's one batched read, confined to the change records' keys.
+            .conditions(
+                Map.of(
+                    "ForAllValues:StringLike",
+                    Map.of("dynamodb:LeadingKeys", List.of(CHANGE_FEED_KEYS))))
+            .build());
+    reader.addToRolePolicy(
+        claimOnly(PolicyStatement.Builder.create().sid("ResetIdleCounterOnly")).build());
+    reader.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .sid("PublishCacheMiss")
+            .actions(List.of("events:PutEvents"))
+            .resources(List.of(bus.getEventBusArn()))
+            .conditions(Map.of("StringEquals", Map.of("events:source", READER_SOURCE)))
+            .build());
+  }
+
+  private StateMachine stateMachine(String prefix, WarmcacheConfig config, ProjectFiles files) {
+    String definition = files.text(ProjectFiles.STATE_MACHINE);
+    Set<String> unknown = new TreeSet<>(WorkflowIntegrations.placeholdersIn(definition));
+    unknown.removeAll(WorkflowIntegrations.PLACEHOLDERS);
+    if (!unknown.isEmpty()) {
+      throw new MalformedProjectFileException(
+          ProjectFiles.STATE_MACHINE
+              + " uses placeholders "
+              + unknown
+              + " that neither the stack nor the twin fills; allowed: "
+              + new TreeSet<>(WorkflowIntegrations.PLACEHOLDERS));
+    }
+    WorkflowIntegrations calls = WorkflowIntegrations.of(files.json(ProjectFiles.STATE_MACHINE));
+    boolean express = config.workflowType() == WorkflowType.EXPRESS;
+
+    LogGroup logs =
+        LogGroup.Builder.create(this, "WorkflowLogs")
+            // The vendedlogs prefix keeps Step Functions' log delivery clear of the
+            // account-wide CloudWatch Logs resource-policy size limit.
+            .logGroupName(uniqueName("/aws/vendedlogs/states/" + prefix + "-refresh"))
+            .retention(config.logRetention())
+            .removalPolicy(config.removalPolicy())
+            .build();
+    Map<String, String> substitutions = new TreeMap<>();
+    substitutions.put(WorkflowIntegrations.TABLE_NAME, table.getTableName());
+    substitutions.put(WorkflowIntegrations.EVENT_BUS_NAME, bus.getEventBusName());
+    substitutions.put(WorkflowIntegrations.REFRESH_FUNCTION_ARN, refreshAlias.getFunctionArn());
+    StateMachine machine =
+        StateMachine.Builder.create(this, "RefreshWorkflow")
+            .stateMachineName(prefix + "-refresh")
+            .stateMachineType(express ? StateMachineType.EXPRESS : StateMachineType.STANDARD)
+            // Inlined from the file (read here, once), so the template is self-contained.
+            .definitionBody(DefinitionBody.fromString(definition))
+            .definitionSubstitutions(substitutions)
+            .tracingEnabled(true)
+            // ALL events. Standard keeps the data in its execution history, so the logs carry
+            // none (cached values gain no second copy); Express keeps no history, so its logs
+            // carry the execution data and are what the console shows.
+            .logs(
+                LogOptions.builder()
+                    .destination(logs)
+                    .level(LogLevel.ALL)
+                    .includeExecutionData(express)
+                    .build())
+            .build();
+
+    CfnOutput.Builder.create(this, "WorkflowLogGroupName")
+        .value(logs.getLogGroupName())
+        .description(
+            "the workflow's execution log (Express: its only history): aws logs tail <this> --follow")
+        .build();
+
+    if (!calls.dynamoDbActions().isEmpty()) {
+      machine.addToRolePolicy(
+          PolicyStatement.Builder.create()
+              .sid("WorkflowTableCalls")
+              .actions(new ArrayList<>(calls.dynamoDbActions()))
+              .resources(List.of(table.getTableArn()))
+              .build());
+    }
+    List<String> functions = new ArrayList<>();
+    for (String placeholder : calls.invokedFunctions()) {
+      functions.add(substitutions.get(placeholder));
+    }
+    if (!functions.isEmpty()) {
+      machine.addToRolePolicy(
+          PolicyStatement.Builder.create()
+              .sid("WorkflowInvokesAliases")
+              .actions(List.of("lambda:InvokeFunction"))
+              .resources(functions)
+              .build());
+    }
+    if (calls.putsEvents()) {
+      PolicyStatement.Builder put =
+          PolicyStatement.Builder.create()
+              .sid("WorkflowPublishesEvents")
+              .actions(List.of("events:PutEvents"))
+              .resources(List.of(bus.getEventBusArn()));
+      if (!calls.eventSources().isEmpty()) {
+        put.conditions(
+            Map.of("StringEquals", Map.of("events:source", new ArrayList<>(calls.eventSources()))));
+      }
+      machine.addToRolePolicy(put.build());
+    }
+    return machine;
+  }
+
+  /**
+   * A retained queue outlives {@code cdk destroy}; with a fixed name the next deploy would fail on
+   * it, so CloudFormation names the queue (the alarms and outputs find it by reference).
+   */
+  private Queue deadLetterQueue(String id, RemovalPolicy removal) {
+    return Queue.Builder.create(this, id)
+        .encryption(QueueEncryption.SQS_MANAGED)
+        .enforceSsl(true)
+        // The longest SQS allows: a failed trigger should outlive a long weekend.
+        .retentionPeriod(Duration.days(14))
+        .removalPolicy(removal)
+        .build();
+  }
+
+  private Rule rule(
+      String id,
+      String name,
+      ProjectFiles files,
+      String patternFile,
+      Queue dlq,
+      int retryAttempts,
+      Duration maxEventAge) {
+    // An own role per rule, granted StartExecution on this workflow only; the rule waits for
+    // the role's policy, or its first deliveries could be refused before the policy exists.
+    Role role =
+        Role.Builder.create(this, id + "Role")
+            .assumedBy(new ServicePrincipal("events.amazonaws.com"))
+            .description("Lets the rule " + name + " start the refresh workflow, and nothing else")
+            .build();
+    stateMachine.grantStartExecution(role);
+    Rule rule =
+        Rule.Builder.create(this, id)
+            .ruleName(name)
+            .description("Starts the refresh workflow; pattern from " + patternFile)
+            .eventBus(bus)
+            .eventPattern(EventPatternFile.rulePattern(files, patternFile))
+            .targets(
+                List.of(
+                    SfnStateMachine.Builder.create(stateMachine)
+                        .role(role)
+                        .deadLetterQueue(dlq)
+                        .retryAttempts(retryAttempts)
+                        .maxEventAge(maxEventAge)
+                        .build()))
+            .build();
+    rule.getNode().addDependency(role);
+    return rule;
+  }
+
+  /**
+   * {@code base-<first 8 hex digits of this stack's id>}: unique per stack instance, so a log group
+   * retained by {@code cdk destroy} never blocks the next deploy of the same stack.
+   */
+  private static String uniqueName(String base) {
+    return base + "-" + Fn.select(0, Fn.split("-", Fn.select(2, Fn.split("/", Aws.STACK_ID))));
+  }
+
+  /**
+   * TTL deletions reach the workflow as the Pipe delivers them: a one-record array. Standard
+   * workflows can only be started fire-and-forget; failed starts go to the DLQ after retries.
+   */
+  private CfnPipe ttlExpiryPipe(
+      String prefix, RemovalPolicy removal, WarmcacheConfig config, ProjectFiles files, Queue dlq) {
+    String name = prefix + "-ttl-expiry";
+    LogGroup logs =
+        LogGroup.Builder.create(this, "PipeLogs")
+            .logGroupName(uniqueName("/aws/vendedlogs/pipes/" + name))
+            .retention(config.logRetention())
+            .removalPolicy(removal)
+            .build();
+    Role role =
+        this.pipeRole =
+            Role.Builder.create(this, "PipeRole")
+                .assumedBy(
+                    ServicePrincipal.Builder.create("pipes.amazonaws.com")
+                        .conditions(
+                            Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
+                        .build())
+                .description("Execution role of the " + name + " pipe")
+                .build();
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("ReadTableStream")
+            .actions(
+                List.of(
+                    "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"))
+            .resources(List.of(table.getTableStreamArn()))
+            .build());
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("ListStreams")
+            .actions(List.of("dynamodb:ListStreams"))
+            .resources(List.of("*"))
+            .build());
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("StartRefresh")
+            .actions(List.of("states:StartExecution"))
+            .resources(List.of(stateMachine.getStateMachineArn()))
+            .build());
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("DeadLetter")
+            .actions(List.of("sqs:SendMessage", "sqs:GetQueueAttributes"))
+            .resources(List.of(dlq.getQueueArn()))
+            .build());
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("WritePipeLogs")
+            .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+            .resources(List.of(logs.getLogGroupArn()))
+            .build());
+
+    CfnPipe created =
+        CfnPipe.Builder.create(this, "TtlExpiryPipe")
+            .name(name)
+            .description(
+                "TTL deletions of the table start the refresh workflow; filter from "
+                    + ProjectFiles.TTL_EXPIRY_FILTER)
+            .roleArn(role.getRoleArn())
+            .source(table.getTableStreamArn())
+            .sourceParameters(
+                CfnPipe.PipeSourceParametersProperty.builder()
+                    .filterCriteria(
+                        CfnPipe.FilterCriteriaProperty.builder()
+                            .filters(
+                                List.of(
+                                    CfnPipe.FilterProperty.builder()
+                                        .pattern(
+                                            EventPatternFile.filterPattern(
+                                                files, ProjectFiles.TTL_EXPIRY_FILTER))
+                                        .build()))
+                            .build())
+                    .dynamoDbStreamParameters(
+                        CfnPipe.PipeSourceDynamoDBStreamParametersProperty.builder()
+                            .startingPosition("LATEST")
+                            .batchSize(1)
+                            .maximumBatchingWindowInSeconds(0)
+                            // Each expiry is retried for up to an hour, then parked in the DLQ
+                            // so one poisoned record never blocks its shard.
+                            .maximumRetryAttempts(10)
+                            .maximumRecordAgeInSeconds(3600)
+                            .deadLetterConfig(
+                                CfnPipe.DeadLetterConfigProperty.builder()
+                                    .arn(dlq.getQueueArn())
+                                    .build())
+                            .build())
+                    .build())
+            .target(stateMachine.getStateMachineArn())
+            .targetParameters(
+                CfnPipe.PipeTargetParametersProperty.builder()
+                    .stepFunctionStateMachineParameters(
+                        // Standard workflows can only be started asynchronously; Express ones
+                        // are too, so a slow refresh never holds the stream's shard.
+                        CfnPipe.PipeTargetStateMachineParametersProperty.builder()
+                            .invocationType("FIRE_AND_FORGET")
+                            .build())
+                    .build())
+            .logConfiguration(
+                CfnPipe.PipeLogConfigurationProperty.builder()
+                    .level("ERROR")
+                    .cloudwatchLogsLogDestination(
+                        CfnPipe.CloudwatchLogsLogDestinationProperty.builder()
+                            .logGroupArn(logs.getLogGroupArn())
+                            .build())
+                    .build())
+            .build();
+    // The role's policy must exist before the Pipe validates its source and target.
+    created.getNode().addDependency(role);
+    return created;
+  }
+
+  private void outputs() {
+    output("TableName", table.getTableName(), "DynamoDB table of cached items");
+    output("EventBusName", bus.getEventBusName(), "bus for ForceRefresh (aws events put-events)");
+    output("ReaderFunctionName", reader.getFunctionName(), "reader function");
+    output("ReaderAliasName", readerAlias.getAliasName(), "alias every caller uses");
+    output(
+        "ReaderAliasArn", readerAlias.getFunctionArn(), "aws lambda invoke --function-name <this>");
+    output(
+        "RefreshAliasArn",
+        refreshAlias.getFunctionArn(),
+        "refresh tasks, as the workflow calls them");
+    output(
+        "StateMachineArn",
+        stateMachine.getStateMachineArn(),
+        "aws stepfunctions list-executions --state-machine-arn <this>");
+    output(
+        "StateMachineConsoleUrl",
+        Fn.join(
+            "",
+            List.of(
+                "https://",
+                Aws.REGION,
+                ".console.aws.amazon.com/states/home?region=",
+                Aws.REGION,
+                "#/statemachines/view/",
+                stateMachine.getStateMachineArn())),
+        "watch refreshes in the Step Functions console");
+    output("TtlExpiryPipeName", pipe.getRef(), "Pipe from the table stream to the workflow");
+    output(
+        "ReaderLogGroupName",
+        reader.getLogGroup().getLogGroupName(),
+        "aws logs tail <this> --follow");
+    output(
+        "RefreshLogGroupName",
+        refresh.getLogGroup().getLogGroupName(),
+        "aws logs tail <this> --follow");
+  }
+
+  private void output(String id, String value, String description) {
+    CfnOutput.Builder.create(this, id).value(value).description(description).build();
+  }
+
+  /** Each cdk-nag finding that stays is a deliberate choice; the reason says why. */
+  private void suppressFindings() {
+    for (Function function : List.of(reader, refresh)) {
+      NagSuppressions.addResourceSuppressions(
+          function.getRole(),
+          List.of(
+              NagPackSuppression.builder()
+                  .id("AwsSolutions-IAM5")
+                  .reason(
+                      "Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, "
+                          + "which support no resource-level permissions")
+                  .appliesTo(List.of("Resource::*"))
+                  .build()),
+          true);
+      NagSuppressions.addResourceSuppressions(
+          function,
+          List.of(
+              NagPackSuppression.builder()
+                  .id("AwsSolutions-L1")
+                  .reason(
+                      "The handlers are compiled for Java 17 bytecode (the build's release level) and "
+                          + "deployed on the java21 managed runtime with SnapStart, Powertools 2 and CRaC "
+                          + "priming; a newer runtime is a tested upgrade, not a setting")
+                  .build()),
+          true);
+    }
+    NagSuppressions.addResourceSuppressions(
+        stateMachine,
+        List.of(
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
+                    "X-Ray tracing and CloudWatch Logs vended delivery (logs:*LogDelivery, "
+                        + "logs:PutResourcePolicy, logs:Describe*) support no resource-level permissions")
+                .appliesTo(List.of("Resource::*"))
+                .build()),
+        true);
+    NagSuppressions.addResourceSuppressions(
+        pipeRole,
+        List.of(
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
+                    "dynamodb:ListStreams supports no resource-level permissions; the stream itself "
+                        + "is read through its own ARN")
+                .appliesTo(List.of("Resource::*"))
+                .build()),
+        true);
+    for (Queue dlq : deadLetterQueues.values()) {
+      NagPackSuppression reason =
+          NagPackSuppression.builder()
+              .id("AwsSolutions-SQS3")
+              .reason(
+                  "This queue is itself a dead-letter queue (of an EventBridge target or the Pipe); "
+                      + "cdk-nag only recognises queues used in an SQS redrive policy")
+              .build();
+      NagSuppressions.addResourceSuppressions(dlq, List.of(reason), true);
+    }
+  }
+
+  /**
+   * Grants exactly what a reading client ({@code dev.warmcache.client.Warmcache}) needs: {@code
+   * GetItem} and {@code BatchGetItem} on the table, the claim and idle-reset write confined to the
+   * attributes {@link #READER_UPDATABLE_ATTRIBUTES} (no item comes back through it), and {@code
+   * PutEvents} of {@code CacheMiss} only ({@code events:source} = {@value #READER_SOURCE}). No
+   * value write, no other event.
+   */
+  public void grantRead(IGrantable grantee) {
+    Grant.addToPrincipal(
+        GrantOnPrincipalOptions.builder()
+            .grantee(grantee)
+            .actions(List.of("dynamodb:GetItem", "dynamodb:BatchGetItem"))
+            .resourceArns(List.of(table.getTableArn()))
+            .build());
+    grantee
+        .getGrantPrincipal()
+        .addToPrincipalPolicy(claimOnly(PolicyStatement.Builder.create()).build());
+    grantee
+        .getGrantPrincipal()
+        .addToPrincipalPolicy(
+            PolicyStatement.Builder.create()
+                .actions(List.of("events:PutEvents"))
+                .resources(List.of(bus.getEventBusArn()))
+                .conditions(Map.of("StringEquals", Map.of("events:source", READER_SOURCE)))
+                .build());
+  }
+
+  /**
+   * {@link #grantRead}, and the environment {@code Warmcache.fromEnvironment()} reads: {@code
+   * TABLE_NAME}, {@code EVENT_BUS_NAME}, and every reader setting this cache's configuration
+   * changes from its default (the same values the reader Lambda gets; the client's defaults are the
+   * reader's). Never the origin's URL.
+   */
+  public void bind(Function function) {
+    grantRead(function);
+    function.addEnvironment("TABLE_NAME", table.getTableName());
+    function.addEnvironment("EVENT_BUS_NAME", bus.getEventBusName());
+    config.environmentOf(Setting.Target.READER).forEach(function::addEnvironment);
+  }
+
+  /**
+   * Grants {@code PutEvents} of {@code ForceRefresh} only ({@code events:source} = {@value
+   * #ADMIN_SOURCE}), what {@code Warmcache.refresh(id)} and an operator's {@code aws events
+   * put-events} send. Separate from {@link #grantRead}: a refresh costs an origin fetch.
+   */
+  public void grantForceRefresh(IGrantable grantee) {
+    grantee
+        .getGrantPrincipal()
+        .addToPrincipalPolicy(
+            PolicyStatement.Builder.create()
+                .actions(List.of("events:PutEvents"))
+                .resources(List.of(bus.getEventBusArn()))
+                .conditions(Map.of("StringEquals", Map.of("events:source", ADMIN_SOURCE)))
+                .build());
+  }
+
+  /**
+   * {@code UpdateItem} on the table, confined by AWS's attribute-level pattern: the request may
+   * name only {@link #READER_UPDATABLE_ATTRIBUTES} and may not ask for whole items back.
+   */
+  private PolicyStatement.Builder claimOnly(PolicyStatement.Builder statement) {
+    return statement
+        .actions(List.of("dynamodb:UpdateItem"))
+        .resources(List.of(table.getTableArn()))
+        .conditions(
+            Map.of(
+                "ForAllValues:StringEquals",
+                    Map.of("dynamodb:Attributes", READER_UPDATABLE_ATTRIBUTES),
+                "StringEqualsIfExists",
+                    Map.of(
+                        "dynamodb:ReturnValues", List.of("NONE", "UPDATED_OLD", "UPDATED_NEW"))));
+  }
+
+  public Table table() {
+    return table;
+  }
+
+  public EventBus bus() {
+    return bus;
+  }
+
+  public Function reader() {
+    return reader;
+  }
+
+  public Function refresh() {
+    return refresh;
+  }
+
+  public StateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  /** The dead-letter queues by trigger: CacheMiss, ForceRefresh, TtlExpiry. */
+  public Map<String, Queue> deadLetterQueues() {
+    return java.util.Collections.unmodifiableMap(deadLetterQueues);
+  }
+
+  /** The CDK's name for a DynamoDB scalar attribute type ({@code S}, {@code N}, {@code B}). */
+  static AttributeType partitionKeyType(String dynamoDbType) {
+    return switch (dynamoDbType) {
+      case "S" -> AttributeType.STRING;
+      case "N" -> AttributeType.NUMBER;
+      case "B" -> AttributeType.BINARY;
+      default -> throw new IllegalArgumentException("not a key attribute type: " + dynamoDbType);
+    };
+  }
+}
