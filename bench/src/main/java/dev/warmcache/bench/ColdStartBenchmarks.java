@@ -1,6 +1,10 @@
 package dev.warmcache.bench;
 
+import dev.warmcache.aws.AwsClients;
+import dev.warmcache.client.CachedValue;
+import dev.warmcache.client.Warmcache;
 import dev.warmcache.reader.ReaderHandler;
+import dev.warmcache.settings.Settings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +20,9 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
 /**
  * What a new execution environment pays, measured once per fresh JVM (single shot): building the
@@ -73,6 +80,35 @@ public class ColdStartBenchmarks {
   @Benchmark
   public int firstReadAfterWarmUp(BuiltAndWarmed warmed) throws IOException {
     return read(warmed.handler);
+  }
+
+  /**
+   * What embedding costs a function (P3), the baseline: a handler's init plus first read when it
+   * does the one {@code GetItem} itself, with the same SDK client settings.
+   */
+  @Benchmark
+  public Object embeddingBareGetItem() {
+    DynamoDbClient dynamoDb = AwsClients.dynamoDb(Settings.from(env()));
+    GetItemResponse item =
+        dynamoDb.getItem(
+            b ->
+                b.tableName("warmcache")
+                    .key(Map.of("id", AttributeValue.fromS(ReaderBenchmarks.KEY))));
+    if (!item.hasItem()) {
+      throw new IllegalStateException("the key is not seeded");
+    }
+    return item;
+  }
+
+  /** The same init plus first read through the client library: memory, then DynamoDB. */
+  @Benchmark
+  public Object embeddingClient() {
+    Warmcache cache = Warmcache.builder().settings(env()).build();
+    CachedValue value = cache.get(ReaderBenchmarks.KEY);
+    if (value.version() < 1) {
+      throw new IllegalStateException("not a value: " + value);
+    }
+    return value;
   }
 
   private static int read(ReaderHandler handler) throws IOException {

@@ -222,6 +222,34 @@ public class ReaderBenchmarks {
     return reader.invoke();
   }
 
+  /**
+   * The client library's memory hit, as a user's code calls it: {@code Warmcache.get} of a held key
+   * with the change feed on ({@code COHERENCE_INTERVAL_MS=1000}) and early refresh on (the default
+   * β), no listener. The issue's target is 100 ns; the reader's handler call adds parsing the
+   * request and writing the answer on top of this.
+   */
+  @State(Scope.Benchmark)
+  public static class ClientMemory {
+    dev.warmcache.client.Warmcache cache;
+
+    @Setup
+    public void setUp() {
+      Map<String, String> env = env(endpoint());
+      env.put("MEMORY_TTL_SECONDS", "86400");
+      env.put("COHERENCE_INTERVAL_MS", "1000");
+      cache = dev.warmcache.client.Warmcache.builder().settings(env).build();
+      if (cache.get(KEY).source() != dev.warmcache.client.Source.DYNAMODB
+          || cache.get(KEY).source() != dev.warmcache.client.Source.MEMORY) {
+        throw new IllegalStateException("expected a DynamoDB read, then memory hits");
+      }
+    }
+  }
+
+  @Benchmark
+  public Object memoryHitThroughClient(ClientMemory client) {
+    return client.cache.get(KEY);
+  }
+
   @Benchmark
   public Object caffeineGetIfPresent(BareCaffeine bare) {
     return bare.cache.getIfPresent(bare.key);
