@@ -25,7 +25,7 @@ final class Banner {
 
         warmcache twin ready in %.1f s%s on %s
           DynamoDB table %s (TTL on expiresAt, stream NEW_AND_OLD_IMAGES; data %s)
-          functions %s, %s | bus %s | state machine %s | pipe %s
+          functions %s, %s%s | bus %s | state machine %s | pipe %s
           demo ids: 1..20, %s  (origin %s/items/{id}; stats %s/stats)
           console: %s/console   dead letters: %s
           seeded: ForceRefresh for ids %s
@@ -49,6 +49,9 @@ final class Banner {
         dataDir,
         Twin.READER,
         Twin.REFRESH,
+        twin.options().functions().stream()
+            .map(f -> ", " + f.name() + " (yours)")
+            .collect(java.util.stream.Collectors.joining()),
         Twin.BUS,
         Twin.STATE_MACHINE,
         Twin.PIPE,

@@ -23,6 +23,7 @@ import dev.warmcache.local.stepfunctions.engine.StateMachine;
 import dev.warmcache.local.stepfunctions.engine.StepFunctionsEngine;
 import dev.warmcache.local.stepfunctions.tasks.DynamoDbApi;
 import dev.warmcache.local.stepfunctions.tasks.ServiceIntegrations;
+import dev.warmcache.settings.Setting;
 import dev.warmcache.settings.Settings;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -172,6 +173,13 @@ public final class Twin implements AutoCloseable {
         function(
             REFRESH, "dev.warmcache.refresh.RefreshHandler::handleRequest", refreshJar, endpoint));
 
+    for (UserFunction user : options.functions()) {
+      if (user.name().equals(READER) || user.name().equals(REFRESH)) {
+        throw new IllegalArgumentException("--function " + user.name() + ": that name is taken");
+      }
+      lambda.register(userFunction(user, endpoint));
+    }
+
     String stateMachineArn = StepFunctionsEngine.stateMachineArn(STATE_MACHINE);
     bus =
         track(
@@ -247,7 +255,34 @@ public final class Twin implements AutoCloseable {
     }
   }
 
-  private FunctionConfig function(String name, String handler, Path jar, String endpoint) {
+  /**
+   * A function of the user's own, with the environment the construct's {@code bind} gives it: the
+   * table, the bus and the reader's settings, never the origin. Its instances share no classes: the
+   * twin cannot know which of the user's classes hold state, so each instance loads the whole jar,
+   * as a separate execution environment would.
+   */
+  private FunctionConfig userFunction(UserFunction user, String endpoint) {
+    Map<String, String> env = baseEnvironment(user.name(), endpoint);
+    for (Setting setting : Setting.readBy(Setting.Target.READER)) {
+      String value = options.settings().get(setting.name());
+      if (value != null) {
+        env.put(setting.name(), value);
+      }
+    }
+    return FunctionConfig.builder(user.name())
+        .handler(user.poolHandler())
+        .classpath(List.of(user.jar().toAbsolutePath()))
+        .environment(env)
+        .timeout(Settings.from(env).readerFunctionTimeout())
+        .sharedLibraries(false)
+        .build();
+  }
+
+  /**
+   * What every function the twin hosts sees, as the Lambda runtime and the CDK give it on AWS: the
+   * region, the twin's endpoint for every SDK client, its name, the table and the bus.
+   */
+  private static Map<String, String> baseEnvironment(String name, String endpoint) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("AWS_REGION", REGION);
     env.put("AWS_DEFAULT_REGION", REGION);
@@ -259,8 +294,13 @@ public final class Twin implements AutoCloseable {
     env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
     env.put("TABLE_NAME", TABLE);
     env.put("EVENT_BUS_NAME", BUS);
-    env.put("ORIGIN_URL_TEMPLATE", DemoOrigin.urlTemplate(endpoint));
     env.put("POWERTOOLS_SERVICE_NAME", name);
+    return env;
+  }
+
+  private FunctionConfig function(String name, String handler, Path jar, String endpoint) {
+    Map<String, String> env = baseEnvironment(name, endpoint);
+    env.put("ORIGIN_URL_TEMPLATE", DemoOrigin.urlTemplate(endpoint));
     env.put("POWERTOOLS_METRICS_NAMESPACE", "warmcache");
     if (name.equals(REFRESH)) {
       // The alias ARN, as the CDK wires it: primes reach the published version.

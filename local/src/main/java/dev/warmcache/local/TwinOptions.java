@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  * @param seed whether to refresh a few demo ids at start
  * @param sharedLibraries whether a function's instances share its immutable third-party classes
  *     (the default; {@code false} only to measure what sharing saves)
+ * @param functions the user's own functions to host beside warmcache's ({@code --function})
  */
 public record TwinOptions(
     int port,
@@ -31,7 +32,8 @@ public record TwinOptions(
     Path projectDir,
     Map<String, String> settings,
     boolean seed,
-    boolean sharedLibraries) {
+    boolean sharedLibraries,
+    List<UserFunction> functions) {
 
   public static final int DEFAULT_PORT = 4566;
 
@@ -47,6 +49,7 @@ public record TwinOptions(
 
   public TwinOptions {
     settings = Map.copyOf(settings);
+    functions = List.copyOf(functions);
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("--port must be between 0 and 65535");
     }
@@ -57,9 +60,9 @@ public record TwinOptions(
   }
 
   /**
-   * {@code --port N}, {@code --data-dir DIR}, {@code --project-dir DIR}, {@code --no-seed}; the
-   * port also comes from {@code TWIN_PORT}, and the settings listed in {@link #SETTINGS} from the
-   * environment.
+   * {@code --port N}, {@code --data-dir DIR}, {@code --project-dir DIR}, {@code --no-seed}, {@code
+   * --function NAME=JAR:HANDLER} (repeatable); the port also comes from {@code TWIN_PORT}, and the
+   * settings listed in {@link #SETTINGS} from the environment.
    */
   public static TwinOptions parse(String[] args, Map<String, String> env) {
     Builder builder = builder();
@@ -83,6 +86,7 @@ public record TwinOptions(
         case "--data-dir" -> builder.dataDir(Path.of(value(args, ++i, arg)));
         case "--project-dir" -> builder.projectDir(Path.of(value(args, ++i, arg)));
         case "--no-seed" -> builder.seed(false);
+        case "--function" -> builder.function(UserFunction.parse(value(args, ++i, arg)));
         case "--help", "-h" -> throw new IllegalArgumentException(usage());
         default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + usage());
       }
@@ -92,7 +96,8 @@ public record TwinOptions(
 
   static String usage() {
     return "usage: twin [--port N (default 4566, env TWIN_PORT)] [--data-dir DIR (default: in memory)] "
-        + "[--project-dir DIR (default: found from the working directory)] [--no-seed]";
+        + "[--project-dir DIR (default: found from the working directory)] [--no-seed] "
+        + "[--function NAME=JAR:HANDLER ...]";
   }
 
   private static String value(String[] args, int i, String option) {
@@ -135,6 +140,7 @@ public record TwinOptions(
     private Map<String, String> settings = Map.of();
     private boolean seed = true;
     private boolean sharedLibraries = true;
+    private final List<UserFunction> functions = new java.util.ArrayList<>();
 
     public Builder port(int port) {
       this.port = port;
@@ -166,6 +172,12 @@ public record TwinOptions(
       return this;
     }
 
+    /** Hosts a function of the user's own, as {@code --function} does; repeatable. */
+    public Builder function(UserFunction function) {
+      this.functions.add(function);
+      return this;
+    }
+
     public TwinOptions build() {
       return new TwinOptions(
           port,
@@ -173,7 +185,8 @@ public record TwinOptions(
           projectDir == null ? findProjectDir(Path.of("")) : projectDir,
           settings,
           seed,
-          sharedLibraries);
+          sharedLibraries,
+          functions);
     }
   }
 }

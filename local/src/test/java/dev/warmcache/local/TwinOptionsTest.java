@@ -62,4 +62,43 @@ class TwinOptionsTest {
             .getMessage()
             .contains("--project-dir"));
   }
+
+  /** {@code --function NAME=JAR:HANDLER}, repeatable; the handler's own {@code ::} is kept. */
+  @Test
+  void userFunctionsAreParsedAndCheckedAtOnce() throws Exception {
+    Path jar = Files.createTempFile("user", ".jar");
+    try {
+      TwinOptions options =
+          TwinOptions.parse(
+              new String[] {
+                "--function", "product-page=" + jar + ":example.Page::handleRequest",
+                "--function", "other=" + jar + ":example.Other"
+              },
+              Map.of());
+      assertEquals(2, options.functions().size());
+      UserFunction page = options.functions().get(0);
+      assertEquals("product-page", page.name());
+      assertEquals(jar, page.jar());
+      assertEquals("example.Page::handleRequest", page.poolHandler());
+      assertEquals("example.Other::handleRequest", options.functions().get(1).poolHandler());
+
+      for (String[] bad :
+          new String[][] {
+            {"no-jar", "--function takes NAME=JAR:HANDLER"},
+            {"=" + jar + ":example.Page", "--function takes NAME=JAR:HANDLER"},
+            {"bad name!=" + jar + ":example.Page", "the name must be"},
+            {"page=" + jar + ":not a class", "the handler must be"},
+            {"page=/nowhere/x.jar:example.Page", "no jar at"}
+          }) {
+        IllegalArgumentException e =
+            assertThrows(
+                IllegalArgumentException.class,
+                () -> TwinOptions.parse(new String[] {"--function", bad[0]}, Map.of()),
+                bad[0]);
+        assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+      }
+    } finally {
+      Files.deleteIfExists(jar);
+    }
+  }
 }

@@ -69,6 +69,34 @@ public final class AwsCli {
     env.put("AWS_PAGER", "");
   }
 
+  /**
+   * {@code aws lambda invoke} of {@code function} with {@code payload}, as the README writes it;
+   * answers the function's payload, and fails the test on a function error.
+   */
+  public JsonNode invoke(String function, String payload) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("invoke", ".json");
+    try {
+      JsonNode meta =
+          run(
+                  "lambda",
+                  "invoke",
+                  "--function-name",
+                  function,
+                  "--cli-binary-format",
+                  "raw-in-base64-out",
+                  "--payload",
+                  payload,
+                  out.toString())
+              .ok();
+      if (meta.has("FunctionError")) {
+        throw new AssertionError(function + " failed: " + Files.readString(out));
+      }
+      return JSON.readTree(Files.readString(out));
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+
   public Result run(String... args) throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(

@@ -67,25 +67,7 @@ class TwinCliAcceptanceTest {
   }
 
   private static JsonNode invokeReader(String payload) throws Exception {
-    Path out = Files.createTempFile("reader", ".json");
-    try {
-      JsonNode meta =
-          aws.run(
-                  "lambda",
-                  "invoke",
-                  "--function-name",
-                  "warmcache-reader",
-                  "--cli-binary-format",
-                  "raw-in-base64-out",
-                  "--payload",
-                  payload,
-                  out.toString())
-              .ok();
-      assertFalse(meta.has("FunctionError"), "reader failed: " + Files.readString(out));
-      return JSON.readTree(Files.readString(out));
-    } finally {
-      Files.deleteIfExists(out);
-    }
+    return aws.invoke("warmcache-reader", payload);
   }
 
   private static String putForceRefresh(String id) throws Exception {
