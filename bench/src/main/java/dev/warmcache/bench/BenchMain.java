@@ -14,11 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.profile.StackProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -56,8 +59,7 @@ public final class BenchMain {
       // Steady state: warmed-up JIT, average time per call. Ten forks, because a fork's code
       // layout moves a 0.5 us call by 10 % or more, more than the ratios this run must judge
       // (docs/reader.md: three forks put the change feed at 1.19x, ten at 1.03x).
-      run(
-          scores,
+      ChainedOptionsBuilder steady =
           new OptionsBuilder()
               .include(ReaderBenchmarks.class.getName() + "\\." + include)
               .forks(STEADY_FORKS)
@@ -65,8 +67,18 @@ public final class BenchMain {
               .warmupTime(TimeValue.seconds(2))
               .measurementIterations(5)
               .measurementTime(TimeValue.seconds(2))
-              .jvmArgsAppend(endpoint, "-Xmx1g")
-              .build());
+              .jvmArgsAppend(endpoint, "-Xmx1g");
+      // -Dbench.profilers=gc,stack: JMH's allocation and hot-frame profilers, to say where a
+      // steady-state call's nanoseconds go (docs/client.md).
+      for (String profiler : args.length > 2 ? args[2].split(",") : new String[0]) {
+        switch (profiler.trim()) {
+          case "gc" -> steady.addProfiler(GCProfiler.class);
+          case "stack" -> steady.addProfiler(StackProfiler.class, "lines=12;top=12");
+          case "" -> {}
+          default -> throw new IllegalArgumentException("unknown profiler " + profiler);
+        }
+      }
+      run(scores, steady.build());
       // Cold start: one call per fresh JVM, five JVMs.
       run(
           scores,
