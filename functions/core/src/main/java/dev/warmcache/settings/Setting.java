@@ -76,6 +76,23 @@ public enum Setting {
       Target.READER,
       "how often, at most, an instance reads the change feed and drops keys written since (0 = off); "
           + "bounds how long a warm instance serves a replaced value"),
+  HTTP_MAX_AGE_SECONDS(
+      Kind.INTEGER,
+      "30",
+      "0",
+      "31536000",
+      "s",
+      Target.READER,
+      "HTTP front: longest a browser keeps a value fresh from now (`max-age`), never past `expiresAt`"),
+  HTTP_SHARED_MAX_AGE_SECONDS(
+      Kind.INTEGER,
+      "60",
+      "0",
+      "31536000",
+      "s",
+      Target.READER,
+      "HTTP front: longest a shared cache (CloudFront) keeps a value fresh from now (`s-maxage`), "
+          + "never past `expiresAt`; bounds how long a refresh takes to show through the CDN"),
   EARLY_REFRESH_BETA(
       Kind.DECIMAL,
       "4",

@@ -41,6 +41,8 @@ public final class Settings {
   private final long memoryMaxEntries;
   private final long memoryMaxBytes;
   private final Duration maxStale;
+  private final Duration httpMaxAge;
+  private final Duration httpSharedMaxAge;
   private final Duration missWait;
   private final Duration missInterval;
   private final Duration coherenceInterval;
@@ -75,6 +77,8 @@ public final class Settings {
     this.memoryMaxEntries = r.integer(Setting.MEMORY_MAX_ENTRIES);
     this.memoryMaxBytes = r.integer(Setting.MEMORY_MAX_BYTES);
     this.maxStale = Duration.ofSeconds(r.integer(Setting.MAX_STALE_SECONDS));
+    this.httpMaxAge = Duration.ofSeconds(r.integer(Setting.HTTP_MAX_AGE_SECONDS));
+    this.httpSharedMaxAge = Duration.ofSeconds(r.integer(Setting.HTTP_SHARED_MAX_AGE_SECONDS));
     this.missWait = Duration.ofMillis(r.integer(Setting.MISS_WAIT_MS));
     this.missInterval = Duration.ofSeconds(r.integer(Setting.MISS_INTERVAL_SECONDS));
     this.coherenceInterval = Duration.ofMillis(r.integer(Setting.COHERENCE_INTERVAL_MS));
@@ -167,6 +171,16 @@ public final class Settings {
   }
 
   /** How long a reader waits for the workflow to land an absent key. */
+  /** {@link Setting#HTTP_MAX_AGE_SECONDS}: the browser's cap on a value's remaining freshness. */
+  public Duration httpMaxAge() {
+    return httpMaxAge;
+  }
+
+  /** {@link Setting#HTTP_SHARED_MAX_AGE_SECONDS}: a shared cache's (CloudFront's) cap. */
+  public Duration httpSharedMaxAge() {
+    return httpSharedMaxAge;
+  }
+
   public Duration missWait() {
     return missWait;
   }

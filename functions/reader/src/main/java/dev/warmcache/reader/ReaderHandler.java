@@ -12,6 +12,9 @@ import dev.warmcache.client.PrimeOutcome;
 import dev.warmcache.client.Source;
 import dev.warmcache.client.Warmcache;
 import dev.warmcache.events.EventPublisher;
+import dev.warmcache.http.FunctionUrlEvent;
+import dev.warmcache.http.HttpFront;
+import dev.warmcache.http.HttpResponse;
 import dev.warmcache.id.ItemId;
 import dev.warmcache.logging.InvocationLogging;
 import dev.warmcache.settings.Settings;
@@ -55,6 +58,7 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
   private final RequestParser parser = new RequestParser();
   private final ResponseWriter writer = new ResponseWriter();
   private final ReaderMetrics metrics;
+  private final HttpFront http;
 
   /** What the client's last call on this thread did: its listener runs on the calling thread. */
   private final ThreadLocal<CallStats> lastCall = new ThreadLocal<>();
@@ -81,13 +85,21 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
 
   /** For tests that observe DynamoDB calls, capture events or move the clock. */
   ReaderHandler(Settings settings, DynamoDbClient dynamoDb, EventPublisher events, Clock clock) {
-    this(settings, client(settings).dynamoDbClient(dynamoDb).eventPublisher(events).clock(clock));
+    this(
+        settings,
+        client(settings).dynamoDbClient(dynamoDb).eventPublisher(events).clock(clock),
+        clock);
   }
 
   private ReaderHandler(Settings settings, Warmcache.Builder client) {
+    this(settings, client, Clock.systemUTC());
+  }
+
+  private ReaderHandler(Settings settings, Warmcache.Builder client, Clock clock) {
     this.settings = settings;
     this.cache = client.listener(lastCall::set).build();
     this.metrics = new ReaderMetrics(settings);
+    this.http = new HttpFront(cache, settings, clock);
     Core.getGlobalContext().register(this);
   }
 
@@ -105,6 +117,10 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
     Answer answer;
     try {
       ReaderRequest request = parser.parse(input);
+      if (request instanceof ReaderRequest.Http || request instanceof ReaderRequest.HttpTooLarge) {
+        serveHttp(request, output, context, start);
+        return;
+      }
       answer = answer(request, context, cold);
     } catch (BadRequestException e) {
       answer = new Answer.Rejected(e.error(), e.getMessage());
@@ -151,15 +167,59 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
     metrics.record(answer, stats, latencyMillis);
   }
 
+  /**
+   * A function URL request: the HTTP front answers it through the same tiers. Whatever fails, the
+   * caller hears HTTP (a problem document), never a Lambda function error, which a function URL
+   * would turn into a bare 502.
+   */
+  private void serveHttp(ReaderRequest request, OutputStream output, Context context, long start)
+      throws IOException {
+    HttpResponse response;
+    try {
+      response =
+          request instanceof ReaderRequest.Http event
+              ? http.respond(FunctionUrlEvent.request(event.event()))
+              : FunctionUrlEvent.tooLarge();
+    } catch (FunctionUrlEvent.MalformedEventException e) {
+      response = FunctionUrlEvent.malformed(e.getMessage());
+    } catch (RuntimeException bug) {
+      LOG.error("unexpected failure", bug);
+      response = FunctionUrlEvent.internalError(context == null ? null : context.getAwsRequestId());
+    }
+    CallStats stats = lastCall.get();
+    lastCall.remove();
+    FunctionUrlEvent.write(response, output);
+    double latencyMillis = (System.nanoTime() - start) / 1_000_000.0;
+    boolean routine =
+        response.status() < 400
+            && response.served().map(v -> v.source() == Source.MEMORY).orElse(false)
+            && (stats == null || stats.missEventsPublished() == 0);
+    if (routine ? LOG.isDebugEnabled() : LOG.isInfoEnabled()) {
+      Object[] fields = {
+        entry("key", response.served().map(CachedValue::id).orElse(null)),
+        entry("tier", response.served().map(v -> v.source().wire()).orElse("none")),
+        entry("httpStatus", response.status()),
+        entry("latencyMs", latencyMillis)
+      };
+      if (routine) {
+        LOG.debug("answered over HTTP", fields);
+      } else {
+        LOG.info("answered over HTTP", fields);
+      }
+    }
+    metrics.recordHttp(response, stats == null ? NO_CALL : stats, latencyMillis);
+  }
+
   /** A request answered through the client: a value, a pending answer, or a prime's outcome. */
   private Answer answer(ReaderRequest request, Context context, boolean cold) {
-    ItemId id = request.id();
     if (request instanceof ReaderRequest.Prime prime) {
+      ItemId id = prime.id();
       PrimeOutcome outcome = cache.prime(id.value(), prime.version());
       Instance instance =
           new Instance(context == null ? fallbackInstanceName : context.getLogStreamName(), cold);
       return new Answer.Primed(id, outcome.primed(), outcome.version(), outcome.reason(), instance);
     }
+    ItemId id = ((ReaderRequest.Read) request).id();
     try {
       return new Answer.Value(cache.get(id.value()));
     } catch (NotCachedException e) {
@@ -244,6 +304,15 @@ public final class ReaderHandler implements RequestStreamHandler, Resource {
     CachedValue sample = cache.warmUp();
     try {
       OutputStream discard = OutputStream.nullOutputStream();
+      ReaderRequest event =
+          parser.parse(
+              ("{\"version\":\"2.0\",\"rawPath\":\"/items/15\",\"rawQueryString\":\"\","
+                      + "\"headers\":{\"if-none-match\":\"\\\"7\\\"\"},"
+                      + "\"requestContext\":{\"http\":{\"method\":\"GET\"}},\"isBase64Encoded\":false}")
+                  .getBytes(StandardCharsets.UTF_8));
+      FunctionUrlEvent.write(
+          http.render(FunctionUrlEvent.request(((ReaderRequest.Http) event).event()), sample),
+          discard);
       writer.write(new Answer.Value(sample), discard);
       writer.write(
           new Answer.Primed(

@@ -3,6 +3,7 @@ package dev.warmcache.reader;
 import dev.warmcache.client.CachedValue;
 import dev.warmcache.client.CallStats;
 import dev.warmcache.client.Source;
+import dev.warmcache.http.HttpResponse;
 import dev.warmcache.metrics.EmfMetrics;
 import dev.warmcache.settings.Settings;
 import software.amazon.lambda.powertools.metrics.Metrics;
@@ -43,24 +44,7 @@ final class ReaderMetrics {
     // tests do, and an EMF document must not interleave two invocations.
     synchronized (metrics) {
       if (answer instanceof Answer.Value a) {
-        CachedValue v = a.value();
-        metrics.addMetric(
-            switch (v.source()) {
-              case MEMORY -> "MemoryHits";
-              case DYNAMODB -> "DynamoDbHits";
-              case ORIGIN -> "OriginHits";
-            },
-            1,
-            MetricUnit.COUNT);
-        if (v.stale()) {
-          metrics.addMetric("StaleServes", 1, MetricUnit.COUNT);
-        }
-        if (v.stale() || v.source() == Source.ORIGIN) {
-          metrics.addMetric("Misses", 1, MetricUnit.COUNT);
-        }
-        if (v.notFound()) {
-          metrics.addMetric("NegativeHits", 1, MetricUnit.COUNT);
-        }
+        addValue(a.value());
       } else if (answer instanceof Answer.Pending) {
         metrics.addMetric("Misses", 1, MetricUnit.COUNT);
         metrics.addMetric("PendingAnswers", 1, MetricUnit.COUNT);
@@ -72,17 +56,65 @@ final class ReaderMetrics {
       } else if (answer instanceof Answer.Rejected) {
         metrics.addMetric("BadRequests", 1, MetricUnit.COUNT);
       }
-      count("CacheMissEvents", stats.missEventsPublished());
-      count("CacheMissEventFailures", stats.missEventFailures());
-      count("EarlyRefreshRequests", stats.earlyRefreshes());
-      count("RefreshClaimsLost", stats.claimsLost());
-      count("ChangeFeedReads", stats.changeFeedReads());
-      count("ChangeFeedReadFailures", stats.changeFeedFailures());
-      count("ChangedKeysDropped", stats.changedKeysDropped());
-      count("MemoryTierDrops", stats.memoryCleared() ? 1 : 0);
-      metrics.addMetric("Latency", latencyMillis, MetricUnit.MILLISECONDS);
-      metrics.flush();
+      addCallAndFlush(stats, latencyMillis);
     }
+  }
+
+  /**
+   * A function URL request: the same value metrics as an Invoke, plus {@code HttpRequests} and the
+   * statuses a dashboard watches (304s save the transfer, 503s are pending answers).
+   */
+  void recordHttp(HttpResponse response, CallStats stats, double latencyMillis) {
+    if (!enabled) {
+      return;
+    }
+    synchronized (metrics) {
+      metrics.addMetric("HttpRequests", 1, MetricUnit.COUNT);
+      response.served().ifPresent(this::addValue);
+      int status = response.status();
+      if (status == 304) {
+        metrics.addMetric("HttpNotModified", 1, MetricUnit.COUNT);
+      } else if (status == 503) {
+        metrics.addMetric("Misses", 1, MetricUnit.COUNT);
+        metrics.addMetric("PendingAnswers", 1, MetricUnit.COUNT);
+      } else if (status >= 400 && response.served().isEmpty()) {
+        metrics.addMetric(status >= 500 ? "ReadFailures" : "BadRequests", 1, MetricUnit.COUNT);
+      }
+      addCallAndFlush(stats, latencyMillis);
+    }
+  }
+
+  private void addValue(CachedValue v) {
+    metrics.addMetric(
+        switch (v.source()) {
+          case MEMORY -> "MemoryHits";
+          case DYNAMODB -> "DynamoDbHits";
+          case ORIGIN -> "OriginHits";
+        },
+        1,
+        MetricUnit.COUNT);
+    if (v.stale()) {
+      metrics.addMetric("StaleServes", 1, MetricUnit.COUNT);
+    }
+    if (v.stale() || v.source() == Source.ORIGIN) {
+      metrics.addMetric("Misses", 1, MetricUnit.COUNT);
+    }
+    if (v.notFound()) {
+      metrics.addMetric("NegativeHits", 1, MetricUnit.COUNT);
+    }
+  }
+
+  private void addCallAndFlush(CallStats stats, double latencyMillis) {
+    count("CacheMissEvents", stats.missEventsPublished());
+    count("CacheMissEventFailures", stats.missEventFailures());
+    count("EarlyRefreshRequests", stats.earlyRefreshes());
+    count("RefreshClaimsLost", stats.claimsLost());
+    count("ChangeFeedReads", stats.changeFeedReads());
+    count("ChangeFeedReadFailures", stats.changeFeedFailures());
+    count("ChangedKeysDropped", stats.changedKeysDropped());
+    count("MemoryTierDrops", stats.memoryCleared() ? 1 : 0);
+    metrics.addMetric("Latency", latencyMillis, MetricUnit.MILLISECONDS);
+    metrics.flush();
   }
 
   /** Adds a count only when something happened: EMF documents stay small on the common path. */
