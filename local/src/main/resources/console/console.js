@@ -454,16 +454,30 @@
         <td class="expires" title="${it.expiresAt ? esc(new Date(it.expiresAt * 1000).toISOString()) : ''}">${esc(c.text)}${marks.join('')}</td>
         <td>${ago(it.fetchedAt)}</td><td>${lease}</td>
         <td class="row-actions"><button data-action="force-refresh" data-id="${esc(it.id)}">Refresh</button>
-          <button data-action="expire" data-id="${esc(it.id)}">Expire now</button></td></tr>`;
+          <button data-action="expire" data-id="${esc(it.id)}">Expire now</button>
+          <button data-action="http" data-id="${esc(it.id)}" title="GET /items/${esc(it.id)} through the reader's function URL">HTTP</button></td></tr>`;
     }).join('');
   }
   const shortOwner = (o) => {
     const s = o ? o.split(':').pop() : 'held';
     return s.length > 18 ? '…' + s.slice(-16) : s;
   };
+  // What browsers and CloudFront are told about one item: the function URL's status and headers.
+  async function showHttp(id) {
+    try {
+      const r = await getJson('http?id=' + encodeURIComponent(id));
+      $('http-title').textContent = 'GET ' + r.url + '/items/' + r.id + ' → ' + r.status;
+      $('http-headers').innerHTML = Object.entries(r.headers).map(([k, v]) =>
+        `<tr><th class="mono">${esc(k)}</th><td class="mono">${esc(v)}</td></tr>`).join('');
+      $('http').hidden = false;
+    } catch (e) {
+      toast(e.message, true);
+    }
+  }
   $('items').addEventListener('click', (ev) => {
     const b = ev.target.closest('button[data-action]');
-    if (b) act(b.dataset.action, b.dataset.id);
+    if (b && b.dataset.action === 'http') showHttp(b.dataset.id);
+    else if (b) act(b.dataset.action, b.dataset.id);
     const lease = ev.target.closest('.m-lease.link');
     if (lease) select(lease.dataset.arn);
   });

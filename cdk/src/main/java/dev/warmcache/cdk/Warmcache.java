@@ -99,6 +99,7 @@ public final class Warmcache extends Construct {
   private final EventBus bus;
   private final Function reader;
   private final Alias readerAlias;
+  private final java.util.Optional<CdnFront> http;
   private final Function refresh;
   private final Alias refreshAlias;
   private final StateMachine stateMachine;
@@ -153,6 +154,11 @@ public final class Warmcache extends Construct {
             .aliasName(ALIAS)
             .version(reader.getCurrentVersion())
             .build();
+
+    this.http =
+        config.httpFront()
+            ? java.util.Optional.of(new CdnFront(this, "Http", readerAlias, config))
+            : java.util.Optional.empty();
 
     this.refresh =
         function(
@@ -607,6 +613,17 @@ public final class Warmcache extends Construct {
         "RefreshLogGroupName",
         refresh.getLogGroup().getLogGroupName(),
         "aws logs tail <this> --follow");
+    http.ifPresent(
+        front -> {
+          output(
+              "HttpDomainName",
+              front.distribution().getDistributionDomainName(),
+              "curl -i https://<this>/items/15");
+          output(
+              "HttpFunctionUrl",
+              front.url().getUrl(),
+              "the reader's function URL (AWS_IAM: only the distribution may call it)");
+        });
   }
 
   private void output(String id, String value, String description) {
@@ -661,6 +678,7 @@ public final class Warmcache extends Construct {
                 .appliesTo(List.of("Resource::*"))
                 .build()),
         true);
+    http.ifPresent(front -> suppressDistributionFindings(front.distribution()));
     for (Queue dlq : deadLetterQueues.values()) {
       NagPackSuppression reason =
           NagPackSuppression.builder()
@@ -671,6 +689,48 @@ public final class Warmcache extends Construct {
               .build();
       NagSuppressions.addResourceSuppressions(dlq, List.of(reason), true);
     }
+  }
+
+  private void suppressDistributionFindings(
+      software.amazon.awscdk.services.cloudfront.Distribution distribution) {
+    List<NagPackSuppression> reasons = new java.util.ArrayList<>();
+    reasons.add(
+        NagPackSuppression.builder()
+            .id("AwsSolutions-CFR1")
+            .reason(
+                "Cached items are served worldwide by design; a geo restriction is a business "
+                    + "choice the user adds on the distribution")
+            .build());
+    reasons.add(
+        NagPackSuppression.builder()
+            .id("AwsSolutions-CFR4")
+            .reason(
+                "The distribution uses the default *.cloudfront.net certificate, whose TLS policy "
+                    + "CloudFront fixes; HTTPS is enforced (HTTPS_ONLY) and a custom domain with "
+                    + "TLSv1.2_2021 is the user's to add")
+            .build());
+    if (config.httpWebAclArn().isEmpty()) {
+      reasons.add(
+          NagPackSuppression.builder()
+              .id("AwsSolutions-CFR2")
+              .reason(
+                  "Read-only, cacheable GETs of public items; a WAF web ACL costs per request and "
+                      + "is attached with -c "
+                      + WarmcacheConfig.HTTP_WEB_ACL_ARN
+                      + "=<arn>")
+              .build());
+    }
+    if (config.httpLogBucket().isEmpty()) {
+      reasons.add(
+          NagPackSuppression.builder()
+              .id("AwsSolutions-CFR3")
+              .reason(
+                  "Standard logs need a bucket with ACLs enabled, which the user names with -c "
+                      + WarmcacheConfig.HTTP_LOG_BUCKET
+                      + "=<bucket>; the function's own logs record every origin request")
+              .build());
+    }
+    NagSuppressions.addResourceSuppressions(distribution, reasons, true);
   }
 
   /**

@@ -43,6 +43,22 @@ public final class WarmcacheConfig {
   public static final String ALARM_EMAIL = "alarmEmail";
   public static final String WORKFLOW_TYPE = "workflowType";
 
+  /** Whether to deploy the HTTP front: a function URL behind CloudFront (default true). */
+  public static final String HTTP_FRONT = "httpFront";
+
+  /** A WAF web ACL (scope CLOUDFRONT, so in us-east-1) to attach to the distribution. */
+  public static final String HTTP_WEB_ACL_ARN = "httpWebAclArn";
+
+  /** A bucket (ACLs enabled) for the distribution's standard access logs. */
+  public static final String HTTP_LOG_BUCKET = "httpLogBucket";
+
+  private static final Pattern WEB_ACL =
+      Pattern.compile(
+          "arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/[A-Za-z0-9_-]+/[a-f0-9-]+");
+
+  /** S3's bucket naming rules, for what a context key can get wrong. */
+  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
   /**
    * A physical-name prefix must stay valid for every service it names (Lambda, SQS, Step Functions,
    * DynamoDB): DynamoDB table names need at least 3 characters, and the longest derived name must
@@ -70,6 +86,9 @@ public final class WarmcacheConfig {
   private final WorkflowType workflowType;
   private final Map<Setting, String> functionSettings;
   private final Settings settings;
+  private final boolean httpFront;
+  private final Optional<String> httpWebAclArn;
+  private final Optional<String> httpLogBucket;
 
   private WarmcacheConfig(Function<String, Object> context) {
     this.namePrefix = string(context, NAME_PREFIX).orElse("warmcache");
@@ -107,6 +126,27 @@ public final class WarmcacheConfig {
             email -> {
               throw new InvalidContextException(
                   ALARM_EMAIL + " is not an e-mail address: '" + email + "'");
+            });
+    this.httpFront = bool(context, HTTP_FRONT, true);
+    this.httpWebAclArn = string(context, HTTP_WEB_ACL_ARN);
+    httpWebAclArn
+        .filter(arn -> !WEB_ACL.matcher(arn).matches())
+        .ifPresent(
+            arn -> {
+              throw new InvalidContextException(
+                  HTTP_WEB_ACL_ARN
+                      + " must be the ARN of a WAF web ACL of scope CLOUDFRONT (us-east-1, "
+                      + "global/webacl/...), got '"
+                      + arn
+                      + "'");
+            });
+    this.httpLogBucket = string(context, HTTP_LOG_BUCKET);
+    httpLogBucket
+        .filter(bucket -> !BUCKET.matcher(bucket).matches())
+        .ifPresent(
+            bucket -> {
+              throw new InvalidContextException(
+                  HTTP_LOG_BUCKET + " must be an S3 bucket name, got '" + bucket + "'");
             });
     Map<Setting, String> chosen = new EnumMap<>(Setting.class);
     Map<String, String> env = new TreeMap<>();
@@ -181,6 +221,19 @@ public final class WarmcacheConfig {
     return workflowType;
   }
 
+  /** Whether the HTTP front (function URL, CloudFront) is deployed. */
+  public boolean httpFront() {
+    return httpFront;
+  }
+
+  public Optional<String> httpWebAclArn() {
+    return httpWebAclArn;
+  }
+
+  public Optional<String> httpLogBucket() {
+    return httpLogBucket;
+  }
+
   /** The settings set in context for one function, as environment variables. */
   public Map<String, String> environmentOf(Setting.Target target) {
     Map<String, String> env = new TreeMap<>();
@@ -217,6 +270,21 @@ public final class WarmcacheConfig {
       return value;
     } catch (NumberFormatException e) {
       throw new InvalidContextException(key + " must be an integer, got '" + text.get() + "'");
+    }
+  }
+
+  private static boolean bool(Function<String, Object> context, String key, boolean fallback) {
+    Optional<String> text = string(context, key);
+    if (text.isEmpty()) {
+      return fallback;
+    }
+    switch (text.get().toLowerCase(Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw new InvalidContextException(key + " must be true or false, got '" + text.get() + "'");
     }
   }
 

@@ -37,6 +37,9 @@ final class Banner {
           %s stepfunctions get-execution-history --execution-arn <executionArn from list-executions>
           %s dynamodb get-item --table-name %s --key '{"id":{"S":"15"}}'
 
+        Read it over HTTP, with cache headers (the reader's function URL; CloudFront's origin on AWS):
+          curl -i %s/items/15
+
         Ctrl-C stops the twin.
         """,
         startup.toMillis() / 1000.0,
@@ -69,6 +72,7 @@ final class Banner {
         machine,
         aws,
         aws,
-        Twin.TABLE);
+        Twin.TABLE,
+        twin.functionUrl(Twin.READER));
   }
 }

@@ -3,19 +3,24 @@ package dev.warmcache.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
 import dev.warmcache.local.console.Console;
+import dev.warmcache.local.console.HttpAnswers;
 import dev.warmcache.local.console.PoolInstances;
 import dev.warmcache.local.deadletter.DeadLetterFile;
 import dev.warmcache.local.dynamodb.DynamoDbProxy;
 import dev.warmcache.local.dynamodb.TableBootstrap;
 import dev.warmcache.local.edge.AwsJsonClient;
+import dev.warmcache.local.edge.EdgeRequest;
+import dev.warmcache.local.edge.EdgeResponse;
 import dev.warmcache.local.edge.EdgeServer;
 import dev.warmcache.local.edge.Router;
 import dev.warmcache.local.eventbridge.api.EventBridgeService;
 import dev.warmcache.local.eventbridge.bus.EventBus;
 import dev.warmcache.local.eventbridge.bus.PutEntry;
+import dev.warmcache.local.lambda.api.FunctionAvailability;
 import dev.warmcache.local.lambda.api.LambdaService;
 import dev.warmcache.local.lambda.pool.FunctionConfig;
 import dev.warmcache.local.lambda.pool.LambdaPool;
+import dev.warmcache.local.lambda.url.FunctionUrlService;
 import dev.warmcache.local.origin.DemoOrigin;
 import dev.warmcache.local.pipes.StreamPipe;
 import dev.warmcache.local.stepfunctions.api.StepFunctionsService;
@@ -89,6 +94,7 @@ public final class Twin implements AutoCloseable {
   private EdgeServer edge;
   private DemoOrigin origin;
   private LambdaPool lambda;
+  private FunctionUrlService functionUrls;
   private StepFunctionsEngine stepFunctions;
   private StateMachine stateMachine;
   private EventBus bus;
@@ -207,7 +213,9 @@ public final class Twin implements AutoCloseable {
 
     LambdaService lambdaApi = new LambdaService(lambda, REGION, ACCOUNT, deadLetters);
     track(lambdaApi::close);
+    functionUrls = new FunctionUrlService(lambda);
     router
+        .register(functionUrls)
         .register(DynamoDbProxy.dynamoDb(dynamodb.endpoint(), REGION))
         .register(DynamoDbProxy.streams(dynamodb.endpoint(), REGION))
         .register(new EventBridgeService(bus, ACCOUNT))
@@ -215,6 +223,7 @@ public final class Twin implements AutoCloseable {
         .register(lambdaApi)
         .open();
     edge.mount("/_twin/status", new TwinStatus(this));
+    edge.mount(FunctionAvailability.PATH, new FunctionAvailability(lambda));
     edge.mount(
         "/console",
         Console.builder(edge.endpoint())
@@ -224,6 +233,7 @@ public final class Twin implements AutoCloseable {
             .stepFunctions(stepFunctions)
             .instances(new PoolInstances(lambda))
             .origin(origin)
+            .httpAnswers(this::readerHttpAnswer)
             .build());
 
     pipe =
@@ -318,6 +328,29 @@ public final class Twin implements AutoCloseable {
         .timeout(timeout)
         .sharedLibraries(options.sharedLibraries())
         .build();
+  }
+
+  /** A {@code GET /items/{id}} through the reader's function URL, as the console shows it. */
+  private HttpAnswers.Answer readerHttpAnswer(String id) {
+    URI url = functionUrl(READER);
+    EdgeResponse response =
+        functionUrls.handle(
+            READER,
+            new EdgeRequest(
+                "GET",
+                "/items/" + id,
+                "",
+                Map.of("Host", List.of(url.getHost() + ":" + url.getPort())),
+                new byte[0]));
+    return new HttpAnswers.Answer(url.toString(), response.status(), response.headers());
+  }
+
+  /**
+   * The function URL of one of the twin's functions, e.g. {@code
+   * http://warmcache-reader.lambda-url.localhost:4566}.
+   */
+  public URI functionUrl(String function) {
+    return FunctionUrlService.url(function, edge.endpoint());
   }
 
   private <T extends AutoCloseable> T track(T component) {

@@ -23,8 +23,13 @@ final class Validators {
     return httpDate(value.fetchedAt());
   }
 
+  /** RFC 9110 5.6.7 IMF-fixdate: two-digit day, always GMT. */
+  private static final DateTimeFormatter IMF_FIXDATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
+          .withZone(ZoneOffset.UTC);
+
   static String httpDate(Instant instant) {
-    return DateTimeFormatter.RFC_1123_DATE_TIME.format(instant.atZone(ZoneOffset.UTC));
+    return IMF_FIXDATE.format(instant);
   }
 
   /**

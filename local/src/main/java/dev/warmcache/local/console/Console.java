@@ -67,6 +67,7 @@ public final class Console implements HttpHandler {
   private final String eventBusName;
   private final LambdaInstances instances;
   private final DemoOrigin origin;
+  private final HttpAnswers httpAnswers;
   private final Clock clock;
 
   private Console(Builder b) {
@@ -78,6 +79,7 @@ public final class Console implements HttpHandler {
     this.instances = b.instances;
     this.origin = b.origin;
     this.clock = b.clock;
+    this.httpAnswers = b.httpAnswers;
   }
 
   /**
@@ -153,6 +155,15 @@ public final class Console implements HttpHandler {
       case "readers":
         requireMethod(method, "GET");
         return ok(readers());
+      case "http":
+        requireMethod(method, "GET");
+        {
+          String id = query(exchange, "id");
+          if (id == null) {
+            throw ConsoleException.badRequest("MissingId", "Pass ?id= with an item id");
+          }
+          return ok(httpAnswer(Items.validId(json.getNodeFactory().textNode(id))));
+        }
       case "force-refresh":
         requireMethod(method, "POST");
         return ok(forceRefresh(Items.validId(body(exchange).get("id"))));
@@ -208,6 +219,21 @@ public final class Console implements HttpHandler {
     if (instances != null) {
       instances.functions().forEach(f -> functions.add(json.valueToTree(f)));
     }
+    return out;
+  }
+
+  /** The reader's HTTP answer for one id: what browsers and CloudFront are told. */
+  private ObjectNode httpAnswer(String id) {
+    if (httpAnswers == null) {
+      throw new ConsoleException(404, "NoFunctionUrl", "This twin serves no function URL");
+    }
+    HttpAnswers.Answer answer = httpAnswers.get(id);
+    ObjectNode out = json.createObjectNode();
+    out.put("id", id);
+    out.put("url", answer.url());
+    out.put("status", answer.status());
+    ObjectNode headers = out.putObject("headers");
+    answer.headers().forEach(headers::put);
     return out;
   }
 
@@ -399,6 +425,7 @@ public final class Console implements HttpHandler {
     private StepFunctionsEngine engine;
     private LambdaInstances instances;
     private DemoOrigin origin;
+    private HttpAnswers httpAnswers;
     private Clock clock = Clock.systemUTC();
 
     private Builder(URI endpoint) {
@@ -439,6 +466,12 @@ public final class Console implements HttpHandler {
      */
     public Builder origin(DemoOrigin origin) {
       this.origin = origin;
+      return this;
+    }
+
+    /** The reader's function URL, whose answer headers the page shows per item. */
+    public Builder httpAnswers(HttpAnswers answers) {
+      this.httpAnswers = answers;
       return this;
     }
 

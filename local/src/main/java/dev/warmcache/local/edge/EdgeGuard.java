@@ -21,13 +21,50 @@ final class EdgeGuard {
 
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
+  /** One DNS label: what a host service's name may start with. */
+  private static final java.util.regex.Pattern LABEL =
+      java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+  private final int port;
   private final Set<String> hosts;
   private final Set<String> origins;
+  private final Set<String> hostSuffixes;
 
-  EdgeGuard(int port) {
+  /**
+   * @param hostSuffixes the names of host services ({@code .lambda-url.localhost}), each under
+   *     {@code .localhost}: a request to {@code <label><suffix>:<port>} is the twin's own too
+   */
+  EdgeGuard(int port, Set<String> hostSuffixes) {
+    this.port = port;
     this.hosts = Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port);
     this.origins =
         Set.of("http://127.0.0.1:" + port, "http://localhost:" + port, "http://[::1]:" + port);
+    for (String suffix : hostSuffixes) {
+      if (!suffix.endsWith(".localhost")) {
+        throw new IllegalArgumentException(suffix + " is not a loopback name (RFC 6761)");
+      }
+    }
+    this.hostSuffixes = Set.copyOf(hostSuffixes);
+  }
+
+  Set<String> hostSuffixes() {
+    return hostSuffixes;
+  }
+
+  /** True for {@code <label><suffix>:<port>} of a host service: a loopback name of this twin. */
+  private boolean isHostServiceName(String host) {
+    String portSuffix = ":" + port;
+    if (!host.endsWith(portSuffix)) {
+      return false;
+    }
+    String name = host.substring(0, host.length() - portSuffix.length());
+    for (String suffix : hostSuffixes) {
+      if (name.endsWith(suffix)
+          && LABEL.matcher(name.substring(0, name.length() - suffix.length())).matches()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -41,14 +78,21 @@ final class EdgeGuard {
       String contentType,
       boolean twinEndpoint,
       ErrorShape shape) {
-    if (host == null || !hosts.contains(host.toLowerCase(Locale.ROOT))) {
+    String lowerHost = host == null ? null : host.toLowerCase(Locale.ROOT);
+    boolean hostService = lowerHost != null && isHostServiceName(lowerHost);
+    if (lowerHost == null || !(hosts.contains(lowerHost) || hostService)) {
       return shape.error(
           403,
           "ForbiddenHost",
-          "The twin answers only requests addressed to it on loopback (Host 127.0.0.1, localhost or "
-              + "[::1] with its port); this one named another host");
+          "The twin answers only requests addressed to it on loopback (Host 127.0.0.1, localhost, "
+              + "[::1] or a function URL name under .localhost, with its port); this one named "
+              + "another host");
     }
-    if (origin != null && !origins.contains(origin.toLowerCase(Locale.ROOT))) {
+    // A host service's page may call itself (same origin), never the twin's APIs or another name.
+    if (origin != null
+        && !(hostService
+            ? origin.toLowerCase(Locale.ROOT).equals("http://" + lowerHost)
+            : origins.contains(origin.toLowerCase(Locale.ROOT)))) {
       return shape.error(
           403,
           "ForbiddenOrigin",

@@ -8,7 +8,8 @@ import java.util.Map;
 public record EdgeResponse(int status, Map<String, String> headers, byte[] body) {
 
   public EdgeResponse {
-    headers = Map.copyOf(headers);
+    // In the order given: HTTP does not care, but people reading curl -i do.
+    headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
   }
 
   public static EdgeResponse of(int status, String contentType, String body) {

@@ -78,9 +78,12 @@ public final class EdgeServer implements AutoCloseable {
       new ConcurrentSkipListMap<>(
           (a, b) -> b.length() != a.length() ? b.length() - a.length() : a.compareTo(b));
 
-  private EdgeServer(Server server, ServerConnector connector) {
+  private final Router router;
+
+  private EdgeServer(Server server, ServerConnector connector, Router router) {
     this.server = server;
     this.connector = connector;
+    this.router = router;
   }
 
   /** Binds 127.0.0.1 on {@code port} (0 picks a free one) and starts serving. */
@@ -97,7 +100,7 @@ public final class EdgeServer implements AutoCloseable {
     connector.setPort(port);
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     server.addConnector(connector);
-    EdgeServer edge = new EdgeServer(server, connector);
+    EdgeServer edge = new EdgeServer(server, connector, router);
     server.setHandler(edge.new Dispatch(router));
     server.setErrorHandler(new JsonErrors());
     try {
@@ -127,8 +130,10 @@ public final class EdgeServer implements AutoCloseable {
 
   private EdgeGuard guard() {
     EdgeGuard g = guard;
-    if (g == null) {
-      g = new EdgeGuard(port());
+    // Host services may register after the first request (the router opens late).
+    java.util.Set<String> suffixes = router.hostSuffixes();
+    if (g == null || !g.hostSuffixes().equals(suffixes)) {
+      g = new EdgeGuard(port(), suffixes);
       guard = g;
     }
     return g;
@@ -164,7 +169,10 @@ public final class EdgeServer implements AutoCloseable {
     public boolean handle(Request request, Response response, Callback callback) {
       // The path as sent, still percent-encoded, as the services and handlers expect it.
       String rawPath = request.getHttpURI().getPath();
-      Map.Entry<String, HttpHandler> mount = rawPath == null ? null : mountFor(rawPath);
+      // A function URL's paths are the function's, whatever they look like.
+      boolean hostService = router.hostRoute(request.getHeaders().get("Host")) != null;
+      Map.Entry<String, HttpHandler> mount =
+          rawPath == null || hostService ? null : mountFor(rawPath);
       ErrorShape shape = mount == null ? ErrorShape.AWS : ErrorShape.TWIN;
       EdgeResponse refusal =
           guard()

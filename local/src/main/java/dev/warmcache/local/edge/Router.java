@@ -23,6 +23,7 @@ public final class Router {
 
   private final Map<String, JsonProtocolService> byTarget = new ConcurrentHashMap<>();
   private final List<RestService> byPath = new CopyOnWriteArrayList<>();
+  private final List<HostService> byHost = new CopyOnWriteArrayList<>();
   private volatile boolean open = true;
 
   /**
@@ -55,8 +56,47 @@ public final class Router {
     return this;
   }
 
+  /** Host services are known before the edge answers anything: the guard admits their names. */
+  public Router register(HostService service) {
+    byHost.add(service);
+    return this;
+  }
+
+  /** The host suffixes of the registered host services, for {@link EdgeGuard}. */
+  java.util.Set<String> hostSuffixes() {
+    return byHost.stream()
+        .map(HostService::hostSuffix)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** The host service a {@code Host} header names, with the name's first label, or {@code null}. */
+  HostRoute hostRoute(String host) {
+    if (host == null) {
+      return null;
+    }
+    String name = host.toLowerCase(java.util.Locale.ROOT);
+    int colon = name.lastIndexOf(':');
+    if (colon > 0) {
+      name = name.substring(0, colon);
+    }
+    for (HostService service : byHost) {
+      if (name.endsWith(service.hostSuffix())) {
+        String label = name.substring(0, name.length() - service.hostSuffix().length());
+        return label.isEmpty() || label.contains(".") ? null : new HostRoute(service, label);
+      }
+    }
+    return null;
+  }
+
+  /** A request addressed to a host service by name. */
+  record HostRoute(HostService service, String label) {}
+
   /** Answers one request; never throws. */
   public EdgeResponse dispatch(EdgeRequest request) {
+    HostRoute route = hostRoute(request.header("Host"));
+    if (route != null) {
+      return dispatchHost(route, request);
+    }
     String requestId = UUID.randomUUID().toString();
     String target = request.header("X-Amz-Target");
     try {
@@ -90,6 +130,31 @@ public final class Router {
               "The local twin failed to process the request; its log has the details under request id "
                   + requestId);
       return error(target != null ? jsonVersionOf(target) : null, internal)
+          .withHeader("x-amzn-RequestId", requestId);
+    }
+  }
+
+  /**
+   * A host service answers in its own HTTP terms; only its failures are shaped here, as a function
+   * URL shapes them: {@code {"Message": ...}} and no detail.
+   */
+  private EdgeResponse dispatchHost(HostRoute route, EdgeRequest request) {
+    String requestId = UUID.randomUUID().toString();
+    if (!open) {
+      return EdgeResponse.of(503, "application/json", "{\"Message\":\"Service Unavailable\"}")
+          .withHeader("x-amzn-RequestId", requestId);
+    }
+    try {
+      return route
+          .service()
+          .handle(route.label(), request)
+          .withHeader("x-amzn-RequestId", requestId);
+    } catch (Exception | Error e) {
+      LOG.log(
+          Level.SEVERE,
+          "request " + requestId + " failed: " + request.method() + " " + route.label(),
+          e);
+      return EdgeResponse.of(500, "application/json", "{\"Message\":\"Internal Server Error\"}")
           .withHeader("x-amzn-RequestId", requestId);
     }
   }

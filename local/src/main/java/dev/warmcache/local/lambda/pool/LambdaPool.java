@@ -34,6 +34,9 @@ public final class LambdaPool implements AutoCloseable {
   private final AtomicLong instanceCounter = new AtomicLong();
   private final ScheduledExecutorService reaper;
 
+  /** Functions the twin was told to fail ({@link #setAvailable}). */
+  private final java.util.Set<String> unavailable = ConcurrentHashMap.newKeySet();
+
   public LambdaPool() {
     this.reaper =
         Executors.newSingleThreadScheduledExecutor(
@@ -86,6 +89,7 @@ public final class LambdaPool implements AutoCloseable {
     if (slot == null) {
       throw new FunctionNotFoundException(nameOrArn);
     }
+    refuseIfUnavailable(slot.config.name());
     InvocationResult result = slot.invoke(payload);
     for (InvocationListener listener : listeners) {
       listener.invoked(slot.config.name(), payload, result);
@@ -104,11 +108,48 @@ public final class LambdaPool implements AutoCloseable {
     if (slot == null) {
       throw new FunctionNotFoundException(nameOrArn);
     }
+    refuseIfUnavailable(slot.config.name());
     InvocationResult result = slot.invokeOn(instanceId, payload);
     for (InvocationListener listener : listeners) {
       listener.invoked(slot.config.name(), payload, result);
     }
     return result;
+  }
+
+  /**
+   * Makes a function fail every invocation with Lambda's {@code ServiceException} (HTTP 500), as a
+   * service outage would, or serve again: what failure tests of callers (Step Functions' retries, a
+   * shared cache's {@code stale-if-error}) need. Instances stay as they are.
+   *
+   * @throws FunctionNotFoundException no such function
+   */
+  public void setAvailable(String nameOrArn, boolean available) {
+    String name = nameOf(nameOrArn);
+    if (!functions.containsKey(name)) {
+      throw new FunctionNotFoundException(nameOrArn);
+    }
+    if (available) {
+      unavailable.remove(name);
+    } else {
+      unavailable.add(name);
+    }
+  }
+
+  public boolean isAvailable(String nameOrArn) {
+    return !unavailable.contains(nameOf(nameOrArn));
+  }
+
+  private void refuseIfUnavailable(String name) {
+    if (unavailable.contains(name)) {
+      throw new LambdaServiceException(
+          "ServiceException",
+          500,
+          "The twin made "
+              + name
+              + " unavailable; POST /_twin/functions/"
+              + name
+              + " {\"available\":true} restores it");
+    }
   }
 
   /**
