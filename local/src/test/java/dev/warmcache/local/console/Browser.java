@@ -21,7 +21,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * Debian's headless Chromium driven through the system chromedriver; never a downloaded browser
  * (Selenium Manager is bypassed by naming both binaries). Each browser gets a fresh profile.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
   static final Path CHROMIUM =
       Path.of(System.getenv().getOrDefault("CHROMIUM_BIN", "/usr/bin/chromium"));
@@ -29,7 +29,7 @@ final class Browser implements AutoCloseable {
       Path.of(System.getenv().getOrDefault("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"));
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
-  final ChromeDriver driver;
+  public final ChromeDriver driver;
   private final Path profile;
 
   private Browser(ChromeDriver driver, Path profile) {
@@ -38,7 +38,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** Why a browser test cannot run here, or {@code null} if it can. */
-  static String missing() {
+  public static String missing() {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
       return "Debian's chromium and chromium-driver are not installed ("
           + CHROMIUM
@@ -49,7 +49,7 @@ final class Browser implements AutoCloseable {
     return null;
   }
 
-  static Browser start() throws IOException {
+  public static Browser start() throws IOException {
     Path profile = Files.createTempDirectory("console-chromium-");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
@@ -104,7 +104,7 @@ final class Browser implements AutoCloseable {
   /**
    * Everything the page logged at SEVERE (console.error, uncaught exceptions, failed loads) so far.
    */
-  List<String> errors() {
+  public List<String> errors() {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
         .map(LogEntry::toString)
