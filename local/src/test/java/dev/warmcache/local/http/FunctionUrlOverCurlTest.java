@@ -202,12 +202,25 @@ class FunctionUrlOverCurlTest {
         Curl.run("http://a.warmcache-reader.lambda-url.localhost:" + port + "/items/1");
     Curl.Response crossOrigin = Curl.run(url + "/items/1", "-H", "Origin: http://evil.example");
     Curl.Response unknown = Curl.run("http://nobody.lambda-url.localhost:" + port + "/items/1");
+    // A page served by the function URL may not drive the twin's own endpoints.
+    Curl.Response fromUrlPage =
+        Curl.run(
+            twin.endpoint() + "/console/api/force-refresh",
+            "-X",
+            "POST",
+            "-H",
+            "Origin: " + url,
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            "{\"id\":\"1\"}");
     int before = httpInvocations.get();
 
     assertEquals(403, rebound.status());
     assertEquals(403, nested.status());
     assertEquals(403, crossOrigin.status());
     assertEquals(404, unknown.status());
+    assertEquals(403, fromUrlPage.status());
     assertEquals(before, httpInvocations.get(), "none of them reached the function");
   }
 

@@ -8,6 +8,7 @@ import dev.warmcache.item.Item;
 import dev.warmcache.local.Twin;
 import dev.warmcache.local.TwinOptions;
 import dev.warmcache.local.measure.Fleet;
+import dev.warmcache.local.measure.Varnish;
 import dev.warmcache.local.origin.DemoOrigin;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,7 +49,8 @@ class SharedCacheTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Varnish.assumeInstalled();
+    String missing = Varnish.missing();
+    org.junit.jupiter.api.Assumptions.assumeTrue(missing == null, missing);
     twin =
         Twin.start(
             TwinOptions.builder()

@@ -106,4 +106,23 @@ class ReadmeCommandsTest {
       Files.deleteIfExists(err);
     }
   }
+
+  /** The README's HTTP read, as printed for the default port, against this twin's port. */
+  @Test
+  void theReadmesCurlReadWorksAgainstTheTwinsFunctionUrl() throws Exception {
+    Matcher curl =
+        Pattern.compile(
+                "\\ncurl -i (http://warmcache-reader\\.lambda-url\\.localhost:4566/items/15)\\n")
+            .matcher(Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8));
+    assertTrue(curl.find(), "README.md shows curl -i against the reader's function URL");
+    String url = curl.group(1).replace(":4566/", ":" + twin.endpoint().getPort() + "/");
+
+    Process process = new ProcessBuilder("curl", "-s", "-i", "--max-time", "30", url).start();
+    String response = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(40, TimeUnit.SECONDS));
+
+    assertTrue(response.startsWith("HTTP/1.1 200"), response);
+    assertTrue(response.contains("\r\nETag: \""), response);
+    assertTrue(response.contains("demo item 15"), response);
+  }
 }

@@ -1,4 +1,4 @@
-package dev.warmcache.local.http;
+package dev.warmcache.local.measure;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,18 +11,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * Debian's Varnish (7.1) as a shared HTTP cache in front of a function URL, standing in for
- * CloudFront, which cannot run here. Its VCL does what the CloudFront distribution is configured to
- * do and nothing more: the path alone is the cache key, the origin request names the function URL's
- * host, and the origin's {@code Cache-Control} decides every lifetime. Varnish reads {@code
- * s-maxage} and {@code max-age} (less {@code Age}) as the TTL and {@code stale-while-revalidate} as
- * grace on its own; the one rule added keeps the stale object when a background revalidation fails,
- * which is what {@code stale-if-error} asks and CloudFront does natively.
+ * Debian's Varnish (7.1) as a shared HTTP cache, for tests and benchmarks, in front of a function
+ * URL, standing in for CloudFront, which cannot run here. Its VCL does what the CloudFront
+ * distribution is configured to do and nothing more: the path alone is the cache key, the origin
+ * request names the function URL's host, and the origin's {@code Cache-Control} decides every
+ * lifetime. Varnish reads {@code s-maxage} and {@code max-age} (less {@code Age}) as the TTL and
+ * {@code stale-while-revalidate} as grace on its own; the one rule added keeps the stale object
+ * when a background revalidation fails, which is what {@code stale-if-error} asks and CloudFront
+ * does natively.
  */
-final class Varnish implements AutoCloseable {
+public final class Varnish implements AutoCloseable {
 
   static final Path VARNISHD = Path.of("/usr/sbin/varnishd");
 
@@ -36,14 +36,15 @@ final class Varnish implements AutoCloseable {
     this.port = port;
   }
 
-  static void assumeInstalled() {
-    Assumptions.assumeTrue(
-        Files.isExecutable(VARNISHD),
-        "Varnish is not installed at " + VARNISHD + ": apt-get install -y varnish (.ci/run does)");
+  /** Why Varnish cannot run here, or {@code null} if it can. */
+  public static String missing() {
+    return Files.isExecutable(VARNISHD)
+        ? null
+        : "Varnish is not installed at " + VARNISHD + ": apt-get install -y varnish (.ci/run does)";
   }
 
   /** A Varnish on a free loopback port, caching {@code functionUrl}. */
-  static Varnish start(URI functionUrl) throws IOException, InterruptedException {
+  public static Varnish start(URI functionUrl) throws IOException, InterruptedException {
     Path workDir = Files.createTempDirectory("varnish-");
     Path vcl = workDir.resolve("front.vcl");
     Files.writeString(vcl, vcl(functionUrl), StandardCharsets.UTF_8);
@@ -132,7 +133,7 @@ final class Varnish implements AutoCloseable {
         .formatted(functionUrl.getPort(), functionUrl.getHost(), functionUrl.getPort());
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
   }
 
