@@ -65,6 +65,7 @@ public final class Settings {
   private final Optional<URI> eventBridgeEndpoint;
   private final Optional<URI> lambdaEndpoint;
   private final Optional<String> readerFunctionName;
+  private final java.util.List<String> globalTableRegions;
   private final Optional<StaticCredentials> credentials;
   private final Map<String, String> env;
 
@@ -110,6 +111,7 @@ public final class Settings {
     this.eventBridgeEndpoint = r.uri("AWS_ENDPOINT_URL_EVENTBRIDGE").or(() -> common);
     this.lambdaEndpoint = r.uri("AWS_ENDPOINT_URL_LAMBDA").or(() -> common);
     this.readerFunctionName = r.optional("READER_FUNCTION_NAME");
+    this.globalTableRegions = regions(r.optional(GLOBAL_TABLE_REGIONS).orElse(""));
     Optional<String> key = r.optional("AWS_ACCESS_KEY_ID");
     Optional<String> secret = r.optional("AWS_SECRET_ACCESS_KEY");
     this.credentials =
@@ -276,6 +278,46 @@ public final class Settings {
    * The reader function (its alias ARN on AWS) that the refresh function primes: wiring set by the
    * CDK and the twin, not a tunable setting.
    */
+  /**
+   * The regions of the table's replicas, the refresh home first, when the table is a global table
+   * ({@value #GLOBAL_TABLE_REGIONS}, set by the CDK for a multi-region deployment); empty for one
+   * region.
+   */
+  public java.util.List<String> globalTableRegions() {
+    return globalTableRegions;
+  }
+
+  /** True when the table is a global table with replicas in more than one region. */
+  public boolean globalTable() {
+    return globalTableRegions.size() > 1;
+  }
+
+  /** The environment variable naming the replica regions of a global table, home first. */
+  public static final String GLOBAL_TABLE_REGIONS = "GLOBAL_TABLE_REGIONS";
+
+  private static final java.util.regex.Pattern REGION =
+      java.util.regex.Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]");
+
+  /** A comma-separated list of distinct AWS region names, checked; the first is the home. */
+  public static java.util.List<String> regions(String list) {
+    java.util.List<String> regions = new java.util.ArrayList<>();
+    for (String part : list.split(",")) {
+      String region = part.trim();
+      if (region.isEmpty()) {
+        continue;
+      }
+      if (!REGION.matcher(region).matches()) {
+        throw new InvalidSettingException(
+            "regions must be AWS region names such as us-east-1, got '" + region + "'");
+      }
+      if (regions.contains(region)) {
+        throw new InvalidSettingException("region " + region + " is listed twice");
+      }
+      regions.add(region);
+    }
+    return java.util.List.copyOf(regions);
+  }
+
   public Optional<String> readerFunctionName() {
     return readerFunctionName;
   }

@@ -175,4 +175,22 @@ class SettingsTest {
     assertEquals("originUrlTemplate", Setting.ORIGIN_URL_TEMPLATE.contextKey());
     assertEquals("missWaitMs", Setting.MISS_WAIT_MS.contextKey());
   }
+
+  @org.junit.jupiter.api.Test
+  void globalTableRegionsAreCheckedRegionNamesWithTheHomeFirst() {
+    Settings global =
+        Settings.from(java.util.Map.of(Settings.GLOBAL_TABLE_REGIONS, "eu-west-1, us-east-1"));
+
+    org.junit.jupiter.api.Assertions.assertEquals(
+        java.util.List.of("eu-west-1", "us-east-1"), global.globalTableRegions());
+    org.junit.jupiter.api.Assertions.assertTrue(global.globalTable());
+    org.junit.jupiter.api.Assertions.assertFalse(Settings.defaults().globalTable());
+    org.junit.jupiter.api.Assertions.assertFalse(
+        Settings.from(java.util.Map.of(Settings.GLOBAL_TABLE_REGIONS, "us-east-1")).globalTable());
+    org.junit.jupiter.api.Assertions.assertThrows(
+        InvalidSettingException.class,
+        () -> Settings.from(java.util.Map.of(Settings.GLOBAL_TABLE_REGIONS, "us-east-1,mars")));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        InvalidSettingException.class, () -> Settings.regions("us-east-1,us-east-1"));
+  }
 }

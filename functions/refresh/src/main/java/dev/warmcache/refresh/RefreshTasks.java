@@ -73,7 +73,11 @@ final class RefreshTasks {
       }
       doc =
           Trigger.normalize(
-              request.get("input"), request.path("owner").asText(""), settings.tableName());
+              request.get("input"),
+              request.path("owner").asText(""),
+              settings.tableName(),
+              settings.globalTable(),
+              clock.millis() / 1000);
     } else {
       JsonNode refresh = request.path("refresh");
       if (!refresh.isObject()) {

@@ -9,6 +9,7 @@ import dev.warmcache.item.ItemAttributes;
 import dev.warmcache.refresh.errors.InvalidStreamRecordException;
 import dev.warmcache.refresh.errors.MissingIdException;
 import dev.warmcache.refresh.errors.UnrecognisedTriggerException;
+import dev.warmcache.refresh.errors.UserDeleteException;
 
 /**
  * The three shapes that start a refresh, each as its source delivers it, turned into one document
@@ -22,6 +23,11 @@ import dev.warmcache.refresh.errors.UnrecognisedTriggerException;
  * events/ttl-expiry.filter.json} requires (a test holds these checks to that file), from this very
  * table's stream in the execution's own partition, region and account. The Pipe's source is that
  * stream, so every record it delivers passes.
+ *
+ * <p>In a global table a TTL deletion carries the TTL identity only in the region that did it; its
+ * replicated deletion in the refresh home carries none. There the home's Pipe also passes a REMOVE
+ * without identity ({@code events/ttl-expiry-replicated.filter.json}), and this task tells a
+ * replicated expiry ({@code expiresAt} passed) from a replicated or local delete (not passed).
  */
 final class Trigger {
 
@@ -39,6 +45,17 @@ final class Trigger {
    * @param tableName the table whose stream may start a refresh
    */
   static ObjectNode normalize(JsonNode input, String owner, String tableName) {
+    return normalize(input, owner, tableName, false, 0);
+  }
+
+  /**
+   * @param globalTable whether the table has replicas in other regions: then a TTL deletion done in
+   *     another region arrives here replicated, without the TTL identity, and is an expiry when the
+   *     image's {@code expiresAt} has passed
+   * @param nowEpochSeconds the clock, for that comparison
+   */
+  static ObjectNode normalize(
+      JsonNode input, String owner, String tableName, boolean globalTable, long nowEpochSeconds) {
     ObjectNode doc = JsonNodeFactory.instance.objectNode();
     if (input.isArray()) {
       JsonNode streamRecord = input.path(0);
@@ -55,8 +72,11 @@ final class Trigger {
                 + ", not a REMOVE: only an expiry starts a refresh from the stream.");
       }
       JsonNode identity = streamRecord.path("userIdentity");
-      if (!TTL_IDENTITY_TYPE.equals(identity.path("type").asText(null))
-          || !TTL_PRINCIPAL.equals(identity.path("principalId").asText(null))) {
+      boolean ttl =
+          TTL_IDENTITY_TYPE.equals(identity.path("type").asText(null))
+              && TTL_PRINCIPAL.equals(identity.path("principalId").asText(null));
+      // The replicated-deletion filter asks for no userIdentity.type, so the same here.
+      if (!ttl && !(globalTable && identity.path("type").isMissingNode())) {
         throw new InvalidStreamRecordException(
             "The REMOVE record carries no TTL identity (userIdentity Service /"
                 + " dynamodb.amazonaws.com): it is not an expiry.");
@@ -70,6 +90,24 @@ final class Trigger {
       if (!record.path("OldImage").path(ItemAttributes.VERSION).has("N")) {
         throw new InvalidStreamRecordException(
             "The REMOVE record's OldImage holds no version: it is no expired item.");
+      }
+      if (!ttl) {
+        // A replica's deletion: TTL deleted it in some region (AWS does not say which) if its
+        // expiresAt had passed; otherwise someone deleted it, and a delete is left alone.
+        JsonNode expiresAt = record.path("OldImage").path(ItemAttributes.EXPIRES_AT).path("N");
+        long expired;
+        try {
+          expired = Long.parseLong(expiresAt.asText(""));
+        } catch (NumberFormatException e) {
+          throw new InvalidStreamRecordException(
+              "The REMOVE record has no TTL identity and its OldImage no numeric expiresAt: it is"
+                  + " no expired item.");
+        }
+        if (expired > nowEpochSeconds) {
+          throw new UserDeleteException(
+              "The REMOVE record has no TTL identity and its expiresAt has not passed: a delete,"
+                  + " not an expiry. Nothing is refreshed.");
+        }
       }
       doc.put("trigger", RefreshTrigger.EXPIRY.wireName());
       doc.set("id", record.path("Keys").path("id").get("S"));

@@ -780,6 +780,36 @@ class RefreshWorkflowTest {
     assertFalse(h.rawItem(id).containsKey("leaseOwner"), "lease released");
   }
 
+  /**
+   * A global table: the home's Pipe also delivers replicated REMOVEs, which carry no identity. The
+   * real ASL refreshes the one whose expiresAt has passed (TTL deleted it in some region) and ends
+   * the one whose expiresAt has not (a delete) in a Succeed state, writing nothing.
+   */
+  @Test
+  void inAGlobalTableAReplicatedExpiryRefreshesAndADeleteIsLeftAlone() throws Exception {
+    h.configureRefresh(Map.of("GLOBAL_TABLE_REGIONS", "us-east-1,eu-west-1"));
+    try {
+      h.origin.reset(ScriptedOrigin.json("{\"fresh\":true}"));
+      Execution expired = h.run(WorkflowHarness.sample("ttl-expiry-replicated.json", "rep-exp"));
+      String deleted =
+          WorkflowHarness.sample("ttl-expiry-replicated.json", "rep-del")
+              .replace("\"1795262400\"", "\"" + (now() + 3_600) + "\"");
+      assertTrue(deleted.contains(Long.toString(now() + 3_600)), "sample shape changed");
+      Execution delete = h.run(deleted);
+
+      assertEquals(ExecutionStatus.SUCCEEDED, expired.status(), () -> expired.error() + "");
+      assertEquals("{\"fresh\":true}", h.rawItem("rep-exp").get("value").s());
+      assertEquals(ExecutionStatus.SUCCEEDED, delete.status(), () -> delete.error() + "");
+      assertEquals("Leave the deleted key alone", last(h.statesEntered(delete)));
+      assertTrue(h.rawItem("rep-del").isEmpty(), "a delete stays a delete");
+      assertEquals(
+          List.of("/items/rep-exp"),
+          h.origin.requests().stream().map(ScriptedOrigin.Request::rawPath).toList());
+    } finally {
+      h.configureRefresh(Map.of());
+    }
+  }
+
   @Test
   void anIdleKeyRetiresOnExpiryWithoutCallingTheOrigin() throws Exception {
     String id = "idle";
