@@ -1,7 +1,5 @@
 package dev.warmcache.cdk;
 
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +17,8 @@ import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TextWidget;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
-import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.sns.Topic;
-import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
 
 /**
@@ -54,44 +49,7 @@ final class Monitoring extends Construct {
   Monitoring(Warmcache stack, String id, WarmcacheConfig config) {
     super(stack, id);
     String prefix = config.namePrefix();
-    Topic topic =
-        Topic.Builder.create(this, "AlarmTopic")
-            .topicName(prefix + "-alarms")
-            .displayName("warmcache alarms")
-            .enforceSsl(true)
-            .build();
-    // A topic policy replaces SNS's default one, and enforceSsl creates one holding only the TLS
-    // deny; without this grant CloudWatch could not publish and no alarm would notify anyone.
-    topic.addToResourcePolicy(
-        PolicyStatement.Builder.create()
-            .sid("CloudWatchAlarmsOfThisAccountPublish")
-            .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
-            .actions(List.of("sns:Publish"))
-            .resources(List.of(topic.getTopicArn()))
-            .conditions(
-                Map.of(
-                    "ArnLike",
-                        Map.of(
-                            "aws:SourceArn",
-                            "arn:"
-                                + Aws.PARTITION
-                                + ":cloudwatch:"
-                                + Aws.REGION
-                                + ":"
-                                + Aws.ACCOUNT_ID
-                                + ":alarm:*"),
-                    "StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
-            .build());
-    config.alarmEmail().ifPresent(email -> topic.addSubscription(new EmailSubscription(email)));
-    NagSuppressions.addResourceSuppressions(
-        topic,
-        List.of(
-            NagPackSuppression.builder()
-                .id("AwsSolutions-SNS2")
-                .reason(
-                    "CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key; "
-                        + "notifications carry only alarm names and states, no cached data")
-                .build()));
+    Topic topic = Parts.alarmTopic(this, "AlarmTopic", prefix + "-alarms", config);
     SnsAction notify = new SnsAction(topic);
 
     List<Alarm> alarms = new ArrayList<>();

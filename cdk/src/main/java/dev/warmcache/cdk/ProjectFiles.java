@@ -25,6 +25,11 @@ public final class ProjectFiles {
   public static final String CACHE_MISS_RULE = "events/cache-miss.rule.json";
   public static final String FORCE_REFRESH_RULE = "events/force-refresh.rule.json";
   public static final String TTL_EXPIRY_FILTER = "events/ttl-expiry.filter.json";
+
+  /** A global table's replicated deletions, passed by the home's Pipe too. */
+  public static final String TTL_EXPIRY_REPLICATED_FILTER =
+      "events/ttl-expiry-replicated.filter.json";
+
   public static final String READER_JAR = "functions/reader/target/warmcache-reader.jar";
   public static final String REFRESH_JAR = "functions/refresh/target/warmcache-refresh.jar";
 

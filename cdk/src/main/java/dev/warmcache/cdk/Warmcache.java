@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
@@ -20,10 +19,14 @@ import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.Billing;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.ReplicaTableProps;
 import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableV2;
 import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.SfnStateMachine;
@@ -34,16 +37,10 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
-import software.amazon.awscdk.services.lambda.Architecture;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.Runtime;
-import software.amazon.awscdk.services.lambda.SnapStartConf;
-import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.pipes.CfnPipe;
 import software.amazon.awscdk.services.sqs.Queue;
-import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
@@ -95,7 +92,7 @@ public final class Warmcache extends Construct {
    */
   public static final String CHANGE_FEED_KEYS = "#changes#*";
 
-  private final Table table;
+  private final ITable table;
   private final EventBus bus;
   private final Function reader;
   private final Alias readerAlias;
@@ -114,23 +111,7 @@ public final class Warmcache extends Construct {
     String prefix = config.namePrefix();
     RemovalPolicy removal = config.removalPolicy();
 
-    this.table =
-        Table.Builder.create(this, "Table")
-            .tableName(prefix)
-            // The one table shape the twin and the test fixture create too.
-            .partitionKey(
-                Attribute.builder()
-                    .name(TableShape.PARTITION_KEY)
-                    .type(partitionKeyType(TableShape.PARTITION_KEY_TYPE))
-                    .build())
-            .billingMode(BillingMode.valueOf(TableShape.BILLING_MODE))
-            .timeToLiveAttribute(TableShape.TTL_ATTRIBUTE)
-            .stream(StreamViewType.valueOf(TableShape.STREAM_VIEW_TYPE))
-            .pointInTimeRecoverySpecification(
-                PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
-            .deletionProtection(removal == RemovalPolicy.RETAIN)
-            .removalPolicy(removal)
-            .build();
+    this.table = config.multiRegion() ? globalTable(prefix, removal) : table(prefix, removal);
 
     this.bus = EventBus.Builder.create(this, "Bus").eventBusName(prefix).build();
 
@@ -179,6 +160,11 @@ public final class Warmcache extends Construct {
 
     grantReader();
     grantRefreshPrimes();
+    if (config.multiRegion()) {
+      // The lease task tells a replicated expiry from a delete (docs/workflow.md).
+      refresh.addEnvironment(
+          dev.warmcache.settings.Settings.GLOBAL_TABLE_REGIONS, String.join(",", config.regions()));
+    }
 
     this.stateMachine = stateMachine(prefix, config, files);
 
@@ -224,56 +210,21 @@ public final class Warmcache extends Construct {
       WarmcacheConfig config,
       Setting.Target target,
       String description) {
-    LogGroup logs =
-        LogGroup.Builder.create(this, id + "Logs")
-            .logGroupName(uniqueName("/aws/lambda/" + name))
-            .retention(config.logRetention())
-            .removalPolicy(config.removalPolicy())
-            .build();
-    // An own role instead of AWSLambdaBasicExecutionRole: logs go to this log group only.
-    Role role =
-        Role.Builder.create(this, id + "Role")
-            .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-            .description("Execution role of " + name)
-            .build();
-    role.addToPolicy(
-        PolicyStatement.Builder.create()
-            .sid("WriteOwnLogs")
-            .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
-            .resources(List.of(logs.getLogGroupArn()))
-            .build());
-    Map<String, String> env = new TreeMap<>(config.environmentOf(target));
-    env.put("TABLE_NAME", table.getTableName());
-    env.put("EVENT_BUS_NAME", bus.getEventBusName());
-    env.put("POWERTOOLS_SERVICE_NAME", name);
-    env.put("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
-    Function function =
-        Function.Builder.create(this, id)
-            .functionName(name)
-            .description(description)
-            .runtime(Runtime.JAVA_21)
-            .architecture(Architecture.ARM_64)
-            .handler(handler)
-            .code(Code.fromAsset(jar.toString()))
-            .memorySize(memoryMb)
-            .timeout(timeout)
-            .tracing(Tracing.ACTIVE)
-            .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
-            .logGroup(logs)
-            .role(role)
-            .environment(env)
-            .build();
-    Annotations.of(function)
-        .acknowledgeWarning(
-            "@aws-cdk/aws-lambda:snapStartRequirePublish",
-            "the function is published through currentVersion behind the alias '" + ALIAS + "'");
-    return function;
+    return Parts.function(
+        this,
+        id,
+        name,
+        jar,
+        handler,
+        memoryMb,
+        timeout,
+        config,
+        target,
+        description,
+        table.getTableName(),
+        bus.getEventBusName());
   }
 
-  /**
-   * Reads, an idle-counter reset restricted to its own attributes, and CacheMiss events: no value
-   * writes, no origin.
-   */
   /**
    * The refresh function's one AWS call: the prime fan-out to the reader's alias (one workflow task
    * instead of a Map iteration per prime, docs/transitions.md). No table or bus grant: every write
@@ -290,32 +241,7 @@ public final class Warmcache extends Construct {
   }
 
   private void grantReader() {
-    reader.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .sid("ReadItems")
-            .actions(List.of("dynamodb:GetItem"))
-            .resources(List.of(table.getTableArn()))
-            .build());
-    reader.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .sid("ReadChangeFeedOnly")
-            .actions(List.of("dynamodb:BatchGetItem"))
-            .resources(List.of(table.getTableArn()))
-            // The coherence sync's one batched read, confined to the change records' keys.
-            .conditions(
-                Map.of(
-                    "ForAllValues:StringLike",
-                    Map.of("dynamodb:LeadingKeys", List.of(CHANGE_FEED_KEYS))))
-            .build());
-    reader.addToRolePolicy(
-        claimOnly(PolicyStatement.Builder.create().sid("ResetIdleCounterOnly")).build());
-    reader.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .sid("PublishCacheMiss")
-            .actions(List.of("events:PutEvents"))
-            .resources(List.of(bus.getEventBusArn()))
-            .conditions(Map.of("StringEquals", Map.of("events:source", READER_SOURCE)))
-            .build());
+    Parts.grantReader(reader, table, bus);
   }
 
   private StateMachine stateMachine(String prefix, WarmcacheConfig config, ProjectFiles files) {
@@ -405,18 +331,8 @@ public final class Warmcache extends Construct {
     return machine;
   }
 
-  /**
-   * A retained queue outlives {@code cdk destroy}; with a fixed name the next deploy would fail on
-   * it, so CloudFormation names the queue (the alarms and outputs find it by reference).
-   */
   private Queue deadLetterQueue(String id, RemovalPolicy removal) {
-    return Queue.Builder.create(this, id)
-        .encryption(QueueEncryption.SQS_MANAGED)
-        .enforceSsl(true)
-        // The longest SQS allows: a failed trigger should outlive a long weekend.
-        .retentionPeriod(Duration.days(14))
-        .removalPolicy(removal)
-        .build();
+    return Parts.deadLetterQueue(this, id, removal);
   }
 
   private Rule rule(
@@ -454,12 +370,28 @@ public final class Warmcache extends Construct {
     return rule;
   }
 
-  /**
-   * {@code base-<first 8 hex digits of this stack's id>}: unique per stack instance, so a log group
-   * retained by {@code cdk destroy} never blocks the next deploy of the same stack.
-   */
   private static String uniqueName(String base) {
-    return base + "-" + Fn.select(0, Fn.split("-", Fn.select(2, Fn.split("/", Aws.STACK_ID))));
+    return Parts.uniqueName(base);
+  }
+
+  /**
+   * The Pipe passes a record that matches any of its filters. A global table's home also passes the
+   * replicated deletions, which carry no identity (docs/workflow.md, docs/regions.md).
+   */
+  private List<CfnPipe.FilterProperty> ttlFilters(ProjectFiles files) {
+    List<CfnPipe.FilterProperty> filters = new ArrayList<>();
+    filters.add(
+        CfnPipe.FilterProperty.builder()
+            .pattern(EventPatternFile.filterPattern(files, ProjectFiles.TTL_EXPIRY_FILTER))
+            .build());
+    if (config.multiRegion()) {
+      filters.add(
+          CfnPipe.FilterProperty.builder()
+              .pattern(
+                  EventPatternFile.filterPattern(files, ProjectFiles.TTL_EXPIRY_REPLICATED_FILTER))
+              .build());
+    }
+    return filters;
   }
 
   /**
@@ -529,15 +461,7 @@ public final class Warmcache extends Construct {
             .sourceParameters(
                 CfnPipe.PipeSourceParametersProperty.builder()
                     .filterCriteria(
-                        CfnPipe.FilterCriteriaProperty.builder()
-                            .filters(
-                                List.of(
-                                    CfnPipe.FilterProperty.builder()
-                                        .pattern(
-                                            EventPatternFile.filterPattern(
-                                                files, ProjectFiles.TTL_EXPIRY_FILTER))
-                                        .build()))
-                            .build())
+                        CfnPipe.FilterCriteriaProperty.builder().filters(ttlFilters(files)).build())
                     .dynamoDbStreamParameters(
                         CfnPipe.PipeSourceDynamoDBStreamParametersProperty.builder()
                             .startingPosition("LATEST")
@@ -633,28 +557,7 @@ public final class Warmcache extends Construct {
   /** Each cdk-nag finding that stays is a deliberate choice; the reason says why. */
   private void suppressFindings() {
     for (Function function : List.of(reader, refresh)) {
-      NagSuppressions.addResourceSuppressions(
-          function.getRole(),
-          List.of(
-              NagPackSuppression.builder()
-                  .id("AwsSolutions-IAM5")
-                  .reason(
-                      "Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, "
-                          + "which support no resource-level permissions")
-                  .appliesTo(List.of("Resource::*"))
-                  .build()),
-          true);
-      NagSuppressions.addResourceSuppressions(
-          function,
-          List.of(
-              NagPackSuppression.builder()
-                  .id("AwsSolutions-L1")
-                  .reason(
-                      "The handlers are compiled for Java 17 bytecode (the build's release level) and "
-                          + "deployed on the java21 managed runtime with SnapStart, Powertools 2 and CRaC "
-                          + "priming; a newer runtime is a tested upgrade, not a setting")
-                  .build()),
-          true);
+      Parts.suppressFunctionFindings(function);
     }
     NagSuppressions.addResourceSuppressions(
         stateMachine,
@@ -679,16 +582,6 @@ public final class Warmcache extends Construct {
                 .build()),
         true);
     http.ifPresent(front -> suppressDistributionFindings(front.distribution()));
-    for (Queue dlq : deadLetterQueues.values()) {
-      NagPackSuppression reason =
-          NagPackSuppression.builder()
-              .id("AwsSolutions-SQS3")
-              .reason(
-                  "This queue is itself a dead-letter queue (of an EventBridge target or the Pipe); "
-                      + "cdk-nag only recognises queues used in an SQS redrive policy")
-              .build();
-      NagSuppressions.addResourceSuppressions(dlq, List.of(reason), true);
-    }
   }
 
   private void suppressDistributionFindings(
@@ -789,24 +682,69 @@ public final class Warmcache extends Construct {
                 .build());
   }
 
-  /**
-   * {@code UpdateItem} on the table, confined by AWS's attribute-level pattern: the request may
-   * name only {@link #READER_UPDATABLE_ATTRIBUTES} and may not ask for whole items back.
-   */
   private PolicyStatement.Builder claimOnly(PolicyStatement.Builder statement) {
-    return statement
-        .actions(List.of("dynamodb:UpdateItem"))
-        .resources(List.of(table.getTableArn()))
-        .conditions(
-            Map.of(
-                "ForAllValues:StringEquals",
-                    Map.of("dynamodb:Attributes", READER_UPDATABLE_ATTRIBUTES),
-                "StringEqualsIfExists",
-                    Map.of(
-                        "dynamodb:ReturnValues", List.of("NONE", "UPDATED_OLD", "UPDATED_NEW"))));
+    return Parts.claimOnly(statement, table);
   }
 
-  public Table table() {
+  /** The one table shape the twin and the test fixture create too, in one region. */
+  private Table table(String prefix, RemovalPolicy removal) {
+    return Table.Builder.create(this, "Table")
+        .tableName(prefix)
+        .partitionKey(
+            Attribute.builder()
+                .name(TableShape.PARTITION_KEY)
+                .type(partitionKeyType(TableShape.PARTITION_KEY_TYPE))
+                .build())
+        .billingMode(BillingMode.valueOf(TableShape.BILLING_MODE))
+        .timeToLiveAttribute(TableShape.TTL_ATTRIBUTE)
+        .stream(StreamViewType.valueOf(TableShape.STREAM_VIEW_TYPE))
+        .pointInTimeRecoverySpecification(
+            PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+        .deletionProtection(removal == RemovalPolicy.RETAIN)
+        .removalPolicy(removal)
+        .build();
+  }
+
+  /**
+   * The same shape as a global table (version 2019.11.21, multi-Region eventual consistency: the
+   * only mode with TTL) with a replica in every other region of {@code regions}. Each replica has
+   * its own stream; only this, the refresh home's, feeds a Pipe (docs/regions.md).
+   */
+  private TableV2 globalTable(String prefix, RemovalPolicy removal) {
+    if (!BillingMode.valueOf(TableShape.BILLING_MODE).equals(BillingMode.PAY_PER_REQUEST)) {
+      throw new IllegalStateException("the global table is built on demand, as TableShape says");
+    }
+    List<ReplicaTableProps> replicas = new ArrayList<>();
+    for (String region : config.regions().subList(1, config.regions().size())) {
+      replicas.add(
+          ReplicaTableProps.builder()
+              .region(region)
+              .deletionProtection(removal == RemovalPolicy.RETAIN)
+              .pointInTimeRecoverySpecification(
+                  PointInTimeRecoverySpecification.builder()
+                      .pointInTimeRecoveryEnabled(true)
+                      .build())
+              .build());
+    }
+    return TableV2.Builder.create(this, "Table")
+        .tableName(prefix)
+        .partitionKey(
+            Attribute.builder()
+                .name(TableShape.PARTITION_KEY)
+                .type(partitionKeyType(TableShape.PARTITION_KEY_TYPE))
+                .build())
+        .billing(Billing.onDemand())
+        .timeToLiveAttribute(TableShape.TTL_ATTRIBUTE)
+        .dynamoStream(StreamViewType.valueOf(TableShape.STREAM_VIEW_TYPE))
+        .pointInTimeRecoverySpecification(
+            PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+        .deletionProtection(removal == RemovalPolicy.RETAIN)
+        .removalPolicy(removal)
+        .replicas(replicas)
+        .build();
+  }
+
+  public ITable table() {
     return table;
   }
 

@@ -5,6 +5,8 @@ import io.github.cdklabs.cdknag.NagPackProps;
 import java.util.List;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.TagProps;
 import software.amazon.awscdk.Tags;
@@ -19,29 +21,59 @@ public final class WarmcacheApp {
 
   private WarmcacheApp() {}
 
-  /** Builds the stack into {@code app} from its context and the repository's files. */
+  /**
+   * Builds the stacks into {@code app} from its context and the repository's files, and answers the
+   * refresh home's. One region (or none named): the one stack, as always. Several: the home stack
+   * in the first region, with the global table, and a {@link WarmcacheRegionStack} named {@code
+   * <prefix>-<region>} in each other one, deployed after it.
+   */
   public static WarmcacheStack build(App app, ProjectFiles files) {
     WarmcacheConfig config = WarmcacheConfig.fromContext(key -> app.getNode().tryGetContext(key));
-    WarmcacheStack stack =
-        new WarmcacheStack(
-            app,
-            STACK_ID,
-            StackProps.builder()
-                .stackName(config.namePrefix())
-                .description(
-                    "warmcache: read-through cache for AWS Lambda with an event-driven refresh pipeline")
-                .build(),
-            config,
-            files);
-    // One tag on every resource: cost allocation and "what belongs to this cache" in one filter.
+    String account = System.getenv("CDK_DEFAULT_ACCOUNT");
+    StackProps.Builder home =
+        StackProps.builder()
+            .stackName(config.namePrefix())
+            .description(
+                "warmcache: read-through cache for AWS Lambda with an event-driven refresh pipeline");
+    if (!config.regions().isEmpty()) {
+      home.env(Environment.builder().account(account).region(config.regions().get(0)).build());
+    }
+    WarmcacheStack stack = new WarmcacheStack(app, STACK_ID, home.build(), config, files);
+    tag(stack, config);
+    if (config.multiRegion()) {
+      for (String region : config.regions().subList(1, config.regions().size())) {
+        WarmcacheRegionStack readers =
+            new WarmcacheRegionStack(
+                app,
+                STACK_ID + "-" + region,
+                StackProps.builder()
+                    .stackName(config.namePrefix() + "-" + region)
+                    .description(
+                        "warmcache readers in "
+                            + region
+                            + ", against the global table's replica; refreshes run in "
+                            + config.regions().get(0))
+                    .env(Environment.builder().account(account).region(region).build())
+                    .build(),
+                config,
+                files,
+                config.regions().get(0));
+        readers.addStackDependency(stack, "the home stack's global table creates this region's replica");
+        tag(readers, config);
+      }
+    }
+    Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+    return stack;
+  }
+
+  /** One tag on every resource: cost allocation and "what belongs to this cache" in one filter. */
+  private static void tag(Stack stack, WarmcacheConfig config) {
     // Dashboards take no tags (AWS::CloudWatch::Dashboard has no Tags property; cfn-lint E3002).
     Tags.of(stack)
         .add(
             "app",
             config.namePrefix(),
             TagProps.builder().excludeResourceTypes(List.of("AWS::CloudWatch::Dashboard")).build());
-    Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
-    return stack;
   }
 
   public static void main(String[] args) {

@@ -5,6 +5,7 @@ import dev.warmcache.settings.Setting;
 import dev.warmcache.settings.Settings;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,12 @@ public final class WarmcacheConfig {
   public static final String REFRESH_MEMORY_MB = "refreshMemoryMb";
   public static final String ALARM_EMAIL = "alarmEmail";
   public static final String WORKFLOW_TYPE = "workflowType";
+
+  /**
+   * The regions to deploy in, the refresh home first ({@code us-east-1,eu-west-1}); one region, or
+   * none (the CLI's region), deploys exactly the single-region stack.
+   */
+  public static final String REGIONS = "regions";
 
   /** Whether to deploy the HTTP front: a function URL behind CloudFront (default true). */
   public static final String HTTP_FRONT = "httpFront";
@@ -86,6 +93,7 @@ public final class WarmcacheConfig {
   private final WorkflowType workflowType;
   private final Map<Setting, String> functionSettings;
   private final Settings settings;
+  private final List<String> regions;
   private final boolean httpFront;
   private final Optional<String> httpWebAclArn;
   private final Optional<String> httpLogBucket;
@@ -127,6 +135,11 @@ public final class WarmcacheConfig {
               throw new InvalidContextException(
                   ALARM_EMAIL + " is not an e-mail address: '" + email + "'");
             });
+    try {
+      this.regions = Settings.regions(string(context, REGIONS).orElse(""));
+    } catch (InvalidSettingException e) {
+      throw new InvalidContextException(REGIONS + ": " + e.getMessage());
+    }
     this.httpFront = bool(context, HTTP_FRONT, true);
     this.httpWebAclArn = string(context, HTTP_WEB_ACL_ARN);
     httpWebAclArn
@@ -219,6 +232,16 @@ public final class WarmcacheConfig {
   /** Standard (the default) or Express; see {@link WorkflowType}. */
   public WorkflowType workflowType() {
     return workflowType;
+  }
+
+  /** The regions, the refresh home first; empty when none was named (the CLI's region). */
+  public List<String> regions() {
+    return regions;
+  }
+
+  /** More than one region: a global table, the workflow in the first, readers in every one. */
+  public boolean multiRegion() {
+    return regions.size() > 1;
   }
 
   /** Whether the HTTP front (function URL, CloudFront) is deployed. */

@@ -32,7 +32,10 @@ class CfnLintTest {
   }
 
   static void assertLintsClean(SynthesizedStack s) throws Exception {
-    Path template = s.outdir.resolve(s.stack.getTemplateFile());
+    assertLintsClean(s.outdir.resolve(s.stack.getTemplateFile()));
+  }
+
+  static void assertLintsClean(Path template) throws Exception {
     assertTrue(Files.isRegularFile(template), template.toString());
     String linter = onPath("cfn-lint");
     Process lint =
