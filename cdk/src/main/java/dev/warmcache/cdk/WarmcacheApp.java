@@ -58,7 +58,8 @@ public final class WarmcacheApp {
                 config,
                 files,
                 config.regions().get(0));
-        readers.addStackDependency(stack, "the home stack's global table creates this region's replica");
+        readers.addStackDependency(
+            stack, "the home stack's global table creates this region's replica");
         tag(readers, config);
       }
     }
