@@ -116,6 +116,14 @@ final class Parts {
    * to its own attributes, and CacheMiss events. No value write, no origin.
    */
   static void grantReader(Function reader, ITable table, IEventBus bus) {
+    grantReader(reader, table, table, bus);
+  }
+
+  /**
+   * @param writeTable where the reader's claim and idle reset go: the refresh home's replica, so
+   *     that every write of a global table goes through one region (docs/regions.md)
+   */
+  static void grantReader(Function reader, ITable table, ITable writeTable, IEventBus bus) {
     reader.addToRolePolicy(
         PolicyStatement.Builder.create()
             .sid("ReadItems")
@@ -134,7 +142,8 @@ final class Parts {
                     Map.of("dynamodb:LeadingKeys", List.of(Warmcache.CHANGE_FEED_KEYS))))
             .build());
     reader.addToRolePolicy(
-        claimOnly(PolicyStatement.Builder.create().sid("ResetIdleCounterOnly"), table).build());
+        claimOnly(PolicyStatement.Builder.create().sid("ResetIdleCounterOnly"), writeTable)
+            .build());
     reader.addToRolePolicy(
         PolicyStatement.Builder.create()
             .sid("PublishCacheMiss")

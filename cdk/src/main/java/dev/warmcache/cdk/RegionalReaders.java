@@ -76,7 +76,23 @@ final class RegionalReaders extends Construct {
             .aliasName(Warmcache.ALIAS)
             .version(reader.getCurrentVersion())
             .build();
-    Parts.grantReader(reader, replica, bus);
+    // Claims and idle resets go to the home's replica: under last-writer-wins a write to this
+    // replica could overwrite a refresh the home had just written (docs/regions.md).
+    reader.addEnvironment(dev.warmcache.settings.Settings.HOME_REGION, homeRegion);
+    ITable homeTable =
+        Table.fromTableArn(
+            this,
+            "HomeTable",
+            Arn.format(
+                ArnComponents.builder()
+                    .service("dynamodb")
+                    .region(homeRegion)
+                    .resource("table")
+                    .resourceName(prefix)
+                    .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                    .build(),
+                stack));
+    Parts.grantReader(reader, replica, homeTable, bus);
     Parts.suppressFunctionFindings(reader);
 
     IEventBus home =

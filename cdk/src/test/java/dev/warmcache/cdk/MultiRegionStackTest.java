@@ -149,7 +149,16 @@ class MultiRegionStackTest {
               assertTrue(target.has("RoleArn"), "with its own role");
               assertTrue(target.path("DeadLetterConfig").has("Arn"), "and a dead-letter queue");
             }
+            assertEquals(
+                "us-east-1",
+                reader.path("Environment").path("Variables").path(Settings.HOME_REGION).asText(),
+                "claims and idle resets go to the home's replica");
             String policies = resources(t, "AWS::IAM::Policy").toString();
+            assertTrue(
+                policies.contains("dynamodb:UpdateItem")
+                    && policies.contains(":dynamodb:us-east-1:")
+                    && policies.contains("table/warmcache"),
+                "UpdateItem on the home's replica: " + policies);
             assertTrue(
                 policies.contains("events:PutEvents") && policies.contains(":events:us-east-1:"),
                 "cross-region PutEvents on the home bus only");

@@ -27,7 +27,7 @@ final class Banner {
           DynamoDB table %s (TTL on expiresAt, stream NEW_AND_OLD_IMAGES; data %s)
           functions %s, %s%s | bus %s | state machine %s | pipe %s
           demo ids: 1..20, %s  (origin %s/items/{id}; stats %s/stats)
-          console: %s/console   dead letters: %s
+          console: %s/console   dead letters: %s%s
           seeded: ForceRefresh for ids %s
 
         Try it with the AWS CLI v2 (any credentials work, e.g. export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1):
@@ -63,6 +63,15 @@ final class Banner {
         e + DemoOrigin.PATH,
         e,
         twin.deadLetters().path(),
+        twin.regions().size() < 2
+            ? ""
+            : "\n  regions "
+                + String.join(", ", twin.regions())
+                + " (home first; --region picks one; replication "
+                + twin.options().replicationDelay().toMillis()
+                + " ms; TTL deletes in "
+                + twin.options().ttlRegion()
+                + "; GET /_twin/regions)",
         String.join(", ", Twin.SEED_IDS),
         aws,
         Twin.READER,

@@ -7,6 +7,7 @@ import dev.warmcache.local.console.HttpAnswers;
 import dev.warmcache.local.console.PoolInstances;
 import dev.warmcache.local.deadletter.DeadLetterFile;
 import dev.warmcache.local.dynamodb.DynamoDbProxy;
+import dev.warmcache.local.dynamodb.GlobalTableReplication;
 import dev.warmcache.local.dynamodb.TableBootstrap;
 import dev.warmcache.local.edge.AwsJsonClient;
 import dev.warmcache.local.edge.EdgeRequest;
@@ -95,6 +96,10 @@ public final class Twin implements AutoCloseable {
   private DemoOrigin origin;
   private LambdaPool lambda;
   private FunctionUrlService functionUrls;
+  private final Map<String, ReaderRegion> readerRegions = new LinkedHashMap<>();
+  private final java.util.Set<String> unreachable =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private GlobalTableReplication replication;
   private StepFunctionsEngine stepFunctions;
   private StateMachine stateMachine;
   private EventBus bus;
@@ -164,7 +169,9 @@ public final class Twin implements AutoCloseable {
     dynamodb =
         track(DynamoDbLocalServer.start(dataDir == null ? null : dataDir.resolve("dynamodb")));
     AwsJsonClient ddbClient = new AwsJsonClient(dynamodb.endpoint());
-    streamArn = TableBootstrap.ensure(ddbClient, TABLE);
+    // One region's TTL deletes; the others receive the deletion replicated
+    // (GlobalTableReplication).
+    streamArn = TableBootstrap.ensure(ddbClient, TABLE, options.ttlRegion().equals(REGION));
 
     Router router = Router.starting();
     edge = track(EdgeServer.start(options.port(), router));
@@ -174,10 +181,19 @@ public final class Twin implements AutoCloseable {
 
     lambda = track(new LambdaPool());
     lambda.register(
-        function(READER, "dev.warmcache.reader.ReaderHandler::handleRequest", readerJar, endpoint));
+        function(
+            READER,
+            "dev.warmcache.reader.ReaderHandler::handleRequest",
+            readerJar,
+            endpoint,
+            REGION));
     lambda.register(
         function(
-            REFRESH, "dev.warmcache.refresh.RefreshHandler::handleRequest", refreshJar, endpoint));
+            REFRESH,
+            "dev.warmcache.refresh.RefreshHandler::handleRequest",
+            refreshJar,
+            endpoint,
+            REGION));
 
     for (UserFunction user : options.functions()) {
       if (user.name().equals(READER) || user.name().equals(REFRESH)) {
@@ -220,8 +236,7 @@ public final class Twin implements AutoCloseable {
         .register(DynamoDbProxy.streams(dynamodb.endpoint(), REGION))
         .register(new EventBridgeService(bus, ACCOUNT))
         .register(new StepFunctionsService(stepFunctions))
-        .register(lambdaApi)
-        .open();
+        .register(lambdaApi);
     edge.mount("/_twin/status", new TwinStatus(this));
     edge.mount(FunctionAvailability.PATH, new FunctionAvailability(lambda));
     edge.mount(
@@ -246,10 +261,21 @@ public final class Twin implements AutoCloseable {
                     streamArn.replace(
                         "arn:aws:dynamodb:ddblocal:", "arn:aws:dynamodb:" + REGION + ":"),
                     REGION,
-                    project.resolve("events/ttl-expiry.filter.json"),
+                    multiRegion()
+                        ? List.of(
+                            project.resolve("events/ttl-expiry.filter.json"),
+                            project.resolve("events/ttl-expiry-replicated.filter.json"))
+                        : List.of(project.resolve("events/ttl-expiry.filter.json")),
                     dataDir == null ? null : dataDir.resolve("pipe-checkpoints.properties"),
                     deadLetters),
                 batch -> stepFunctions.startExecution(stateMachineArn, null, batch)));
+
+    if (multiRegion()) {
+      startReaderRegions(readerJar, endpoint, router, ddbClient);
+    }
+    unreachable.addAll(options.failRegions());
+    edge.mount(RegionControl.PATH, new RegionControl(this));
+    router.open();
 
     if (options.seed()) {
       for (String id : SEED_IDS) {
@@ -272,7 +298,7 @@ public final class Twin implements AutoCloseable {
    * as a separate execution environment would.
    */
   private FunctionConfig userFunction(UserFunction user, String endpoint) {
-    Map<String, String> env = baseEnvironment(user.name(), endpoint);
+    Map<String, String> env = baseEnvironment(user.name(), endpoint, REGION);
     for (Setting setting : Setting.readBy(Setting.Target.READER)) {
       String value = options.settings().get(setting.name());
       if (value != null) {
@@ -292,10 +318,10 @@ public final class Twin implements AutoCloseable {
    * What every function the twin hosts sees, as the Lambda runtime and the CDK give it on AWS: the
    * region, the twin's endpoint for every SDK client, its name, the table and the bus.
    */
-  private static Map<String, String> baseEnvironment(String name, String endpoint) {
+  private static Map<String, String> baseEnvironment(String name, String endpoint, String region) {
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("AWS_REGION", REGION);
-    env.put("AWS_DEFAULT_REGION", REGION);
+    env.put("AWS_REGION", region);
+    env.put("AWS_DEFAULT_REGION", region);
     env.put("AWS_ENDPOINT_URL", endpoint);
     // Dummy credentials: the twin accepts any signature, and the default chain must not go looking.
     env.put("AWS_ACCESS_KEY_ID", "twin");
@@ -308,13 +334,22 @@ public final class Twin implements AutoCloseable {
     return env;
   }
 
-  private FunctionConfig function(String name, String handler, Path jar, String endpoint) {
-    Map<String, String> env = baseEnvironment(name, endpoint);
+  private FunctionConfig function(
+      String name, String handler, Path jar, String endpoint, String region) {
+    Map<String, String> env = baseEnvironment(name, endpoint, region);
+    if (!region.equals(REGION)) {
+      // A reader outside the home writes its claims and idle resets to the home's replica.
+      env.put(Settings.HOME_REGION, REGION);
+    }
     env.put("ORIGIN_URL_TEMPLATE", DemoOrigin.urlTemplate(endpoint));
     env.put("POWERTOOLS_METRICS_NAMESPACE", "warmcache");
     if (name.equals(REFRESH)) {
       // The alias ARN, as the CDK wires it: primes reach the published version.
       env.put("READER_FUNCTION_NAME", LambdaPool.arn(READER) + ":" + ALIAS);
+      if (multiRegion()) {
+        // The lease task tells a replicated expiry from a delete, as the CDK configures it.
+        env.put(Settings.GLOBAL_TABLE_REGIONS, String.join(",", options.regions()));
+      }
     }
     env.putAll(options.settings());
     // The timeouts the CDK gives the functions, derived from the same settings.
@@ -328,6 +363,154 @@ public final class Twin implements AutoCloseable {
         .timeout(timeout)
         .sharedLibraries(options.sharedLibraries())
         .build();
+  }
+
+  private boolean multiRegion() {
+    return options.regions().size() > 1;
+  }
+
+  /**
+   * Every region but the home, as the CDK's reader stacks: a replica of the table (TTL on only in
+   * {@code --ttl-region}), readers signing for their own region, a bus forwarding refresh triggers
+   * home; then replication among all replicas and the edge's routing by credential scope.
+   */
+  private void startReaderRegions(
+      Path readerJar, String endpoint, Router homeRouter, AwsJsonClient homeClient)
+      throws Exception {
+    Path dataDir = options.dataDir();
+    Map<String, Router> routers = new LinkedHashMap<>();
+    List<GlobalTableReplication.Replica> replicas = new java.util.ArrayList<>();
+    replicas.add(new GlobalTableReplication.Replica(REGION, homeClient, streamArn));
+    String homeBusArn = bus.arn();
+    for (String region : options.regions().subList(1, options.regions().size())) {
+      DynamoDbLocalServer db =
+          track(
+              DynamoDbLocalServer.start(
+                  dataDir == null ? null : dataDir.resolve("dynamodb-" + region)));
+      AwsJsonClient client = new AwsJsonClient(db.endpoint());
+      String regionStream =
+          TableBootstrap.ensure(client, TABLE, options.ttlRegion().equals(region));
+      LambdaPool pool = track(new LambdaPool());
+      pool.register(
+          function(
+              READER,
+              "dev.warmcache.reader.ReaderHandler::handleRequest",
+              readerJar,
+              endpoint,
+              region));
+      EventBus regionBus =
+          track(
+              EventBus.load(
+                  BUS,
+                  region,
+                  ACCOUNT,
+                  options.projectDir().resolve("events"),
+                  homeBusArn,
+                  (rule, event) -> forwardHome(region, event),
+                  deadLetters));
+      LambdaService api = new LambdaService(pool, region, ACCOUNT, deadLetters);
+      track(api::close);
+      Router router =
+          Router.starting()
+              .register(DynamoDbProxy.dynamoDb(db.endpoint(), region))
+              .register(DynamoDbProxy.streams(db.endpoint(), region))
+              .register(new EventBridgeService(regionBus, ACCOUNT))
+              .register(api)
+              .open();
+      routers.put(region, router);
+      readerRegions.put(
+          region, new ReaderRegion(region, db, client, regionStream, pool, regionBus, router));
+      replicas.add(new GlobalTableReplication.Replica(region, client, regionStream));
+    }
+    replication =
+        track(
+            GlobalTableReplication.start(
+                TABLE, replicas, options.replicationDelay(), unreachable::contains, deadLetters));
+    homeRouter.serveRegions(REGION, routers, unreachable::contains);
+  }
+
+  /**
+   * A rule of another region's bus delivering to the home's bus, as a cross-region event-bus target
+   * does; while the home is unreachable it fails, so the bus retries and then dead-letters.
+   */
+  private void forwardHome(String from, String event) throws IOException {
+    if (unreachable.contains(REGION)) {
+      throw new IOException(
+          "the home region " + REGION + " is unreachable from " + from + "; the event waits");
+    }
+    com.fasterxml.jackson.databind.JsonNode e = JSON.readTree(event);
+    PutEntry.Result result =
+        bus.put(
+            new PutEntry(
+                e.path("source").asText(),
+                e.path("detail-type").asText(),
+                e.path("detail").toString(),
+                BUS,
+                List.of(),
+                null));
+    if (result.errorCode() != null) {
+      throw new IOException(result.errorCode() + ": " + result.errorMessage());
+    }
+  }
+
+  /**
+   * Moves TTL deletion to {@code region}: its replica's TTL is switched on and every other one's
+   * off, so the next expired item is deleted there and reaches the others replicated (AWS does not
+   * say which region deletes; this picks one).
+   */
+  public void deleteExpiredIn(String region) throws IOException, InterruptedException {
+    if (!options.regions().contains(region)) {
+      throw new IllegalArgumentException("The twin serves no region " + region);
+    }
+    TableBootstrap.ensure(new AwsJsonClient(dynamodb.endpoint()), TABLE, region.equals(REGION));
+    for (ReaderRegion other : readerRegions.values()) {
+      TableBootstrap.ensure(other.client(), TABLE, region.equals(other.name()));
+    }
+  }
+
+  /**
+   * Stops TTL deletion in every region until {@link #deleteExpiredIn} names one again: DynamoDB
+   * Local deletes an expired item within seconds, AWS hours to days later, and a test of the read
+   * path alone must not race that.
+   */
+  public void pauseTtl() throws IOException, InterruptedException {
+    TableBootstrap.ensure(new AwsJsonClient(dynamodb.endpoint()), TABLE, false);
+    for (ReaderRegion other : readerRegions.values()) {
+      TableBootstrap.ensure(other.client(), TABLE, false);
+    }
+  }
+
+  /** The regions served, the refresh home first. */
+  public List<String> regions() {
+    return options.regions();
+  }
+
+  /** A region other than the home; empty for the home or an unknown name. */
+  public java.util.Optional<ReaderRegion> readerRegion(String region) {
+    return java.util.Optional.ofNullable(readerRegions.get(region));
+  }
+
+  /** Makes a region unreachable (its requests answer 503, replication to it waits) or back. */
+  public void setReachable(String region, boolean reachable) {
+    if (!options.regions().contains(region)) {
+      throw new IllegalArgumentException("The twin serves no region " + region);
+    }
+    if (reachable) {
+      unreachable.remove(region);
+    } else {
+      unreachable.add(region);
+    }
+  }
+
+  public boolean isReachable(String region) {
+    return !unreachable.contains(region);
+  }
+
+  /** Replication's counters, or empty with one region. */
+  public java.util.Optional<GlobalTableReplication.Stats> replicationStats() {
+    return replication == null
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(replication.stats());
   }
 
   /** A {@code GET /items/{id}} through the reader's function URL, as the console shows it. */

@@ -25,6 +25,12 @@ import java.util.stream.Stream;
  * @param sharedLibraries whether a function's instances share its immutable third-party classes
  *     (the default; {@code false} only to measure what sharing saves)
  * @param functions the user's own functions to host beside warmcache's ({@code --function})
+ * @param regions the regions served, the refresh home first ({@code --regions}); one by default
+ * @param replicationDelay how long global-table replication takes between regions, when there are
+ *     several ({@code --replication-delay-ms}, default 500 ms)
+ * @param ttlRegion the region whose TTL deletes expired items; the others receive the deletion
+ *     replicated, without its identity ({@code --ttl-region}, default the home)
+ * @param failRegions regions that start unreachable ({@code --fail-region}, repeatable)
  */
 public record TwinOptions(
     int port,
@@ -33,7 +39,11 @@ public record TwinOptions(
     Map<String, String> settings,
     boolean seed,
     boolean sharedLibraries,
-    List<UserFunction> functions) {
+    List<UserFunction> functions,
+    List<String> regions,
+    java.time.Duration replicationDelay,
+    String ttlRegion,
+    java.util.Set<String> failRegions) {
 
   public static final int DEFAULT_PORT = 4566;
 
@@ -50,6 +60,27 @@ public record TwinOptions(
   public TwinOptions {
     settings = Map.copyOf(settings);
     functions = List.copyOf(functions);
+    regions = List.copyOf(regions.isEmpty() ? List.of(Twin.REGION) : regions);
+    ttlRegion = ttlRegion == null ? regions.get(0) : ttlRegion;
+    failRegions = java.util.Set.copyOf(failRegions);
+    if (!regions.get(0).equals(Twin.REGION)) {
+      // The twin's workflow, functions and ARNs live in us-east-1; the other regions are readers.
+      throw new IllegalArgumentException(
+          "The twin's refresh home is " + Twin.REGION + ": list it first in --regions");
+    }
+    if (!regions.contains(ttlRegion)) {
+      throw new IllegalArgumentException(
+          "--ttl-region " + ttlRegion + " is not one of --regions " + regions);
+    }
+    for (String failed : failRegions) {
+      if (!regions.contains(failed)) {
+        throw new IllegalArgumentException(
+            "--fail-region " + failed + " is not one of --regions " + regions);
+      }
+    }
+    if (replicationDelay.isNegative() || replicationDelay.toMillis() > 60_000) {
+      throw new IllegalArgumentException("--replication-delay-ms must be between 0 and 60000");
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("--port must be between 0 and 65535");
     }
@@ -87,6 +118,12 @@ public record TwinOptions(
         case "--project-dir" -> builder.projectDir(Path.of(value(args, ++i, arg)));
         case "--no-seed" -> builder.seed(false);
         case "--function" -> builder.function(UserFunction.parse(value(args, ++i, arg)));
+        case "--regions" -> builder.regions(regions(value(args, ++i, arg)));
+        case "--replication-delay-ms" ->
+            builder.replicationDelay(
+                java.time.Duration.ofMillis(parseMillis(value(args, ++i, arg), arg)));
+        case "--ttl-region" -> builder.ttlRegion(value(args, ++i, arg));
+        case "--fail-region" -> builder.failRegion(value(args, ++i, arg));
         case "--help", "-h" -> throw new IllegalArgumentException(usage());
         default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + usage());
       }
@@ -97,7 +134,9 @@ public record TwinOptions(
   static String usage() {
     return "usage: twin [--port N (default 4566, env TWIN_PORT)] [--data-dir DIR (default: in memory)] "
         + "[--project-dir DIR (default: found from the working directory)] [--no-seed] "
-        + "[--function NAME=JAR:HANDLER ...]";
+        + "[--function NAME=JAR:HANDLER ...] [--regions HOME,OTHER,... (default us-east-1)] "
+        + "[--replication-delay-ms N (default 500)] [--ttl-region REGION (default the home)] "
+        + "[--fail-region REGION ...]";
   }
 
   private static String value(String[] args, int i, String option) {
@@ -105,6 +144,22 @@ public record TwinOptions(
       throw new IllegalArgumentException(option + " needs a value\n" + usage());
     }
     return args[i];
+  }
+
+  private static List<String> regions(String list) {
+    try {
+      return dev.warmcache.settings.Settings.regions(list);
+    } catch (dev.warmcache.settings.InvalidSettingException e) {
+      throw new IllegalArgumentException("--regions: " + e.getMessage());
+    }
+  }
+
+  private static long parseMillis(String text, String option) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " must be a number of milliseconds");
+    }
   }
 
   private static int parsePort(String text) {
@@ -141,6 +196,31 @@ public record TwinOptions(
     private boolean seed = true;
     private boolean sharedLibraries = true;
     private final List<UserFunction> functions = new java.util.ArrayList<>();
+    private List<String> regions = List.of();
+    private java.time.Duration replicationDelay = java.time.Duration.ofMillis(500);
+    private String ttlRegion;
+    private final java.util.Set<String> failRegions = new java.util.LinkedHashSet<>();
+
+    /** The regions, the refresh home first (the twin's global table spans them all). */
+    public Builder regions(List<String> regions) {
+      this.regions = List.copyOf(regions);
+      return this;
+    }
+
+    public Builder replicationDelay(java.time.Duration delay) {
+      this.replicationDelay = delay;
+      return this;
+    }
+
+    public Builder ttlRegion(String region) {
+      this.ttlRegion = region;
+      return this;
+    }
+
+    public Builder failRegion(String region) {
+      this.failRegions.add(region);
+      return this;
+    }
 
     public Builder port(int port) {
       this.port = port;
@@ -186,7 +266,11 @@ public record TwinOptions(
           settings,
           seed,
           sharedLibraries,
-          functions);
+          functions,
+          regions,
+          replicationDelay,
+          ttlRegion,
+          failRegions);
     }
   }
 }

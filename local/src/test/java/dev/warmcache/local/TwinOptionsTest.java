@@ -101,4 +101,36 @@ class TwinOptionsTest {
       Files.deleteIfExists(jar);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void regionsReplicationTtlAndFailedRegionsAreParsedAndChecked() {
+    TwinOptions o =
+        TwinOptions.parse(
+            new String[] {
+              "--regions", "us-east-1,eu-west-1", "--replication-delay-ms", "200",
+              "--ttl-region", "eu-west-1", "--fail-region", "eu-west-1"
+            },
+            java.util.Map.of());
+
+    org.junit.jupiter.api.Assertions.assertEquals(
+        java.util.List.of("us-east-1", "eu-west-1"), o.regions());
+    org.junit.jupiter.api.Assertions.assertEquals(200, o.replicationDelay().toMillis());
+    org.junit.jupiter.api.Assertions.assertEquals("eu-west-1", o.ttlRegion());
+    org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of("eu-west-1"), o.failRegions());
+    org.junit.jupiter.api.Assertions.assertEquals(
+        java.util.List.of("us-east-1"),
+        TwinOptions.parse(new String[0], java.util.Map.of()).regions());
+    for (String[] bad :
+        java.util.List.of(
+            new String[] {"--regions", "eu-west-1,us-east-1"},
+            new String[] {"--regions", "us-east-1,nowhere"},
+            new String[] {"--regions", "us-east-1,eu-west-1", "--fail-region", "ap-south-1"},
+            new String[] {"--ttl-region", "eu-west-1"},
+            new String[] {"--replication-delay-ms", "soon"})) {
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class,
+          () -> TwinOptions.parse(bad, java.util.Map.of()),
+          String.join(" ", bad));
+    }
+  }
 }

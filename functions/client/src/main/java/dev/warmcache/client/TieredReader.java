@@ -44,6 +44,10 @@ final class TieredReader {
 
   private final Settings settings;
   private final ItemStore store;
+
+  /** Where claims and idle resets go: the refresh home's replica (the same store in one region). */
+  private final ItemStore writes;
+
   private final EventPublisher events;
   private final Clock clock;
   private final MemoryTier memory;
@@ -58,6 +62,7 @@ final class TieredReader {
   TieredReader(
       Settings settings,
       ItemStore store,
+      ItemStore writes,
       EventPublisher events,
       Clock clock,
       MemoryTier memory,
@@ -65,6 +70,7 @@ final class TieredReader {
       Coherence coherence) {
     this.settings = settings;
     this.store = store;
+    this.writes = writes;
     this.events = events;
     this.clock = clock;
     this.memory = memory;
@@ -377,7 +383,7 @@ final class TieredReader {
     if (seenVersion >= 0) {
       long now = clock.millis();
       try {
-        if (!store.claimRefresh(id, now, settings.missInterval())) {
+        if (!writes.claimRefresh(id, now, settings.missInterval())) {
           tally.claimsLost++;
           return null;
         }
@@ -415,7 +421,7 @@ final class TieredReader {
       return;
     }
     try {
-      store.releaseRefreshClaim(id, claimedAt);
+      writes.releaseRefreshClaim(id, claimedAt);
     } catch (SdkException e) {
       // The claim lapses after MISS_INTERVAL_SECONDS anyway.
       LOG.warn("refresh claim for {} not released: {}", id, e.getMessage());
@@ -428,7 +434,7 @@ final class TieredReader {
       return;
     }
     try {
-      if (store.resetIdle(item.id())) {
+      if (writes.resetIdle(item.id())) {
         tally.idleResets++;
       }
     } catch (SdkException e) {

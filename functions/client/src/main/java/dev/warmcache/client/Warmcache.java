@@ -89,6 +89,10 @@ public final class Warmcache {
     DynamoDbClient dynamoDb =
         b.dynamoDbClient != null ? b.dynamoDbClient : AwsClients.dynamoDb(settings);
     this.store = new ItemStore(dynamoDb, settings.tableName());
+    ItemStore writes =
+        settings.writesElsewhere() && b.dynamoDbClient == null
+            ? new ItemStore(AwsClients.homeDynamoDb(settings), settings.tableName())
+            : store;
     this.events =
         b.eventPublisher != null
             ? b.eventPublisher
@@ -112,6 +116,7 @@ public final class Warmcache {
         new TieredReader(
             settings,
             store,
+            writes,
             events,
             clock,
             memory,

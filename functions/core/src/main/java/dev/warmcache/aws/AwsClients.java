@@ -43,6 +43,17 @@ public final class AwsClients {
     return configure(DynamoDbClient.builder(), settings, settings.dynamoDbEndpoint()).build();
   }
 
+  /**
+   * A DynamoDB client for the refresh home's replica ({@link Settings#homeRegion()}): where a
+   * reader outside the home sends its few writes, so that every write of a global table goes
+   * through one region. The same as {@link #dynamoDb} when this is the home.
+   */
+  public static DynamoDbClient homeDynamoDb(Settings settings) {
+    return configure(DynamoDbClient.builder(), settings, settings.dynamoDbEndpoint())
+        .region(Region.of(settings.homeRegion()))
+        .build();
+  }
+
   public static EventBridgeClient eventBridge(Settings settings) {
     return configure(EventBridgeClient.builder(), settings, settings.eventBridgeEndpoint()).build();
   }

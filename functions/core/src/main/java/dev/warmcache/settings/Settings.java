@@ -66,6 +66,7 @@ public final class Settings {
   private final Optional<URI> lambdaEndpoint;
   private final Optional<String> readerFunctionName;
   private final java.util.List<String> globalTableRegions;
+  private final String homeRegion;
   private final Optional<StaticCredentials> credentials;
   private final Map<String, String> env;
 
@@ -112,6 +113,8 @@ public final class Settings {
     this.lambdaEndpoint = r.uri("AWS_ENDPOINT_URL_LAMBDA").or(() -> common);
     this.readerFunctionName = r.optional("READER_FUNCTION_NAME");
     this.globalTableRegions = regions(r.optional(GLOBAL_TABLE_REGIONS).orElse(""));
+    this.homeRegion = r.optional(HOME_REGION).orElse(region);
+    regions(homeRegion);
     Optional<String> key = r.optional("AWS_ACCESS_KEY_ID");
     Optional<String> secret = r.optional("AWS_SECRET_ACCESS_KEY");
     this.credentials =
@@ -291,6 +294,24 @@ public final class Settings {
   public boolean globalTable() {
     return globalTableRegions.size() > 1;
   }
+
+  /**
+   * The refresh home's region ({@value #HOME_REGION}, set by the CDK and the twin on readers in the
+   * other regions of a global table); this client's own region otherwise. A global table resolves
+   * concurrent writes to one item by last writer wins, item by item, so a reader's claim or idle
+   * reset written to its own replica could overwrite a refresh the home wrote a moment before;
+   * readers therefore write to the home's replica and read their own (docs/regions.md).
+   */
+  public String homeRegion() {
+    return homeRegion;
+  }
+
+  /** True when this client's table writes go to another region's replica. */
+  public boolean writesElsewhere() {
+    return !homeRegion.equals(region);
+  }
+
+  public static final String HOME_REGION = "HOME_REGION";
 
   /** The environment variable naming the replica regions of a global table, home first. */
   public static final String GLOBAL_TABLE_REGIONS = "GLOBAL_TABLE_REGIONS";

@@ -26,6 +26,16 @@ public final class TableBootstrap {
    */
   public static String ensure(AwsJsonClient client, String tableName)
       throws IOException, InterruptedException {
+    return ensure(client, tableName, true);
+  }
+
+  /**
+   * As {@link #ensure(AwsJsonClient, String)}, with TTL on or off: a replica whose region does not
+   * delete expired items itself (the twin's global table) keeps TTL off and receives the deletions
+   * replicated.
+   */
+  public static String ensure(AwsJsonClient client, String tableName, boolean ttlEnabled)
+      throws IOException, InterruptedException {
     try {
       client.dynamoDb(
           "CreateTable",
@@ -54,14 +64,14 @@ public final class TableBootstrap {
         client
             .dynamoDb("DescribeTimeToLive", Map.of("TableName", tableName))
             .path("TimeToLiveDescription");
-    if (!"ENABLED".equals(ttl.path("TimeToLiveStatus").asText())) {
+    if ("ENABLED".equals(ttl.path("TimeToLiveStatus").asText()) != ttlEnabled) {
       client.dynamoDb(
           "UpdateTimeToLive",
           Map.of(
               "TableName",
               tableName,
               "TimeToLiveSpecification",
-              Map.of("Enabled", true, "AttributeName", TableShape.TTL_ATTRIBUTE)));
+              Map.of("Enabled", ttlEnabled, "AttributeName", TableShape.TTL_ATTRIBUTE)));
     }
     JsonNode table = client.dynamoDb("DescribeTable", Map.of("TableName", tableName)).path("Table");
     if (!table.path("StreamSpecification").path("StreamEnabled").asBoolean(false)) {

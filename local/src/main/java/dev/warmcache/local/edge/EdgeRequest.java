@@ -46,6 +46,31 @@ public record EdgeRequest(
     return null;
   }
 
+  /**
+   * The region of the request's SigV4 credential scope ({@code Credential=AKID/date/REGION/service
+   * /aws4_request}, in the {@code Authorization} header or a presigned query), or {@code null} for
+   * an unsigned request: the region the caller's SDK or CLI chose with {@code --region}.
+   */
+  public String signingRegion() {
+    String credential = null;
+    String authorization = header("Authorization");
+    if (authorization != null) {
+      int at = authorization.indexOf("Credential=");
+      if (at >= 0) {
+        credential = authorization.substring(at + "Credential=".length());
+        int end = credential.indexOf(',');
+        credential = end < 0 ? credential : credential.substring(0, end);
+      }
+    } else {
+      credential = query("X-Amz-Credential");
+    }
+    if (credential == null) {
+      return null;
+    }
+    String[] scope = credential.trim().split("/");
+    return scope.length >= 5 && !scope[2].isEmpty() ? scope[2] : null;
+  }
+
   public String bodyText() {
     return new String(body, StandardCharsets.UTF_8);
   }

@@ -26,6 +26,12 @@ public final class Router {
   private final List<HostService> byHost = new CopyOnWriteArrayList<>();
   private volatile boolean open = true;
 
+  /** With several regions: the home's name, the other regions' routers, which are unreachable. */
+  private volatile String home;
+
+  private volatile Map<String, Router> regions = Map.of();
+  private volatile java.util.function.Predicate<String> unreachable = region -> false;
+
   /**
    * A router that answers every request with 503 {@code ServiceUnavailable} until {@link #open()}.
    * The twin's edge listens before its services are registered (the functions need its port), and a
@@ -53,6 +59,20 @@ public final class Router {
 
   public Router register(RestService service) {
     byPath.add(service);
+    return this;
+  }
+
+  /**
+   * Serves several regions on the one port, as AWS serves each at its own endpoint: a request
+   * signed for one of {@code others} goes to that region's router; anything else (signed for the
+   * home, or unsigned: the console, function URLs) is this router's. A request for a region that
+   * {@code unreachable} names gets a 503, as a region that is down answers nothing useful.
+   */
+  public Router serveRegions(
+      String home, Map<String, Router> others, java.util.function.Predicate<String> unreachable) {
+    this.home = home;
+    this.regions = Map.copyOf(others);
+    this.unreachable = unreachable;
     return this;
   }
 
@@ -93,6 +113,40 @@ public final class Router {
 
   /** Answers one request; never throws. */
   public EdgeResponse dispatch(EdgeRequest request) {
+    if (home != null) {
+      String region = request.signingRegion();
+      String target = request.header("X-Amz-Target");
+      String version = target == null ? null : jsonVersionOf(target);
+      if (region != null && !region.equals(home) && !regions.containsKey(region)) {
+        return error(
+            version,
+            new AwsException(
+                400,
+                "UnrecognizedClientException",
+                "The twin serves the regions "
+                    + home
+                    + (regions.isEmpty() ? "" : ", " + String.join(", ", regions.keySet()))
+                    + ", not "
+                    + region));
+      }
+      String served = region == null ? home : region;
+      if (unreachable.test(served)) {
+        return error(
+            version,
+            new AwsException(
+                503,
+                "ServiceUnavailable",
+                "Region "
+                    + served
+                    + " is unreachable: the twin was told to fail it (--fail-region, or POST "
+                    + "/_twin/regions/"
+                    + served
+                    + " {\"available\":true} to restore it)"));
+      }
+      if (!served.equals(home)) {
+        return regions.get(served).dispatch(request);
+      }
+    }
     HostRoute route = hostRoute(request.header("Host"));
     if (route != null) {
       return dispatchHost(route, request);

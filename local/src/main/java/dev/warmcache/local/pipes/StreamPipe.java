@@ -32,7 +32,7 @@ import software.amazon.event.ruler.Machine;
  *
  * <pre>{@code
  * StreamPipe pipe = StreamPipe.start(new StreamPipe.Config("warmcache-ttl-expiry", client, localStreamArn,
- *     twinStreamArn, "us-east-1", Path.of("events/ttl-expiry.filter.json"), null, deadLetters), target);
+ *     twinStreamArn, "us-east-1", List.of(Path.of("events/ttl-expiry.filter.json")), null, deadLetters), target);
  * }</pre>
  */
 public final class StreamPipe implements AutoCloseable {
@@ -54,13 +54,14 @@ public final class StreamPipe implements AutoCloseable {
       String localStreamArn,
       String streamArn,
       String region,
-      Path filterFile,
+      List<Path> filterFiles,
       Path checkpointFile,
       DeadLetterFile deadLetters,
       List<Long> retryDelaysMs) {
 
     public Config {
       retryDelaysMs = List.copyOf(retryDelaysMs);
+      filterFiles = List.copyOf(filterFiles);
     }
 
     /** With the default retries before a batch is dead-lettered: 0.2, 1, 2 and 5 seconds. */
@@ -70,7 +71,7 @@ public final class StreamPipe implements AutoCloseable {
         String localStreamArn,
         String streamArn,
         String region,
-        Path filterFile,
+        List<Path> filterFiles,
         Path checkpointFile,
         DeadLetterFile deadLetters) {
       this(
@@ -79,7 +80,7 @@ public final class StreamPipe implements AutoCloseable {
           localStreamArn,
           streamArn,
           region,
-          filterFile,
+          filterFiles,
           checkpointFile,
           deadLetters,
           DEFAULT_RETRY_DELAYS_MS);
@@ -105,7 +106,11 @@ public final class StreamPipe implements AutoCloseable {
   private StreamPipe(Config config, PipeTarget target) throws IOException {
     this.config = config;
     this.target = target;
-    this.filter.addRule("filter", Files.readString(config.filterFile(), StandardCharsets.UTF_8));
+    // A Pipe passes a record that matches any of its filters; with none, every record.
+    int n = 0;
+    for (Path file : config.filterFiles()) {
+      this.filter.addRule("filter-" + n++, Files.readString(file, StandardCharsets.UTF_8));
+    }
     this.checkpoints = Checkpoints.open(config.checkpointFile());
     this.poller = new Thread(this::pollUntilClosed, "pipe-" + config.name());
     this.poller.setDaemon(true);
@@ -232,7 +237,7 @@ public final class StreamPipe implements AutoCloseable {
   private void handle(String shardId, JsonNode apiRecord) throws IOException, InterruptedException {
     read.incrementAndGet();
     ObjectNode record = StreamRecords.toPipesShape(apiRecord, config.streamArn(), config.region());
-    if (!filter.rulesForJSONEvent(record).isEmpty()) {
+    if (config.filterFiles().isEmpty() || !filter.rulesForJSONEvent(record).isEmpty()) {
       matched.incrementAndGet();
       ArrayNode batch = JSON.createArrayNode().add(record);
       deliver(batch);

@@ -87,7 +87,7 @@ class StreamPipeTest {
             streamArn,
             TWIN_STREAM,
             "us-east-1",
-            filter,
+            List.of(filter),
             checkpoint,
             dlq,
             retries),
