@@ -7,9 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.warmcache.local.edge.TwinError;
+import dev.warmcache.local.edge.TwinReply;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * {@code /_twin/regions}: {@code GET} lists the regions and whether each is reachable; {@code POST
@@ -63,13 +62,7 @@ final class RegionControl implements HttpHandler {
         status = 405;
         body = TwinError.body("MethodNotAllowed", e.getMessage());
       }
-      byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.getResponseHeaders().set("Cache-Control", "no-store");
-      exchange.sendResponseHeaders(status, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
+      TwinReply.send(exchange, status, body);
     }
   }
 

@@ -50,8 +50,8 @@ class TwinJvmArgsTest {
         "./twin starts its JVM with the file");
     String bench = Files.readString(Path.of("..", "bench", "pom.xml"));
     assertEquals(
-        3,
+        4,
         bench.split("@\\$\\{project.basedir}/../local/twin-jvm.args", -1).length - 1,
-        "the instances, fleet and scale benchmarks start their JVM with the file");
+        "the instances, fleet, scale and regions benchmarks start their JVM with the file");
   }
 }

@@ -88,6 +88,21 @@ public final class Fleet implements AutoCloseable {
     return twin.lambda().provision(Twin.READER, count);
   }
 
+  /**
+   * Writes a JSON value {@code {"id":..,"v":version}} for {@code id}, fetched and expiring when
+   * given, as the refresh workflow would.
+   */
+  public void seed(String id, long version, long fetchedAtMillis, long expiresAtEpochSeconds) {
+    seed(
+        Item.builder(ItemId.of(id))
+            .value("{\"id\":\"" + id + "\",\"v\":" + version + "}")
+            .contentType("application/json")
+            .version(version)
+            .fetchedAtMillis(fetchedAtMillis)
+            .expiresAtEpochSeconds(expiresAtEpochSeconds)
+            .build());
+  }
+
   /** Writes {@code item} as the refresh workflow would (version forward only). */
   public void seed(Item item) {
     if (!store.put(item)) {

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.warmcache.id.ItemId;
-import dev.warmcache.item.Item;
 import dev.warmcache.local.Twin;
 import dev.warmcache.local.TwinOptions;
 import dev.warmcache.local.measure.Fleet;
@@ -60,14 +58,7 @@ class FunctionUrlOverCurlTest {
 
   private static void seed(String id, long version) {
     long now = System.currentTimeMillis();
-    fleet.seed(
-        Item.builder(ItemId.of(id))
-            .value("{\"id\":\"" + id + "\",\"v\":" + version + "}")
-            .contentType("application/json")
-            .version(version)
-            .fetchedAtMillis(now - 20_000)
-            .expiresAtEpochSeconds(now / 1000 + 3_600)
-            .build());
+    fleet.seed(id, version, now - 20_000, now / 1000 + 3_600);
   }
 
   @Test

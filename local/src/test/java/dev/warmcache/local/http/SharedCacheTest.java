@@ -3,8 +3,6 @@ package dev.warmcache.local.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.warmcache.id.ItemId;
-import dev.warmcache.item.Item;
 import dev.warmcache.local.Twin;
 import dev.warmcache.local.TwinOptions;
 import dev.warmcache.local.measure.Fleet;
@@ -103,14 +101,7 @@ class SharedCacheTest {
 
   private static void seed(String id, long version, long secondsLeft) {
     long now = System.currentTimeMillis();
-    fleet.seed(
-        Item.builder(ItemId.of(id))
-            .value("{\"id\":\"" + id + "\",\"v\":" + version + "}")
-            .contentType("application/json")
-            .version(version)
-            .fetchedAtMillis(now)
-            .expiresAtEpochSeconds(now / 1000 + secondsLeft)
-            .build());
+    fleet.seed(id, version, now, now / 1000 + secondsLeft);
   }
 
   @Test

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.warmcache.id.ItemId;
-import dev.warmcache.item.Item;
 import dev.warmcache.local.Twin;
 import dev.warmcache.local.TwinOptions;
 import dev.warmcache.local.cli.AwsCli;
@@ -114,15 +112,7 @@ class TwoRegionTwinTest {
   }
 
   private static void seed(String id, long version, long expiresAt) {
-    long now = System.currentTimeMillis();
-    fleet.seed(
-        Item.builder(ItemId.of(id))
-            .value("{\"id\":\"" + id + "\",\"v\":" + version + "}")
-            .contentType("application/json")
-            .version(version)
-            .fetchedAtMillis(now - 1000)
-            .expiresAtEpochSeconds(expiresAt)
-            .build());
+    fleet.seed(id, version, System.currentTimeMillis() - 1000, expiresAt);
   }
 
   private static void awaitReplicated(String id, long version) throws InterruptedException {
@@ -215,13 +205,13 @@ class TwoRegionTwinTest {
   @Test
   void anExpiredKeyReadInTheOtherRegionIsRefreshedOnceFleetWide() throws Exception {
     String id = "12";
+    // On AWS, TTL deletes an expired item hours to days later; DynamoDB Local within seconds. The
+    // read path alone is under test here, so no region deletes until this test ends.
+    twin.pauseTtl();
     seed(id, 4, System.currentTimeMillis() / 1000 - 10);
     awaitReplicated(id, 4);
     long fetches = twin.origin().requests(id);
     twin.readerRegion(OTHER).orElseThrow().lambda().provision(Twin.READER, 4);
-    // On AWS, TTL deletes an expired item hours to days later; DynamoDB Local within seconds. The
-    // read path alone is under test here, so no region deletes until this test ends.
-    twin.pauseTtl();
 
     twin.readerRegion(OTHER)
         .orElseThrow()
@@ -270,6 +260,7 @@ class TwoRegionTwinTest {
   @Test
   void withTheHomeDownTheOtherRegionKeepsAnsweringAndParksItsMisses() throws Exception {
     long now = System.currentTimeMillis() / 1000;
+    twin.pauseTtl(); // f2 must stay, expired, for the stale read (see above)
     seed("f1", 2, now + 3_600);
     seed("f2", 2, now - 30);
     awaitReplicated("f1", 2);

@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.warmcache.local.edge.TwinError;
+import dev.warmcache.local.edge.TwinReply;
 import dev.warmcache.local.lambda.pool.FunctionNotFoundException;
 import dev.warmcache.local.lambda.pool.LambdaPool;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * {@code /_twin/functions/<name>}: {@code GET} says whether a function serves, {@code POST
@@ -68,13 +67,7 @@ public final class FunctionAvailability implements HttpHandler {
         status = 405;
         body = TwinError.body("MethodNotAllowed", e.getMessage());
       }
-      byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.getResponseHeaders().set("Cache-Control", "no-store");
-      exchange.sendResponseHeaders(status, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
+      TwinReply.send(exchange, status, body);
     }
   }
 
