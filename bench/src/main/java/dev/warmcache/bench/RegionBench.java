@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cross-region coherence on a two-region twin: after a write in the refresh home, the share of
- * warm readers in the other region that serve the new version 0.5, 1, 2 and 3 s later, at 8 and 32
+ * Cross-region coherence on a two-region twin: after a write in the refresh home, the share of warm
+ * readers in the other region that serve the new version 0.5, 1, 2 and 3 s later, at 8 and 32
  * instances, with replication delays of 0.2, 0.5 and 1 s ({@code COHERENCE_INTERVAL_MS} 1000, its
  * default). Each sample is one read on every instance at once, as their next callers would make;
  * the expected bound is delay + coherence interval (docs/regions.md).
