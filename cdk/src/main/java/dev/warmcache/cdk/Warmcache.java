@@ -690,16 +690,11 @@ public final class Warmcache extends Construct {
   private Table table(String prefix, RemovalPolicy removal) {
     return Table.Builder.create(this, "Table")
         .tableName(prefix)
-        .partitionKey(
-            Attribute.builder()
-                .name(TableShape.PARTITION_KEY)
-                .type(partitionKeyType(TableShape.PARTITION_KEY_TYPE))
-                .build())
+        .partitionKey(partitionKey())
         .billingMode(BillingMode.valueOf(TableShape.BILLING_MODE))
         .timeToLiveAttribute(TableShape.TTL_ATTRIBUTE)
         .stream(StreamViewType.valueOf(TableShape.STREAM_VIEW_TYPE))
-        .pointInTimeRecoverySpecification(
-            PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+        .pointInTimeRecoverySpecification(pointInTimeRecovery())
         .deletionProtection(removal == RemovalPolicy.RETAIN)
         .removalPolicy(removal)
         .build();
@@ -720,28 +715,32 @@ public final class Warmcache extends Construct {
           ReplicaTableProps.builder()
               .region(region)
               .deletionProtection(removal == RemovalPolicy.RETAIN)
-              .pointInTimeRecoverySpecification(
-                  PointInTimeRecoverySpecification.builder()
-                      .pointInTimeRecoveryEnabled(true)
-                      .build())
+              .pointInTimeRecoverySpecification(pointInTimeRecovery())
               .build());
     }
     return TableV2.Builder.create(this, "Table")
         .tableName(prefix)
-        .partitionKey(
-            Attribute.builder()
-                .name(TableShape.PARTITION_KEY)
-                .type(partitionKeyType(TableShape.PARTITION_KEY_TYPE))
-                .build())
+        .partitionKey(partitionKey())
         .billing(Billing.onDemand())
         .timeToLiveAttribute(TableShape.TTL_ATTRIBUTE)
         .dynamoStream(StreamViewType.valueOf(TableShape.STREAM_VIEW_TYPE))
-        .pointInTimeRecoverySpecification(
-            PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+        .pointInTimeRecoverySpecification(pointInTimeRecovery())
         .deletionProtection(removal == RemovalPolicy.RETAIN)
         .removalPolicy(removal)
         .replicas(replicas)
         .build();
+  }
+
+  /** The key of TableShape, the one shape the twin and the test fixture create too. */
+  private static Attribute partitionKey() {
+    return Attribute.builder()
+        .name(TableShape.PARTITION_KEY)
+        .type(partitionKeyType(TableShape.PARTITION_KEY_TYPE))
+        .build();
+  }
+
+  private static PointInTimeRecoverySpecification pointInTimeRecovery() {
+    return PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build();
   }
 
   public ITable table() {
