@@ -239,10 +239,12 @@ class TwoRegionTwinTest {
   @Test
   void aTtlDeletionInEitherRegionStartsExactlyOneRefresh() throws Exception {
     for (String deleter : java.util.List.of(Twin.REGION, OTHER)) {
-      twin.deleteExpiredIn(deleter);
       String id = deleter.equals(Twin.REGION) ? "13" : "14";
+      // The expired item first reaches both replicas; then one region's TTL deletes it.
+      twin.pauseTtl();
       seed(id, 6, System.currentTimeMillis() / 1000 - 5);
       awaitReplicated(id, 6);
+      twin.deleteExpiredIn(deleter);
       long deadline = System.currentTimeMillis() + 60_000;
       while (fleet.storedVersion(id) <= 6) {
         assertTrue(System.currentTimeMillis() < deadline, deleter + ": never refreshed");
