@@ -186,16 +186,4 @@ final class RegionalReaders extends Construct {
   private void output(String id, String value, String description) {
     CfnOutput.Builder.create(this, id).value(value).description(description).build();
   }
-
-  Function reader() {
-    return reader;
-  }
-
-  EventBus bus() {
-    return bus;
-  }
-
-  Queue deadLetters() {
-    return deadLetters;
-  }
 }

@@ -10,8 +10,6 @@ import software.constructs.Construct;
  */
 public final class WarmcacheRegionStack extends Stack {
 
-  private final RegionalReaders readers;
-
   public WarmcacheRegionStack(
       Construct scope,
       String id,
@@ -20,10 +18,6 @@ public final class WarmcacheRegionStack extends Stack {
       ProjectFiles files,
       String homeRegion) {
     super(scope, id, props);
-    this.readers = new RegionalReaders(this, "Default", config, files, homeRegion);
-  }
-
-  RegionalReaders readers() {
-    return readers;
+    new RegionalReaders(this, "Default", config, files, homeRegion);
   }
 }

@@ -113,8 +113,8 @@ public final class Settings {
     this.lambdaEndpoint = r.uri("AWS_ENDPOINT_URL_LAMBDA").or(() -> common);
     this.readerFunctionName = r.optional("READER_FUNCTION_NAME");
     this.globalTableRegions = regions(r.optional(GLOBAL_TABLE_REGIONS).orElse(""));
-    this.homeRegion = r.optional(HOME_REGION).orElse(region);
-    regions(homeRegion);
+    // Checked only when named: a client's own AWS_REGION (say a local endpoint's) is its business.
+    this.homeRegion = r.optional(HOME_REGION).map(home -> regions(home).get(0)).orElse(region);
     Optional<String> key = r.optional("AWS_ACCESS_KEY_ID");
     Optional<String> secret = r.optional("AWS_SECRET_ACCESS_KEY");
     this.credentials =

@@ -193,4 +193,20 @@ class SettingsTest {
     org.junit.jupiter.api.Assertions.assertThrows(
         InvalidSettingException.class, () -> Settings.regions("us-east-1,us-east-1"));
   }
+
+  @org.junit.jupiter.api.Test
+  void aHomeRegionIsCheckedOnlyWhenNamed() {
+    Settings local = Settings.from(java.util.Map.of("AWS_REGION", "local"));
+    Settings reader =
+        Settings.from(
+            java.util.Map.of("AWS_REGION", "eu-west-1", Settings.HOME_REGION, "us-east-1"));
+
+    org.junit.jupiter.api.Assertions.assertEquals("local", local.homeRegion());
+    org.junit.jupiter.api.Assertions.assertFalse(local.writesElsewhere());
+    org.junit.jupiter.api.Assertions.assertEquals("us-east-1", reader.homeRegion());
+    org.junit.jupiter.api.Assertions.assertTrue(reader.writesElsewhere());
+    org.junit.jupiter.api.Assertions.assertThrows(
+        InvalidSettingException.class,
+        () -> Settings.from(java.util.Map.of(Settings.HOME_REGION, "home")));
+  }
 }
