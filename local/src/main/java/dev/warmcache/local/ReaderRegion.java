@@ -2,8 +2,6 @@ package dev.warmcache.local;
 
 import dev.warmcache.dynamodblocal.DynamoDbLocalServer;
 import dev.warmcache.local.edge.AwsJsonClient;
-import dev.warmcache.local.edge.Router;
-import dev.warmcache.local.eventbridge.bus.EventBus;
 import dev.warmcache.local.lambda.pool.LambdaPool;
 import java.net.URI;
 
@@ -18,26 +16,13 @@ public final class ReaderRegion {
   private final String name;
   private final DynamoDbLocalServer dynamodb;
   private final AwsJsonClient client;
-  private final String localStreamArn;
   private final LambdaPool lambda;
-  private final EventBus bus;
-  private final Router router;
 
-  ReaderRegion(
-      String name,
-      DynamoDbLocalServer dynamodb,
-      AwsJsonClient client,
-      String localStreamArn,
-      LambdaPool lambda,
-      EventBus bus,
-      Router router) {
+  ReaderRegion(String name, DynamoDbLocalServer dynamodb, AwsJsonClient client, LambdaPool lambda) {
     this.name = name;
     this.dynamodb = dynamodb;
     this.client = client;
-    this.localStreamArn = localStreamArn;
     this.lambda = lambda;
-    this.bus = bus;
-    this.router = router;
   }
 
   public String name() {
@@ -54,19 +39,7 @@ public final class ReaderRegion {
     return lambda;
   }
 
-  public EventBus bus() {
-    return bus;
-  }
-
   AwsJsonClient client() {
     return client;
-  }
-
-  String localStreamArn() {
-    return localStreamArn;
-  }
-
-  Router router() {
-    return router;
   }
 }

@@ -418,8 +418,7 @@ public final class Twin implements AutoCloseable {
               .register(api)
               .open();
       routers.put(region, router);
-      readerRegions.put(
-          region, new ReaderRegion(region, db, client, regionStream, pool, regionBus, router));
+      readerRegions.put(region, new ReaderRegion(region, db, client, pool));
       replicas.add(new GlobalTableReplication.Replica(region, client, regionStream));
     }
     replication =
