@@ -13,6 +13,9 @@ import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.iam.Grant;
+import software.amazon.awscdk.services.iam.GrantOnPrincipalOptions;
+import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -151,6 +154,47 @@ final class Parts {
             .resources(List.of(bus.getEventBusArn()))
             .conditions(Map.of("StringEquals", Map.of("events:source", Warmcache.READER_SOURCE)))
             .build());
+  }
+
+  /**
+   * What a reading client needs, wherever it runs: reads of {@code table} (its region's replica),
+   * the claim and idle reset on {@code writeTable} (the refresh home's), and {@code CacheMiss}
+   * events on {@code bus}. No value write, no other event.
+   */
+  static void grantClient(IGrantable grantee, ITable table, ITable writeTable, IEventBus bus) {
+    Grant.addToPrincipal(
+        GrantOnPrincipalOptions.builder()
+            .grantee(grantee)
+            .actions(List.of("dynamodb:GetItem", "dynamodb:BatchGetItem"))
+            .resourceArns(List.of(table.getTableArn()))
+            .build());
+    grantee
+        .getGrantPrincipal()
+        .addToPrincipalPolicy(claimOnly(PolicyStatement.Builder.create(), writeTable).build());
+    grantEvents(grantee, bus, Warmcache.READER_SOURCE);
+  }
+
+  /** {@code PutEvents} on {@code bus} of events from {@code source} only. */
+  static void grantEvents(IGrantable grantee, IEventBus bus, String source) {
+    grantee
+        .getGrantPrincipal()
+        .addToPrincipalPolicy(
+            PolicyStatement.Builder.create()
+                .actions(List.of("events:PutEvents"))
+                .resources(List.of(bus.getEventBusArn()))
+                .conditions(Map.of("StringEquals", Map.of("events:source", source)))
+                .build());
+  }
+
+  /**
+   * The environment {@code Warmcache.fromEnvironment()} reads: the table and bus names and every
+   * reader setting the configuration changes from its default. Never the origin's URL.
+   */
+  static void clientEnvironment(
+      Function function, ITable table, IEventBus bus, WarmcacheConfig config) {
+    function.addEnvironment("TABLE_NAME", table.getTableName());
+    function.addEnvironment("EVENT_BUS_NAME", bus.getEventBusName());
+    config.environmentOf(Setting.Target.READER).forEach(function::addEnvironment);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.warmcache.cdk;
 
 import dev.warmcache.settings.Setting;
+import dev.warmcache.settings.Settings;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
@@ -20,6 +21,7 @@ import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -39,21 +41,38 @@ import software.constructs.Construct;
  * in-region call, and when the home is unreachable EventBridge keeps retrying the forward (up to 24
  * hours, 185 attempts) and then parks the event in this region's dead-letter queue, whose depth
  * raises an alarm. The readers themselves keep serving from the replica.
+ *
+ * <p>A function of your own in this region reads the cache the way the reader does:
+ *
+ * <pre>{@code
+ * RegionalReaders cache = regionStack.readers();   // or new RegionalReaders(stack, "Cache", ...)
+ * cache.bind(productPage);         // reads this region's replica, claims through the home
+ * cache.grantForceRefresh(admin);  // ForceRefresh on this region's bus, forwarded home
+ * }</pre>
  */
-final class RegionalReaders extends Construct {
+public final class RegionalReaders extends Construct {
 
+  private final WarmcacheConfig config;
+  private final String homeRegion;
+  private final ITable replica;
+  private final ITable homeTable;
   private final Function reader;
   private final Alias readerAlias;
   private final EventBus bus;
   private final Queue deadLetters;
 
-  RegionalReaders(
+  /**
+   * @param homeRegion the refresh home, the first of {@link WarmcacheConfig#regions()}
+   */
+  public RegionalReaders(
       Construct scope, String id, WarmcacheConfig config, ProjectFiles files, String homeRegion) {
     super(scope, id);
+    this.config = config;
+    this.homeRegion = homeRegion;
     String prefix = config.namePrefix();
     Stack stack = Stack.of(this);
     // The replica the home stack's global table created here: same name, this region's ARN.
-    ITable replica = Table.fromTableName(this, "Replica", prefix);
+    this.replica = Table.fromTableName(this, "Replica", prefix);
     this.bus = EventBus.Builder.create(this, "Bus").eventBusName(prefix).build();
     this.reader =
         Parts.function(
@@ -78,8 +97,8 @@ final class RegionalReaders extends Construct {
             .build();
     // Claims and idle resets go to the home's replica: under last-writer-wins a write to this
     // replica could overwrite a refresh the home had just written (docs/regions.md).
-    reader.addEnvironment(dev.warmcache.settings.Settings.HOME_REGION, homeRegion);
-    ITable homeTable =
+    reader.addEnvironment(Settings.HOME_REGION, homeRegion);
+    this.homeTable =
         Table.fromTableArn(
             this,
             "HomeTable",
@@ -165,6 +184,45 @@ final class RegionalReaders extends Construct {
     output(
         "EventBusName", bus.getEventBusName(), "this region's bus; its rules forward to the home");
     output("ForwardDlqUrl", deadLetters.getQueueUrl(), "triggers that could not reach the home");
+  }
+
+  /**
+   * Grants what a reading client in this region needs: reads of this region's replica, the claim
+   * and idle reset on the home's (every write of a global table goes through the home,
+   * docs/regions.md), and {@code CacheMiss} events on this region's bus, whose rule forwards them.
+   */
+  public void grantRead(IGrantable grantee) {
+    Parts.grantClient(grantee, replica, homeTable, bus);
+  }
+
+  /**
+   * {@link #grantRead}, and the environment {@code Warmcache.fromEnvironment()} reads: this
+   * region's table and bus, {@code HOME_REGION}, and the reader settings the configuration changes.
+   * The function must run in this stack's region: it reads the replica of its own {@code
+   * AWS_REGION}.
+   */
+  public void bind(Function function) {
+    grantRead(function);
+    Parts.clientEnvironment(function, replica, bus, config);
+    function.addEnvironment(Settings.HOME_REGION, homeRegion);
+  }
+
+  /**
+   * Grants {@code PutEvents} of {@code ForceRefresh} only on this region's bus; its rule forwards
+   * the event to the home, where the refresh runs.
+   */
+  public void grantForceRefresh(IGrantable grantee) {
+    Parts.grantEvents(grantee, bus, Warmcache.ADMIN_SOURCE);
+  }
+
+  /** This region's reader function. */
+  public Function reader() {
+    return reader;
+  }
+
+  /** This region's bus, whose rules forward refresh triggers to the home. */
+  public IEventBus bus() {
+    return bus;
   }
 
   private void forward(

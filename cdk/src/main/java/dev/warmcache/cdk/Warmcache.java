@@ -30,8 +30,6 @@ import software.amazon.awscdk.services.dynamodb.TableV2;
 import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.SfnStateMachine;
-import software.amazon.awscdk.services.iam.Grant;
-import software.amazon.awscdk.services.iam.GrantOnPrincipalOptions;
 import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -634,36 +632,18 @@ public final class Warmcache extends Construct {
    * value write, no other event.
    */
   public void grantRead(IGrantable grantee) {
-    Grant.addToPrincipal(
-        GrantOnPrincipalOptions.builder()
-            .grantee(grantee)
-            .actions(List.of("dynamodb:GetItem", "dynamodb:BatchGetItem"))
-            .resourceArns(List.of(table.getTableArn()))
-            .build());
-    grantee
-        .getGrantPrincipal()
-        .addToPrincipalPolicy(claimOnly(PolicyStatement.Builder.create()).build());
-    grantee
-        .getGrantPrincipal()
-        .addToPrincipalPolicy(
-            PolicyStatement.Builder.create()
-                .actions(List.of("events:PutEvents"))
-                .resources(List.of(bus.getEventBusArn()))
-                .conditions(Map.of("StringEquals", Map.of("events:source", READER_SOURCE)))
-                .build());
+    Parts.grantClient(grantee, table, table, bus);
   }
 
   /**
    * {@link #grantRead}, and the environment {@code Warmcache.fromEnvironment()} reads: {@code
    * TABLE_NAME}, {@code EVENT_BUS_NAME}, and every reader setting this cache's configuration
    * changes from its default (the same values the reader Lambda gets; the client's defaults are the
-   * reader's). Never the origin's URL.
+   * reader's). Never the origin's URL. In another region, bind with {@link RegionalReaders#bind}.
    */
   public void bind(Function function) {
     grantRead(function);
-    function.addEnvironment("TABLE_NAME", table.getTableName());
-    function.addEnvironment("EVENT_BUS_NAME", bus.getEventBusName());
-    config.environmentOf(Setting.Target.READER).forEach(function::addEnvironment);
+    Parts.clientEnvironment(function, table, bus, config);
   }
 
   /**
@@ -672,18 +652,7 @@ public final class Warmcache extends Construct {
    * put-events} send. Separate from {@link #grantRead}: a refresh costs an origin fetch.
    */
   public void grantForceRefresh(IGrantable grantee) {
-    grantee
-        .getGrantPrincipal()
-        .addToPrincipalPolicy(
-            PolicyStatement.Builder.create()
-                .actions(List.of("events:PutEvents"))
-                .resources(List.of(bus.getEventBusArn()))
-                .conditions(Map.of("StringEquals", Map.of("events:source", ADMIN_SOURCE)))
-                .build());
-  }
-
-  private PolicyStatement.Builder claimOnly(PolicyStatement.Builder statement) {
-    return Parts.claimOnly(statement, table);
+    Parts.grantEvents(grantee, bus, ADMIN_SOURCE);
   }
 
   /** The one table shape the twin and the test fixture create too, in one region. */

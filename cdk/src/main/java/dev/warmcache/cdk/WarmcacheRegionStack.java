@@ -10,6 +10,8 @@ import software.constructs.Construct;
  */
 public final class WarmcacheRegionStack extends Stack {
 
+  private final RegionalReaders readers;
+
   public WarmcacheRegionStack(
       Construct scope,
       String id,
@@ -18,6 +20,11 @@ public final class WarmcacheRegionStack extends Stack {
       ProjectFiles files,
       String homeRegion) {
     super(scope, id, props);
-    new RegionalReaders(this, "Default", config, files, homeRegion);
+    this.readers = new RegionalReaders(this, "Default", config, files, homeRegion);
+  }
+
+  /** The readers this stack deploys; bind your own functions in this region to them. */
+  public RegionalReaders readers() {
+    return readers;
   }
 }

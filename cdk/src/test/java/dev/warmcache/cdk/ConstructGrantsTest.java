@@ -19,7 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
@@ -37,6 +39,8 @@ class ConstructGrantsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static JsonNode template;
   private static Stack stack;
+  private static JsonNode regionalTemplate;
+  private static Stack regionalStack;
 
   @BeforeAll
   static void synth() throws Exception {
@@ -60,19 +64,48 @@ class ConstructGrantsTest {
             files);
     // Any Java jar stands in for the user's code: the template, not the code, is under test.
     Code code = Code.fromAsset(files.require(ProjectFiles.READER_JAR).toString());
-    Function productPage = userFunction("ProductPage", code);
-    Function admin = userFunction("Admin", code);
+    Function productPage = userFunction(stack, "ProductPage", code);
+    Function admin = userFunction(stack, "Admin", code);
     cache.bind(productPage);
     cache.grantForceRefresh(admin);
     Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
     app.synth();
     template = JSON.valueToTree(Template.fromStack(stack).toJSON());
+
+    // The same user's app in two regions: its function in eu-west-1 bound to that region's readers.
+    context.put(WarmcacheConfig.REGIONS, "us-east-1,eu-west-1");
+    App regional =
+        App.Builder.create()
+            .context(context)
+            .outdir(Files.createTempDirectory("warmcache-construct-test").toString())
+            .build();
+    WarmcacheConfig config =
+        WarmcacheConfig.fromContext(key -> regional.getNode().tryGetContext(key));
+    Stack home =
+        new Stack(
+            regional,
+            "UsersHome",
+            StackProps.builder().env(Environment.builder().region("us-east-1").build()).build());
+    new Warmcache(home, "Cache", config, files);
+    regionalStack =
+        new Stack(
+            regional,
+            "UsersEurope",
+            StackProps.builder().env(Environment.builder().region("eu-west-1").build()).build());
+    RegionalReaders europe =
+        new RegionalReaders(regionalStack, "Cache", config, files, "us-east-1");
+    Code europeCode = Code.fromAsset(files.require(ProjectFiles.READER_JAR).toString());
+    europe.bind(userFunction(regionalStack, "ProductPage", europeCode));
+    europe.grantForceRefresh(userFunction(regionalStack, "Admin", europeCode));
+    Aspects.of(regional).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+    regional.synth();
+    regionalTemplate = JSON.valueToTree(Template.fromStack(regionalStack).toJSON());
   }
 
   /** A function of the user's own, whose own findings are the user's, not the construct's. */
-  private static Function userFunction(String id, Code code) {
+  private static Function userFunction(Stack scope, String id, Code code) {
     Function f =
-        Function.Builder.create(stack, id)
+        Function.Builder.create(scope, id)
             .runtime(Runtime.JAVA_21)
             .handler("example.Handler::handleRequest")
             .code(code)
@@ -94,6 +127,10 @@ class ConstructGrantsTest {
 
   /** Every statement in the policies attached to the role of function {@code id}. */
   private static List<JsonNode> statementsOf(String id) {
+    return statementsOf(template, id);
+  }
+
+  private static List<JsonNode> statementsOf(JsonNode template, String id) {
     String role =
         template.path("Resources").properties().stream()
             .filter(e -> e.getKey().startsWith(id + "ServiceRole"))
@@ -164,20 +201,58 @@ class ConstructGrantsTest {
 
   @Test
   void bindSetsTheEnvironmentThatFromEnvironmentReads() {
-    JsonNode env =
-        template.path("Resources").properties().stream()
-            .filter(e -> e.getKey().startsWith("ProductPage"))
-            .filter(e -> e.getValue().path("Type").asText().equals("AWS::Lambda::Function"))
-            .findFirst()
-            .orElseThrow()
-            .getValue()
-            .path("Properties")
-            .path("Environment")
-            .path("Variables");
+    JsonNode env = environmentOf(template, "ProductPage");
     assertTrue(env.path("TABLE_NAME").toString().contains("CacheTable"), env.toString());
     assertTrue(env.path("EVENT_BUS_NAME").toString().contains("CacheBus"), env.toString());
     assertEquals("1500", env.path("MISS_WAIT_MS").asText(), "the cache's own reader settings");
     assertFalse(env.has("ORIGIN_URL_TEMPLATE"), "a reading client never learns the origin");
+    assertFalse(env.has("HOME_REGION"), "one region: the client's own region is the home");
+  }
+
+  @Test
+  void inAnotherRegionBindReadsTheReplicaAndWritesClaimsThroughTheHome() {
+    List<JsonNode> statements = statementsOf(regionalTemplate, "ProductPage");
+    assertEquals(3, statements.size(), statements::toString);
+    String read = statement(statements, "dynamodb:GetItem").path("Resource").toString();
+    assertTrue(read.contains("eu-west-1") || read.contains("AWS::Region"), read);
+    assertTrue(read.contains(":table/warmcache"), read);
+    String claim = statement(statements, "dynamodb:UpdateItem").path("Resource").toString();
+    assertTrue(claim.contains("us-east-1") && claim.contains(":table/warmcache"), claim);
+    String miss = statement(statements, "events:PutEvents").path("Resource").toString();
+    assertTrue(miss.contains("CacheBus"), "this region's bus, forwarded home: " + miss);
+    assertFalse(miss.contains("us-east-1"), miss);
+
+    JsonNode env = environmentOf(regionalTemplate, "ProductPage");
+    assertEquals("us-east-1", env.path("HOME_REGION").asText(), env.toString());
+    assertEquals("warmcache", env.path("TABLE_NAME").asText(), env.toString());
+    assertTrue(env.path("EVENT_BUS_NAME").toString().contains("CacheBus"), env.toString());
+    assertEquals("1500", env.path("MISS_WAIT_MS").asText(), env.toString());
+
+    List<JsonNode> admin = statementsOf(regionalTemplate, "Admin");
+    assertEquals(1, admin.size(), admin::toString);
+    assertEquals(
+        "warmcache.admin",
+        admin.get(0).path("Condition").path("StringEquals").path("events:source").asText());
+    assertTrue(
+        Annotations.fromStack(regionalStack)
+            .findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))
+            .isEmpty(),
+        () ->
+            Annotations.fromStack(regionalStack)
+                .findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))
+                .toString());
+  }
+
+  private static JsonNode environmentOf(JsonNode template, String function) {
+    return template.path("Resources").properties().stream()
+        .filter(e -> e.getKey().startsWith(function))
+        .filter(e -> e.getValue().path("Type").asText().equals("AWS::Lambda::Function"))
+        .findFirst()
+        .orElseThrow()
+        .getValue()
+        .path("Properties")
+        .path("Environment")
+        .path("Variables");
   }
 
   @Test
