@@ -27,6 +27,7 @@ import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.FunctionUrl;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.constructs.Construct;
@@ -58,6 +59,7 @@ public final class RegionalReaders extends Construct {
   private final ITable homeTable;
   private final Function reader;
   private final Alias readerAlias;
+  private final java.util.Optional<FunctionUrl> httpUrl;
   private final EventBus bus;
   private final Queue deadLetters;
 
@@ -95,6 +97,11 @@ public final class RegionalReaders extends Construct {
             .aliasName(Warmcache.ALIAS)
             .version(reader.getCurrentVersion())
             .build();
+    // The region after the home is the HTTP front's failover origin (docs/regions.md).
+    this.httpUrl =
+        config.httpFront() && config.regions().indexOf(stack.getRegion()) == 1
+            ? java.util.Optional.of(CdnFront.functionUrl(readerAlias))
+            : java.util.Optional.empty();
     // Claims and idle resets go to the home's replica: under last-writer-wins a write to this
     // replica could overwrite a refresh the home had just written (docs/regions.md).
     reader.addEnvironment(Settings.HOME_REGION, homeRegion);
@@ -184,6 +191,8 @@ public final class RegionalReaders extends Construct {
     output(
         "EventBusName", bus.getEventBusName(), "this region's bus; its rules forward to the home");
     output("ForwardDlqUrl", deadLetters.getQueueUrl(), "triggers that could not reach the home");
+    httpUrl.ifPresent(
+        url -> output("HttpFunctionUrl", url.getUrl(), "the HTTP front's failover origin"));
   }
 
   /**
@@ -218,6 +227,11 @@ public final class RegionalReaders extends Construct {
   /** This region's reader function. */
   public Function reader() {
     return reader;
+  }
+
+  /** This region's function URL, when it is the HTTP front's failover origin. */
+  public java.util.Optional<FunctionUrl> httpUrl() {
+    return httpUrl;
   }
 
   /** This region's bus, whose rules forward refresh triggers to the home. */

@@ -36,6 +36,7 @@ import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.FunctionUrl;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.pipes.CfnPipe;
 import software.amazon.awscdk.services.sqs.Queue;
@@ -94,6 +95,7 @@ public final class Warmcache extends Construct {
   private final EventBus bus;
   private final Function reader;
   private final Alias readerAlias;
+  private final java.util.Optional<FunctionUrl> httpUrl;
   private final java.util.Optional<CdnFront> http;
   private final Function refresh;
   private final Alias refreshAlias;
@@ -134,10 +136,16 @@ public final class Warmcache extends Construct {
             .version(reader.getCurrentVersion())
             .build();
 
-    this.http =
+    // Several regions: the distribution lives in a stack of its own, after every region's URL
+    // (WarmcacheApp); here only the home's URL, its origin group's primary.
+    this.httpUrl =
         config.httpFront()
-            ? java.util.Optional.of(new CdnFront(this, "Http", readerAlias, config))
+            ? java.util.Optional.of(CdnFront.functionUrl(readerAlias))
             : java.util.Optional.empty();
+    this.http =
+        httpUrl
+            .filter(url -> !config.multiRegion())
+            .map(url -> new CdnFront(this, "Http", url, config));
 
     this.refresh =
         function(
@@ -536,16 +544,17 @@ public final class Warmcache extends Construct {
         refresh.getLogGroup().getLogGroupName(),
         "aws logs tail <this> --follow");
     http.ifPresent(
-        front -> {
-          output(
-              "HttpDomainName",
-              front.distribution().getDistributionDomainName(),
-              "curl -i https://<this>/items/15");
-          output(
-              "HttpFunctionUrl",
-              front.url().getUrl(),
-              "the reader's function URL (AWS_IAM: only the distribution may call it)");
-        });
+        front ->
+            output(
+                "HttpDomainName",
+                front.distribution().getDistributionDomainName(),
+                "curl -i https://<this>/items/15"));
+    httpUrl.ifPresent(
+        url ->
+            output(
+                "HttpFunctionUrl",
+                url.getUrl(),
+                "the reader's function URL (AWS_IAM: only the distribution may call it)"));
   }
 
   private void output(String id, String value, String description) {
@@ -579,49 +588,6 @@ public final class Warmcache extends Construct {
                 .appliesTo(List.of("Resource::*"))
                 .build()),
         true);
-    http.ifPresent(front -> suppressDistributionFindings(front.distribution()));
-  }
-
-  private void suppressDistributionFindings(
-      software.amazon.awscdk.services.cloudfront.Distribution distribution) {
-    List<NagPackSuppression> reasons = new java.util.ArrayList<>();
-    reasons.add(
-        NagPackSuppression.builder()
-            .id("AwsSolutions-CFR1")
-            .reason(
-                "Cached items are served worldwide by design; a geo restriction is a business "
-                    + "choice the user adds on the distribution")
-            .build());
-    reasons.add(
-        NagPackSuppression.builder()
-            .id("AwsSolutions-CFR4")
-            .reason(
-                "The distribution uses the default *.cloudfront.net certificate, whose TLS policy "
-                    + "CloudFront fixes; HTTPS is enforced (HTTPS_ONLY) and a custom domain with "
-                    + "TLSv1.2_2021 is the user's to add")
-            .build());
-    if (config.httpWebAclArn().isEmpty()) {
-      reasons.add(
-          NagPackSuppression.builder()
-              .id("AwsSolutions-CFR2")
-              .reason(
-                  "Read-only, cacheable GETs of public items; a WAF web ACL costs per request and "
-                      + "is attached with -c "
-                      + WarmcacheConfig.HTTP_WEB_ACL_ARN
-                      + "=<arn>")
-              .build());
-    }
-    if (config.httpLogBucket().isEmpty()) {
-      reasons.add(
-          NagPackSuppression.builder()
-              .id("AwsSolutions-CFR3")
-              .reason(
-                  "Standard logs need a bucket with ACLs enabled, which the user names with -c "
-                      + WarmcacheConfig.HTTP_LOG_BUCKET
-                      + "=<bucket>; the function's own logs record every origin request")
-              .build());
-    }
-    NagSuppressions.addResourceSuppressions(distribution, reasons, true);
   }
 
   /**
@@ -710,6 +676,11 @@ public final class Warmcache extends Construct {
 
   private static PointInTimeRecoverySpecification pointInTimeRecovery() {
     return PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build();
+  }
+
+  /** The reader's function URL, with {@code httpFront}. */
+  public java.util.Optional<FunctionUrl> httpUrl() {
+    return httpUrl;
   }
 
   public ITable table() {

@@ -8,6 +8,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,16 @@ class CfnLintTest {
     assertLintsClean(s.outdir.resolve(s.stack.getTemplateFile()));
   }
 
+  /**
+   * cfn-lint 1.51 predates CloudFormation's {@code Fn::GetStackOutput} (the intrinsic CDK's weak
+   * cross-stack references use, cross-region included) and takes it for a non-string. Only that
+   * finding is dropped; every other E1017 still fails.
+   */
+  private static boolean isUnknownGetStackOutput(JsonNode finding) {
+    return finding.path("Rule").path("Id").asText().equals("E1017")
+        && finding.path("Message").asText().startsWith("{'Fn::GetStackOutput': ");
+  }
+
   static void assertLintsClean(Path template) throws Exception {
     assertTrue(Files.isRegularFile(template), template.toString());
     String linter = onPath("cfn-lint");
@@ -52,7 +63,14 @@ class CfnLintTest {
     String out = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(lint.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(lint.waitFor(120, TimeUnit.SECONDS), "cfn-lint did not finish");
-    JsonNode findings = SynthesizedStack.JSON.readTree(out.isBlank() ? "[]" : out);
+    JsonNode all = SynthesizedStack.JSON.readTree(out.isBlank() ? "[]" : out);
+    List<JsonNode> findings = new java.util.ArrayList<>();
+    all.forEach(
+        f -> {
+          if (!isUnknownGetStackOutput(f)) {
+            findings.add(f);
+          }
+        });
     StringBuilder report = new StringBuilder();
     findings.forEach(
         f ->
@@ -64,7 +82,8 @@ class CfnLintTest {
                 .append(f.path("Location").path("Path"))
                 .append('\n'));
     assertEquals(0, findings.size(), "cfn-lint findings:\n" + report + err);
-    assertEquals(0, lint.exitValue(), err);
+    // cfn-lint exits non-zero for the dropped findings too; anything else must exit 0.
+    assertTrue(lint.exitValue() == 0 || all.size() > 0, err);
   }
 
   private static String onPath(String name) {

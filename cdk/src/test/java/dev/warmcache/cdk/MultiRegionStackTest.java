@@ -31,6 +31,7 @@ class MultiRegionStackTest {
 
   private static SynthesizedStack two;
   private static SynthesizedStack three;
+  private static SynthesizedStack threeOverHttp;
 
   @BeforeAll
   static void synth() {
@@ -38,13 +39,34 @@ class MultiRegionStackTest {
     three =
         SynthesizedStack.with(
             Map.of(WarmcacheConfig.REGIONS, "us-east-1,eu-west-1,ap-southeast-2"));
+    threeOverHttp =
+        SynthesizedStack.with(
+            Map.of(
+                WarmcacheConfig.REGIONS,
+                "us-east-1,eu-west-1,ap-southeast-2",
+                WarmcacheConfig.HTTP_FRONT,
+                "true"));
   }
 
-  /** The templates of an app's stacks, by region. */
+  /** The templates of an app's stacks, by stack name (several share a region). */
+  private static Map<String, JsonNode> templatesByName(SynthesizedStack app) {
+    Map<String, JsonNode> byName = new TreeMap<>();
+    for (IConstruct child : app.app.getNode().getChildren()) {
+      if (child instanceof Stack stack) {
+        byName.put(
+            stack.getStackName() + "@" + stack.getRegion(),
+            SynthesizedStack.JSON.valueToTree(Template.fromStack(stack).toJSON()));
+      }
+    }
+    return byName;
+  }
+
+  /** The templates of an app's home and region stacks (not the HTTP front's), by region. */
   private static Map<String, JsonNode> templates(SynthesizedStack app) {
     Map<String, JsonNode> byRegion = new TreeMap<>();
     for (IConstruct child : app.app.getNode().getChildren()) {
-      if (child instanceof Stack stack) {
+      if (child instanceof Stack stack
+          && (stack instanceof WarmcacheStack || stack instanceof WarmcacheRegionStack)) {
         byRegion.put(
             stack.getRegion(),
             SynthesizedStack.JSON.valueToTree(Template.fromStack(stack).toJSON()));
@@ -171,6 +193,86 @@ class MultiRegionStackTest {
   }
 
   @Test
+  void overHttpOneDistributionFailsOverFromTheHomeToTheNextRegion() {
+    Map<String, JsonNode> stacks = templatesByName(threeOverHttp);
+    assertEquals(
+        List.of(
+            "warmcache-ap-southeast-2@ap-southeast-2",
+            "warmcache-eu-west-1-http-access@eu-west-1",
+            "warmcache-eu-west-1@eu-west-1",
+            "warmcache-http@us-east-1",
+            "warmcache@us-east-1"),
+        List.copyOf(stacks.keySet()));
+    assertEquals(1, resources(stacks.get("warmcache@us-east-1"), "AWS::Lambda::Url").size());
+    assertEquals(
+        1, resources(stacks.get("warmcache-eu-west-1@eu-west-1"), "AWS::Lambda::Url").size());
+    assertTrue(
+        resources(stacks.get("warmcache-ap-southeast-2@ap-southeast-2"), "AWS::Lambda::Url")
+            .isEmpty(),
+        "only the next region is an origin");
+    stacks.forEach(
+        (name, t) ->
+            assertEquals(
+                name.startsWith("warmcache-http@") ? 1 : 0,
+                resources(t, "AWS::CloudFront::Distribution").size(),
+                name));
+
+    JsonNode config =
+        resources(stacks.get("warmcache-http@us-east-1"), "AWS::CloudFront::Distribution")
+            .get(0)
+            .path("DistributionConfig");
+    JsonNode group = config.path("OriginGroups").path("Items").path(0);
+    assertEquals(1, config.path("OriginGroups").path("Quantity").asInt());
+    assertEquals(
+        group.path("Id").asText(),
+        config.path("DefaultCacheBehavior").path("TargetOriginId").asText());
+    assertEquals(
+        "[500,502,503,504]",
+        group.path("FailoverCriteria").path("StatusCodes").path("Items").toString());
+    JsonNode members = group.path("Members").path("Items");
+    assertEquals(2, members.size());
+    Map<String, JsonNode> origins = new TreeMap<>();
+    config.path("Origins").forEach(o -> origins.put(o.path("Id").asText(), o));
+    JsonNode primary = origins.get(members.path(0).path("OriginId").asText());
+    JsonNode secondary = origins.get(members.path(1).path("OriginId").asText());
+    assertEquals(2, primary.path("ConnectionAttempts").asInt(), "the home is given up quickly");
+    assertEquals(2, primary.path("ConnectionTimeout").asInt());
+    assertTrue(
+        primary.path("DomainName").toString().contains("\"StackName\":\"warmcache\""),
+        "the home's URL: " + primary.path("DomainName"));
+    assertTrue(
+        secondary.path("DomainName").toString().contains("\"Region\":\"eu-west-1\""),
+        "the next region's URL, read across regions: " + secondary.path("DomainName"));
+    for (JsonNode origin : List.of(primary, secondary)) {
+      assertTrue(origin.has("OriginAccessControlId"), "signed with SigV4: " + origin);
+      assertEquals(
+          "https-only", origin.path("CustomOriginConfig").path("OriginProtocolPolicy").asText());
+    }
+
+    List<JsonNode> grants =
+        resources(
+            stacks.get("warmcache-eu-west-1-http-access@eu-west-1"), "AWS::Lambda::Permission");
+    assertEquals(2, grants.size(), grants::toString);
+    for (JsonNode grant : grants) {
+      assertEquals("cloudfront.amazonaws.com", grant.path("Principal").asText());
+      assertTrue(
+          grant.path("SourceArn").toString().contains(":distribution/")
+              && grant.path("SourceArn").toString().contains("\"StackName\":\"warmcache-http\""),
+          "this distribution only: " + grant.path("SourceArn"));
+    }
+    assertEquals(
+        "[\"lambda:InvokeFunction\",\"lambda:InvokeFunctionUrl\"]",
+        grants.stream()
+            .map(g -> g.path("Action").asText())
+            .sorted()
+            .toList()
+            .toString()
+            .replace("[", "[\"")
+            .replace("]", "\"]")
+            .replace(", ", "\",\""));
+  }
+
+  @Test
   void oneRegionDeploysTheSingleRegionStackItself() {
     SynthesizedStack one = SynthesizedStack.with(Map.of(WarmcacheConfig.REGIONS, "eu-west-1"));
     SynthesizedStack none = SynthesizedStack.get();
@@ -200,7 +302,7 @@ class MultiRegionStackTest {
 
   @Test
   void everyStackIsCdkNagAndCfnLintClean() throws Exception {
-    for (SynthesizedStack app : List.of(two, three)) {
+    for (SynthesizedStack app : List.of(two, three, threeOverHttp)) {
       for (IConstruct child : app.app.getNode().getChildren()) {
         if (child instanceof Stack stack) {
           assertEquals(
@@ -218,9 +320,11 @@ class MultiRegionStackTest {
         }
       }
     }
-    for (IConstruct child : two.app.getNode().getChildren()) {
-      if (child instanceof Stack stack) {
-        CfnLintTest.assertLintsClean(two.outdir.resolve(stack.getTemplateFile()));
+    for (SynthesizedStack app : List.of(two, threeOverHttp)) {
+      for (IConstruct child : app.app.getNode().getChildren()) {
+        if (child instanceof Stack stack) {
+          CfnLintTest.assertLintsClean(app.outdir.resolve(stack.getTemplateFile()));
+        }
       }
     }
   }
