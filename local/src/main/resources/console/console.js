@@ -16,6 +16,7 @@
     follow: null,           // {id, since}: auto-open the next execution for this id
     seen: new Set(),
     originLoaded: false,
+    region: '',             // '' is the refresh home; else one of snapshot.regions
   };
 
   // ---------- formatting ----------
@@ -434,7 +435,39 @@
   }
 
   // ---------- items ----------
-  function renderItems(items) {
+  // Items and readers of the region picked: the home's by default, another region's replica and
+  // readers when the twin runs several (./twin --regions). Executions always run in the home.
+  function regionView(s) {
+    const others = s.regions || [];
+    const pick = $('region-pick');
+    pick.hidden = others.length === 0;
+    const names = [s.homeRegion].concat(others.map((r) => r.name));
+    const select = $('region');
+    if (select.options.length !== names.length) {
+      select.innerHTML = names.map((n, i) => `<option value="${i ? esc(n) : ''}">${esc(n)}${i ? '' : ' (home)'}</option>`).join('');
+      select.value = state.region;
+    }
+    const other = others.find((r) => r.name === state.region);
+    if (!other) {
+      state.region = '';
+      return { name: s.homeRegion, home: true, items: s.items, readers: s.readers, errors: s.errors };
+    }
+    return { name: other.name, home: false, items: other.items, readers: other.readers, errors: other.errors };
+  }
+  $('region').addEventListener('change', (ev) => {
+    state.region = ev.target.value;
+    if (state.snapshot) renderRegion(state.snapshot);
+  });
+  function renderRegion(s) {
+    const view = regionView(s);
+    const label = (s.regions || []).length ? '· ' + view.name + (view.home ? ' (home)' : ' (replica)') : '';
+    $('items-region').textContent = label;
+    $('readers-region').textContent = label;
+    renderItems(view.items, view.home);
+    renderReaders(view.readers);
+    panelError('items-empty', 'The table is empty.', view.errors.items);
+  }
+  function renderItems(items, home) {
     $('item-count').textContent = items.length ? '(' + items.length + ')' : '';
     $('items-empty').hidden = items.length > 0;
     $('items').innerHTML = items.map((it) => {
@@ -453,9 +486,9 @@
         <td><div class="preview mono" title="${esc(it.preview)}">${esc(it.preview || '')}</div></td>
         <td class="expires" title="${it.expiresAt ? esc(new Date(it.expiresAt * 1000).toISOString()) : ''}">${esc(c.text)}${marks.join('')}</td>
         <td>${ago(it.fetchedAt)}</td><td>${lease}</td>
-        <td class="row-actions"><button data-action="force-refresh" data-id="${esc(it.id)}">Refresh</button>
-          <button data-action="expire" data-id="${esc(it.id)}">Expire now</button>
-          <button data-action="http" data-id="${esc(it.id)}" title="GET /items/${esc(it.id)} through the reader's function URL">HTTP</button></td></tr>`;
+        <td class="row-actions"><button data-action="force-refresh" data-id="${esc(it.id)}" title="ForceRefresh on the home's bus">Refresh</button>
+          ${home === false ? '' : `<button data-action="expire" data-id="${esc(it.id)}">Expire now</button>
+          <button data-action="http" data-id="${esc(it.id)}" title="GET /items/${esc(it.id)} through the reader's function URL">HTTP</button>`}</td></tr>`;
     }).join('');
   }
   const shortOwner = (o) => {
@@ -573,10 +606,8 @@
       state.offset = s.now - Date.now();
       state.snapshot = s;
       renderExecutions(s.executions);
-      renderItems(s.items);
-      renderReaders(s.readers);
+      renderRegion(s);
       panelError('executions-empty', 'No executions yet. Force a refresh to start one.', s.errors.executions);
-      panelError('items-empty', 'The table is empty.', s.errors.items);
       if (!state.originLoaded && s.origin) { showOrigin(s.origin); state.originLoaded = true; }
       if (state.follow) {
         const hit = s.executions.find((e) => e.trigger && e.trigger.id === state.follow.id && e.startDate >= state.follow.since);

@@ -239,17 +239,6 @@ public final class Twin implements AutoCloseable {
         .register(lambdaApi);
     edge.mount("/_twin/status", new TwinStatus(this));
     edge.mount(FunctionAvailability.PATH, new FunctionAvailability(lambda));
-    edge.mount(
-        "/console",
-        Console.builder(edge.endpoint())
-            .stateMachineArn(stateMachine.stateMachineArn())
-            .tableName(TABLE)
-            .eventBusName(BUS)
-            .stepFunctions(stepFunctions)
-            .instances(new PoolInstances(lambda))
-            .origin(origin)
-            .httpAnswers(this::readerHttpAnswer)
-            .build());
 
     pipe =
         track(
@@ -275,6 +264,19 @@ public final class Twin implements AutoCloseable {
     }
     unreachable.addAll(options.failRegions());
     edge.mount(RegionControl.PATH, new RegionControl(this));
+    Console.Builder console =
+        Console.builder(edge.endpoint())
+            .stateMachineArn(stateMachine.stateMachineArn())
+            .tableName(TABLE)
+            .eventBusName(BUS)
+            .stepFunctions(stepFunctions)
+            .instances(new PoolInstances(lambda))
+            .origin(origin)
+            .httpAnswers(this::readerHttpAnswer)
+            .homeRegion(REGION);
+    readerRegions.forEach(
+        (name, region) -> console.region(name, new PoolInstances(region.lambda())));
+    edge.mount("/console", console.build());
     router.open();
 
     if (options.seed()) {

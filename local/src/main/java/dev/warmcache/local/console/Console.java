@@ -69,6 +69,11 @@ public final class Console implements HttpHandler {
   private final DemoOrigin origin;
   private final HttpAnswers httpAnswers;
   private final Clock clock;
+  private final String homeRegion;
+  private final Map<String, Region> regions = new java.util.LinkedHashMap<>();
+
+  /** Another region's replica and readers, read through the edge with that region's scope. */
+  private record Region(Items items, LambdaInstances instances) {}
 
   private Console(Builder b) {
     this.aws = new AwsJsonClient(b.endpoint);
@@ -80,6 +85,15 @@ public final class Console implements HttpHandler {
     this.origin = b.origin;
     this.clock = b.clock;
     this.httpAnswers = b.httpAnswers;
+    this.homeRegion = b.homeRegion;
+    b.regions.forEach(
+        (name, view) ->
+            regions.put(
+                name,
+                new Region(
+                    new Items(
+                        new AwsJsonClient(b.endpoint, "twin", name), json, b.tableName, b.clock),
+                    view)));
   }
 
   /**
@@ -150,11 +164,17 @@ public final class Console implements HttpHandler {
         requireMethod(method, "GET");
         return ok(executions.definition());
       case "items":
-        requireMethod(method, "GET");
-        return ok(items.list(MAX_ITEMS));
+        {
+          requireMethod(method, "GET");
+          Region region = region(query(exchange, "region"));
+          return ok(region == null ? items.list(MAX_ITEMS) : region.items().list(MAX_ITEMS));
+        }
       case "readers":
-        requireMethod(method, "GET");
-        return ok(readers());
+        {
+          requireMethod(method, "GET");
+          Region region = region(query(exchange, "region"));
+          return ok(region == null ? readers() : readers(region.instances()));
+        }
       case "http":
         requireMethod(method, "GET");
         {
@@ -196,7 +216,35 @@ public final class Console implements HttpHandler {
     out.set("readers", section(errors, "readers", this::readers));
     out.set("origin", origin == null ? null : knobs(origin.control()));
     out.set("errors", errors);
+    out.put("homeRegion", homeRegion);
+    ArrayNode others = out.putArray("regions");
+    regions.forEach(
+        (name, region) -> {
+          ObjectNode view = others.addObject().put("name", name);
+          ObjectNode regionErrors = json.createObjectNode();
+          view.set("items", section(regionErrors, "items", () -> region.items().list(MAX_ITEMS)));
+          view.set("readers", section(regionErrors, "readers", () -> readers(region.instances())));
+          view.set("errors", regionErrors);
+        });
     return out;
+  }
+
+  /** {@code null} (or the home's name) is the home; any other name must be one of the twin's. */
+  private Region region(String name) {
+    if (name == null || name.equals(homeRegion)) {
+      return null;
+    }
+    Region region = regions.get(name);
+    if (region == null) {
+      throw ConsoleException.badRequest(
+          "UnknownRegion",
+          "This twin runs "
+              + homeRegion
+              + (regions.isEmpty() ? "" : " and " + regions.keySet())
+              + ", not "
+              + name);
+    }
+    return region;
   }
 
   private JsonNode section(ObjectNode errors, String name, Supplier<JsonNode> part) {
@@ -214,6 +262,10 @@ public final class Console implements HttpHandler {
   }
 
   private ObjectNode readers() {
+    return readers(instances);
+  }
+
+  private ObjectNode readers(LambdaInstances instances) {
     ObjectNode out = json.createObjectNode();
     ArrayNode functions = out.putArray("functions");
     if (instances != null) {
@@ -427,6 +479,8 @@ public final class Console implements HttpHandler {
     private DemoOrigin origin;
     private HttpAnswers httpAnswers;
     private Clock clock = Clock.systemUTC();
+    private String homeRegion = "us-east-1";
+    private final Map<String, LambdaInstances> regions = new java.util.LinkedHashMap<>();
 
     private Builder(URI endpoint) {
       this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -472,6 +526,21 @@ public final class Console implements HttpHandler {
     /** The reader's function URL, whose answer headers the page shows per item. */
     public Builder httpAnswers(HttpAnswers answers) {
       this.httpAnswers = answers;
+      return this;
+    }
+
+    /** The region the refresh runs in, whose items, readers and executions the page opens on. */
+    public Builder homeRegion(String name) {
+      this.homeRegion = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /**
+     * Another region of a multi-region twin: its replica is read through the edge with that
+     * region's credential scope, as {@code aws --region} does, and its readers from {@code view}.
+     */
+    public Builder region(String name, LambdaInstances view) {
+      regions.put(Objects.requireNonNull(name), Objects.requireNonNull(view));
       return this;
     }
 

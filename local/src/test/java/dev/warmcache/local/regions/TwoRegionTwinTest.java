@@ -9,14 +9,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warmcache.local.Twin;
 import dev.warmcache.local.TwinOptions;
 import dev.warmcache.local.cli.AwsCli;
+import dev.warmcache.local.console.Browser;
 import dev.warmcache.local.measure.Fleet;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
@@ -293,5 +299,77 @@ class TwoRegionTwinTest {
     }
     String parked = twin.deadLetters().list().get(twin.deadLetters().list().size() - 1).toString();
     assertTrue(parked.contains("never-seen") || parked.contains("f2"), parked);
+  }
+
+  @Test
+  void theConsoleShowsEachRegionsItemsAndReaders() throws Exception {
+    seed("console-1", 5, System.currentTimeMillis() / 1000 + 600);
+    awaitReplicated("console-1", 5);
+    assertEquals(5, readInOther("console-1").path("version").asLong());
+
+    HttpClient http = HttpClient.newHttpClient();
+    JsonNode snapshot =
+        JSON.readTree(
+            http.send(
+                    HttpRequest.newBuilder(twin.endpoint().resolve("/console/api/snapshot"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
+    assertEquals(Twin.REGION, snapshot.path("homeRegion").asText());
+    JsonNode other = snapshot.path("regions").path(0);
+    assertEquals(OTHER, other.path("name").asText(), snapshot.toString());
+    assertEquals(0, other.path("errors").size(), other.path("errors").toString());
+    assertTrue(
+        other.path("items").findValuesAsText("id").contains("console-1"),
+        "the replica's items: " + other.path("items"));
+    JsonNode readers = other.path("readers").path("functions").path(0);
+    assertEquals(Twin.READER, readers.path("name").asText());
+    assertTrue(readers.path("instances").size() >= 1, "the other region's own instances");
+
+    HttpResponse<String> unknown =
+        http.send(
+            HttpRequest.newBuilder(twin.endpoint().resolve("/console/api/items?region=moon-1"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, unknown.statusCode());
+    assertTrue(unknown.body().contains("UnknownRegion"), unknown.body());
+
+    // The page: pick the region, see its replica's rows and its own reader instances.
+    if (Browser.missing() == null) {
+      try (Browser browser = Browser.start()) {
+        browser.driver.get(twin.endpoint() + "/console");
+        WebDriverWait wait =
+            new org.openqa.selenium.support.ui.WebDriverWait(
+                browser.driver, Duration.ofSeconds(15), Duration.ofMillis(200));
+        wait.until(
+            d ->
+                d.findElement(By.id("region")).isDisplayed()
+                    && d.findElements(By.cssSelector("#region option")).size() == 2);
+        new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("region")))
+            .selectByValue(OTHER);
+        wait.until(
+            d ->
+                d.findElement(By.id("items-region")).getText().contains(OTHER + " (replica)")
+                    && !d.findElements(By.cssSelector("#items tr[data-id='console-1']")).isEmpty()
+                    && !d.findElements(By.cssSelector("#readers .inst")).isEmpty());
+        assertEquals(
+            java.util.List.of(),
+            browser.driver.findElements(By.cssSelector("#items button[data-action='expire']")),
+            "writes go through the home: no Expire in a replica's rows");
+        assertEquals(java.util.List.of(), browser.errors());
+      }
+    }
+
+    // A failed region is reported in its panel, never failing the page.
+    twin.setReachable(OTHER, false);
+    JsonNode down =
+        JSON.readTree(
+            http.send(
+                    HttpRequest.newBuilder(twin.endpoint().resolve("/console/api/snapshot"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
+    assertTrue(down.path("regions").path(0).path("errors").has("items"), down.toString());
+    assertTrue(down.path("items").isArray() && down.path("errors").path("items").isMissingNode());
   }
 }
