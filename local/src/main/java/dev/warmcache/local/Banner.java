@@ -30,7 +30,7 @@ final class Banner {
           console: %s/console   dead letters: %s%s
           seeded: ForceRefresh for ids %s
 
-        Try it with the AWS CLI v2 (any credentials work, e.g. export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1):
+        Try it with the AWS CLI v2 (any credentials work, e.g. export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=%s):
           %s lambda invoke --function-name %s --cli-binary-format raw-in-base64-out --payload '{"id":"15"}' /dev/stdout
           %s events put-events --entries '[{"EventBusName":"%s","Source":"warmcache.admin","DetailType":"ForceRefresh","Detail":"{\\"id\\":\\"15\\"}"}]'
           %s stepfunctions list-executions --state-machine-arn %s
@@ -73,6 +73,7 @@ final class Banner {
                 + twin.options().ttlRegion()
                 + "; GET /_twin/regions)",
         String.join(", ", Twin.SEED_IDS),
+        twin.homeRegion(),
         aws,
         Twin.READER,
         aws,

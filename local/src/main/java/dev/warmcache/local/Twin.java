@@ -62,7 +62,9 @@ import java.util.logging.Logger;
  */
 public final class Twin implements AutoCloseable {
 
+  /** The default refresh home, the first region unless {@code --regions} names another. */
   public static final String REGION = "us-east-1";
+
   public static final String ACCOUNT = "000000000000";
   public static final String TABLE = "warmcache";
   public static final String BUS = "warmcache";
@@ -91,6 +93,10 @@ public final class Twin implements AutoCloseable {
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final TwinOptions options;
+
+  /** The refresh home: the workflow, the Pipe and the origin access run here. */
+  private final String home;
+
   private DynamoDbLocalServer dynamodb;
   private EdgeServer edge;
   private DemoOrigin origin;
@@ -109,6 +115,7 @@ public final class Twin implements AutoCloseable {
 
   private Twin(TwinOptions options) {
     this.options = options;
+    this.home = options.regions().get(0);
   }
 
   /**
@@ -166,12 +173,15 @@ public final class Twin implements AutoCloseable {
                 ? dataDir.resolve("dead-letters.jsonl")
                 : Files.createTempDirectory("warmcache-twin").resolve("dead-letters.jsonl"));
 
-    dynamodb =
-        track(DynamoDbLocalServer.start(dataDir == null ? null : dataDir.resolve("dynamodb")));
+    // A home replica that already holds data (a restart with --data-dir, or a home just moved
+    // here) gets its Pipe as the CDK deploys one: reading from LATEST where it has no checkpoint.
+    Path homeData = dynamoDbDirectory(home);
+    boolean homeHadData = homeData != null && Files.isDirectory(homeData);
+    dynamodb = track(DynamoDbLocalServer.start(homeData));
     AwsJsonClient ddbClient = new AwsJsonClient(dynamodb.endpoint());
     // One region's TTL deletes; the others receive the deletion replicated
     // (GlobalTableReplication).
-    streamArn = TableBootstrap.ensure(ddbClient, TABLE, options.ttlRegion().equals(REGION));
+    streamArn = TableBootstrap.ensure(ddbClient, TABLE, options.ttlRegion().equals(home));
 
     Router router = Router.starting();
     edge = track(EdgeServer.start(options.port(), router));
@@ -179,21 +189,21 @@ public final class Twin implements AutoCloseable {
     origin = new DemoOrigin();
     edge.mount(DemoOrigin.PATH, origin);
 
-    lambda = track(new LambdaPool());
+    lambda = track(new LambdaPool(home));
     lambda.register(
         function(
             READER,
             "dev.warmcache.reader.ReaderHandler::handleRequest",
             readerJar,
             endpoint,
-            REGION));
+            home));
     lambda.register(
         function(
             REFRESH,
             "dev.warmcache.refresh.RefreshHandler::handleRequest",
             refreshJar,
             endpoint,
-            REGION));
+            home));
 
     for (UserFunction user : options.functions()) {
       if (user.name().equals(READER) || user.name().equals(REFRESH)) {
@@ -202,12 +212,12 @@ public final class Twin implements AutoCloseable {
       lambda.register(userFunction(user, endpoint));
     }
 
-    String stateMachineArn = StepFunctionsEngine.stateMachineArn(STATE_MACHINE);
+    String stateMachineArn = StepFunctionsEngine.stateMachineArn(home, STATE_MACHINE);
     bus =
         track(
             EventBus.load(
                 BUS,
-                REGION,
+                home,
                 ACCOUNT,
                 project.resolve("events"),
                 stateMachineArn,
@@ -216,7 +226,7 @@ public final class Twin implements AutoCloseable {
     ServiceIntegrations integrations =
         new ServiceIntegrations(
             lambda::invoke, DynamoDbApi.over(new AwsJsonClient(dynamodb.endpoint())), bus);
-    stepFunctions = track(StepFunctionsEngine.start(sidecarDir, integrations));
+    stepFunctions = track(StepFunctionsEngine.start(sidecarDir, integrations, home));
     String asl =
         Files.readString(project.resolve("statemachine/refresh.asl.json"), StandardCharsets.UTF_8);
     stateMachine =
@@ -224,16 +234,16 @@ public final class Twin implements AutoCloseable {
             STATE_MACHINE,
             asl,
             // The alias ARN, as the CDK stack substitutes it: callers never use $LATEST.
-            aslSubstitutions(TABLE, BUS, LambdaPool.arn(REFRESH) + ":" + ALIAS),
+            aslSubstitutions(TABLE, BUS, LambdaPool.arn(home, REFRESH) + ":" + ALIAS),
             "arn:aws:iam::" + ACCOUNT + ":role/warmcache-refresh-workflow");
 
-    LambdaService lambdaApi = new LambdaService(lambda, REGION, ACCOUNT, deadLetters);
+    LambdaService lambdaApi = new LambdaService(lambda, home, ACCOUNT, deadLetters);
     track(lambdaApi::close);
     functionUrls = new FunctionUrlService(lambda);
     router
         .register(functionUrls)
-        .register(DynamoDbProxy.dynamoDb(dynamodb.endpoint(), REGION))
-        .register(DynamoDbProxy.streams(dynamodb.endpoint(), REGION))
+        .register(DynamoDbProxy.dynamoDb(dynamodb.endpoint(), home))
+        .register(DynamoDbProxy.streams(dynamodb.endpoint(), home))
         .register(new EventBridgeService(bus, ACCOUNT))
         .register(new StepFunctionsService(stepFunctions))
         .register(lambdaApi);
@@ -244,19 +254,31 @@ public final class Twin implements AutoCloseable {
         track(
             StreamPipe.start(
                 new StreamPipe.Config(
-                    PIPE,
-                    ddbClient,
-                    streamArn,
-                    streamArn.replace(
-                        "arn:aws:dynamodb:ddblocal:", "arn:aws:dynamodb:" + REGION + ":"),
-                    REGION,
-                    multiRegion()
-                        ? List.of(
-                            project.resolve("events/ttl-expiry.filter.json"),
-                            project.resolve("events/ttl-expiry-replicated.filter.json"))
-                        : List.of(project.resolve("events/ttl-expiry.filter.json")),
-                    dataDir == null ? null : dataDir.resolve("pipe-checkpoints.properties"),
-                    deadLetters),
+                        PIPE,
+                        ddbClient,
+                        streamArn,
+                        streamArn.replace(
+                            "arn:aws:dynamodb:ddblocal:", "arn:aws:dynamodb:" + home + ":"),
+                        home,
+                        multiRegion()
+                            ? List.of(
+                                project.resolve("events/ttl-expiry.filter.json"),
+                                project.resolve("events/ttl-expiry-replicated.filter.json"))
+                            : List.of(project.resolve("events/ttl-expiry.filter.json")),
+                        // Per home: after a move the Pipe reads another replica's stream, whose
+                        // local
+                        // ARN and shard ids may equal the old one's.
+                        dataDir == null
+                            ? null
+                            : dataDir.resolve(
+                                home.equals(REGION)
+                                    ? "pipe-checkpoints.properties"
+                                    : "pipe-checkpoints-" + home + ".properties"),
+                        deadLetters)
+                    .startingAt(
+                        homeHadData
+                            ? StreamPipe.StartingPosition.LATEST
+                            : StreamPipe.StartingPosition.TRIM_HORIZON),
                 batch -> stepFunctions.startExecution(stateMachineArn, null, batch)));
 
     if (multiRegion()) {
@@ -273,7 +295,7 @@ public final class Twin implements AutoCloseable {
             .instances(new PoolInstances(lambda))
             .origin(origin)
             .httpAnswers(this::readerHttpAnswer)
-            .homeRegion(REGION);
+            .homeRegion(home);
     readerRegions.forEach(
         (name, region) -> console.region(name, new PoolInstances(region.lambda())));
     edge.mount("/console", console.build());
@@ -300,7 +322,7 @@ public final class Twin implements AutoCloseable {
    * as a separate execution environment would.
    */
   private FunctionConfig userFunction(UserFunction user, String endpoint) {
-    Map<String, String> env = baseEnvironment(user.name(), endpoint, REGION);
+    Map<String, String> env = baseEnvironment(user.name(), endpoint, home);
     for (Setting setting : Setting.readBy(Setting.Target.READER)) {
       String value = options.settings().get(setting.name());
       if (value != null) {
@@ -339,15 +361,15 @@ public final class Twin implements AutoCloseable {
   private FunctionConfig function(
       String name, String handler, Path jar, String endpoint, String region) {
     Map<String, String> env = baseEnvironment(name, endpoint, region);
-    if (!region.equals(REGION)) {
+    if (!region.equals(home)) {
       // A reader outside the home writes its claims and idle resets to the home's replica.
-      env.put(Settings.HOME_REGION, REGION);
+      env.put(Settings.HOME_REGION, home);
     }
     env.put("ORIGIN_URL_TEMPLATE", DemoOrigin.urlTemplate(endpoint));
     env.put("POWERTOOLS_METRICS_NAMESPACE", "warmcache");
     if (name.equals(REFRESH)) {
       // The alias ARN, as the CDK wires it: primes reach the published version.
-      env.put("READER_FUNCTION_NAME", LambdaPool.arn(READER) + ":" + ALIAS);
+      env.put("READER_FUNCTION_NAME", LambdaPool.arn(home, READER) + ":" + ALIAS);
       if (multiRegion()) {
         // The lease task tells a replicated expiry from a delete, as the CDK configures it.
         env.put(Settings.GLOBAL_TABLE_REGIONS, String.join(",", options.regions()));
@@ -379,20 +401,16 @@ public final class Twin implements AutoCloseable {
   private void startReaderRegions(
       Path readerJar, String endpoint, Router homeRouter, AwsJsonClient homeClient)
       throws Exception {
-    Path dataDir = options.dataDir();
     Map<String, Router> routers = new LinkedHashMap<>();
     List<GlobalTableReplication.Replica> replicas = new java.util.ArrayList<>();
-    replicas.add(new GlobalTableReplication.Replica(REGION, homeClient, streamArn));
+    replicas.add(new GlobalTableReplication.Replica(home, homeClient, streamArn));
     String homeBusArn = bus.arn();
     for (String region : options.regions().subList(1, options.regions().size())) {
-      DynamoDbLocalServer db =
-          track(
-              DynamoDbLocalServer.start(
-                  dataDir == null ? null : dataDir.resolve("dynamodb-" + region)));
+      DynamoDbLocalServer db = track(DynamoDbLocalServer.start(dynamoDbDirectory(region)));
       AwsJsonClient client = new AwsJsonClient(db.endpoint());
       String regionStream =
           TableBootstrap.ensure(client, TABLE, options.ttlRegion().equals(region));
-      LambdaPool pool = track(new LambdaPool());
+      LambdaPool pool = track(new LambdaPool(region));
       pool.register(
           function(
               READER,
@@ -426,8 +444,26 @@ public final class Twin implements AutoCloseable {
     replication =
         track(
             GlobalTableReplication.start(
-                TABLE, replicas, options.replicationDelay(), unreachable::contains, deadLetters));
-    homeRouter.serveRegions(REGION, routers, unreachable::contains);
+                TABLE,
+                replicas,
+                options.replicationDelay(),
+                unreachable::contains,
+                deadLetters,
+                options.dataDir()));
+    homeRouter.serveRegions(home, routers, unreachable::contains);
+  }
+
+  /**
+   * Where a region's replica persists, named by the region alone, so that a restart with the
+   * regions reordered (a move of the home) opens every replica where it was. {@code us-east-1}
+   * keeps the directory of the single-region twin.
+   */
+  private Path dynamoDbDirectory(String region) {
+    Path dataDir = options.dataDir();
+    if (dataDir == null) {
+      return null;
+    }
+    return dataDir.resolve(region.equals(REGION) ? "dynamodb" : "dynamodb-" + region);
   }
 
   /**
@@ -435,9 +471,9 @@ public final class Twin implements AutoCloseable {
    * does; while the home is unreachable it fails, so the bus retries and then dead-letters.
    */
   private void forwardHome(String from, String event) throws IOException {
-    if (unreachable.contains(REGION)) {
+    if (unreachable.contains(home)) {
       throw new IOException(
-          "the home region " + REGION + " is unreachable from " + from + "; the event waits");
+          "the home region " + home + " is unreachable from " + from + "; the event waits");
     }
     com.fasterxml.jackson.databind.JsonNode e = JSON.readTree(event);
     PutEntry.Result result =
@@ -463,7 +499,7 @@ public final class Twin implements AutoCloseable {
     if (!options.regions().contains(region)) {
       throw new IllegalArgumentException("The twin serves no region " + region);
     }
-    TableBootstrap.ensure(new AwsJsonClient(dynamodb.endpoint()), TABLE, region.equals(REGION));
+    TableBootstrap.ensure(new AwsJsonClient(dynamodb.endpoint()), TABLE, region.equals(home));
     for (ReaderRegion other : readerRegions.values()) {
       TableBootstrap.ensure(other.client(), TABLE, region.equals(other.name()));
     }
@@ -479,6 +515,11 @@ public final class Twin implements AutoCloseable {
     for (ReaderRegion other : readerRegions.values()) {
       TableBootstrap.ensure(other.client(), TABLE, false);
     }
+  }
+
+  /** The refresh home, the first of {@link #regions()}. */
+  public String homeRegion() {
+    return home;
   }
 
   /** The regions served, the refresh home first. */

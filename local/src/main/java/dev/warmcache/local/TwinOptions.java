@@ -63,11 +63,6 @@ public record TwinOptions(
     regions = List.copyOf(regions.isEmpty() ? List.of(Twin.REGION) : regions);
     ttlRegion = ttlRegion == null ? regions.get(0) : ttlRegion;
     failRegions = java.util.Set.copyOf(failRegions);
-    if (!regions.get(0).equals(Twin.REGION)) {
-      // The twin's workflow, functions and ARNs live in us-east-1; the other regions are readers.
-      throw new IllegalArgumentException(
-          "The twin's refresh home is " + Twin.REGION + ": list it first in --regions");
-    }
     if (!regions.contains(ttlRegion)) {
       throw new IllegalArgumentException(
           "--ttl-region " + ttlRegion + " is not one of --regions " + regions);

@@ -77,13 +77,18 @@ public final class GlobalTableReplication implements AutoCloseable {
   /**
    * Starts replicating {@code table} among {@code replicas}: each replica's stream is read from its
    * start by a filterless {@link StreamPipe}, and every write is applied to every other replica.
+   *
+   * @param checkpointDirectory where each replica's stream position persists (the twin's data
+   *     directory), so a restart carries on instead of replaying old writes over newer ones; {@code
+   *     null} keeps them in memory
    */
   public static GlobalTableReplication start(
       String table,
       List<Replica> replicas,
       Duration delay,
       Predicate<String> unreachable,
-      DeadLetterFile deadLetters)
+      DeadLetterFile deadLetters,
+      java.nio.file.Path checkpointDirectory)
       throws IOException {
     GlobalTableReplication replication =
         new GlobalTableReplication(table, replicas, delay, unreachable);
@@ -98,7 +103,10 @@ public final class GlobalTableReplication implements AutoCloseable {
                   source.localStreamArn(),
                   source.region(),
                   List.of(),
-                  null,
+                  checkpointDirectory == null
+                      ? null
+                      : checkpointDirectory.resolve(
+                          "replication-" + source.region() + "-checkpoints.properties"),
                   deadLetters),
               batch -> replication.written(source.region(), JSON.readTree(batch).path(0))));
     }

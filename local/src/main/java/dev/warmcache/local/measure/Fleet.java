@@ -54,7 +54,7 @@ public final class Fleet implements AutoCloseable {
     this.dynamoDb =
         DynamoDbClient.builder()
             .endpointOverride(URI.create(twin.dynamoDbEndpoint().toString()))
-            .region(Region.of(Twin.REGION))
+            .region(Region.of(twin.homeRegion()))
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("fleet", "fleet")))
             .build();

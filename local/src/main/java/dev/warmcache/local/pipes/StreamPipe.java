@@ -57,11 +57,51 @@ public final class StreamPipe implements AutoCloseable {
       List<Path> filterFiles,
       Path checkpointFile,
       DeadLetterFile deadLetters,
-      List<Long> retryDelaysMs) {
+      List<Long> retryDelaysMs,
+      StartingPosition startingPosition) {
 
     public Config {
       retryDelaysMs = List.copyOf(retryDelaysMs);
       filterFiles = List.copyOf(filterFiles);
+    }
+
+    /** From the stream's start when no checkpoint says otherwise. */
+    public Config(
+        String name,
+        AwsJsonClient client,
+        String localStreamArn,
+        String streamArn,
+        String region,
+        List<Path> filterFiles,
+        Path checkpointFile,
+        DeadLetterFile deadLetters,
+        List<Long> retryDelaysMs) {
+      this(
+          name,
+          client,
+          localStreamArn,
+          streamArn,
+          region,
+          filterFiles,
+          checkpointFile,
+          deadLetters,
+          retryDelaysMs,
+          StartingPosition.TRIM_HORIZON);
+    }
+
+    /** This configuration, reading a shard without a checkpoint from {@code position}. */
+    public Config startingAt(StartingPosition position) {
+      return new Config(
+          name,
+          client,
+          localStreamArn,
+          streamArn,
+          region,
+          filterFiles,
+          checkpointFile,
+          deadLetters,
+          retryDelaysMs,
+          position);
     }
 
     /** With the default retries before a batch is dead-lettered: 0.2, 1, 2 and 5 seconds. */
@@ -87,6 +127,16 @@ public final class StreamPipe implements AutoCloseable {
     }
   }
 
+  /**
+   * Where a shard with no checkpoint is read from: a Pipe's own {@code StartingPosition}. The CDK's
+   * Pipe starts at {@code LATEST}; the twin's pipe on a table it just created reads from the start,
+   * which is the same stream without a race against the first writes.
+   */
+  public enum StartingPosition {
+    TRIM_HORIZON,
+    LATEST
+  }
+
   /** Counters for the console and the logs. */
   public record Stats(long read, long matched, long started, long deadLettered) {}
 
@@ -96,6 +146,8 @@ public final class StreamPipe implements AutoCloseable {
   private final Checkpoints checkpoints;
   private final Map<String, String> iterators = new LinkedHashMap<>();
   private final Set<String> finished = new LinkedHashSet<>();
+  private final Set<String> openedAtStartingPosition = new java.util.HashSet<>();
+  private boolean initialShardsOpened;
   private final AtomicLong read = new AtomicLong();
   private final AtomicLong matched = new AtomicLong();
   private final AtomicLong started = new AtomicLong();
@@ -161,6 +213,7 @@ public final class StreamPipe implements AutoCloseable {
   /** One pass over every readable shard; true when it saw records. */
   private boolean pollOnce() throws Exception {
     refreshShards();
+    initialShardsOpened = true;
     boolean busy = false;
     for (Map.Entry<String, String> shard : new LinkedHashMap<>(iterators).entrySet()) {
       String shardId = shard.getKey();
@@ -226,7 +279,15 @@ public final class StreamPipe implements AutoCloseable {
     request.put("StreamArn", config.localStreamArn());
     request.put("ShardId", shardId);
     if (position == null) {
-      request.put("ShardIteratorType", "TRIM_HORIZON");
+      // The starting position is for the shards there when the pipe starts; a shard that appears
+      // later is read from its start, as a Pipe reads a child shard.
+      boolean initial = !initialShardsOpened || openedAtStartingPosition.contains(shardId);
+      if (initial) {
+        openedAtStartingPosition.add(shardId);
+      }
+      request.put(
+          "ShardIteratorType",
+          (initial ? config.startingPosition() : StartingPosition.TRIM_HORIZON).name());
     } else {
       request.put("ShardIteratorType", "AFTER_SEQUENCE_NUMBER");
       request.put("SequenceNumber", position);

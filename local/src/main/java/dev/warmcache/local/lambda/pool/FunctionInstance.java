@@ -53,8 +53,11 @@ final class FunctionInstance implements AutoCloseable {
    */
   private final ClassLoader libraries;
 
-  FunctionInstance(String id, FunctionConfig config, ClassLoader libraries) {
+  private final String arn;
+
+  FunctionInstance(String id, FunctionConfig config, String arn, ClassLoader libraries) {
     this.id = id;
+    this.arn = arn;
     this.config = config;
     this.libraries = libraries;
     this.thread =
@@ -217,7 +220,7 @@ final class FunctionInstance implements AutoCloseable {
     values.put("getLogStreamName", "local/" + id);
     values.put("getFunctionName", config.name());
     values.put("getFunctionVersion", "$LATEST");
-    values.put("getInvokedFunctionArn", LambdaPool.arn(config.name()));
+    values.put("getInvokedFunctionArn", arn);
     values.put("getLogger", logger);
     return Proxy.newProxyInstance(
         contextType.getClassLoader(),

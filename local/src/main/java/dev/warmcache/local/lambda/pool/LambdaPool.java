@@ -26,18 +26,28 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LambdaPool implements AutoCloseable {
 
   static final String ACCOUNT = "000000000000";
-  static final String REGION = "us-east-1";
+
+  /** The region of a pool made without one, the twin's default refresh home. */
+  public static final String DEFAULT_REGION = "us-east-1";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, Slot> functions = new ConcurrentHashMap<>();
   private final List<InvocationListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong instanceCounter = new AtomicLong();
   private final ScheduledExecutorService reaper;
+  private final String region;
 
   /** Functions the twin was told to fail ({@link #setAvailable}). */
   private final java.util.Set<String> unavailable = ConcurrentHashMap.newKeySet();
 
   public LambdaPool() {
+    this(DEFAULT_REGION);
+  }
+
+  /** A pool of {@code region}: its functions' ARNs, and what their context reports, name it. */
+  public LambdaPool(String region) {
+    this.region = region;
     this.reaper =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -48,9 +58,19 @@ public final class LambdaPool implements AutoCloseable {
     reaper.scheduleWithFixedDelay(this::reclaimIdle, 1, 1, TimeUnit.SECONDS);
   }
 
-  /** The twin's ARN of a function name. */
+  /** The twin's ARN of a function name in the default region. */
   public static String arn(String function) {
-    return "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + function;
+    return arn(DEFAULT_REGION, function);
+  }
+
+  /** The twin's ARN of a function name in {@code region}. */
+  public static String arn(String region, String function) {
+    return "arn:aws:lambda:" + region + ":" + ACCOUNT + ":function:" + function;
+  }
+
+  /** The region this pool runs its functions in. */
+  public String region() {
+    return region;
   }
 
   /**
@@ -267,6 +287,7 @@ public final class LambdaPool implements AutoCloseable {
                   + "-"
                   + UUID.randomUUID().toString().substring(0, 8),
               config,
+              arn(region, config.name()),
               libraries());
       all.add(instance);
       return instance;

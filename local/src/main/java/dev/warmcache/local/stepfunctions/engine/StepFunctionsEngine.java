@@ -30,7 +30,9 @@ import java.util.regex.Pattern;
  */
 public final class StepFunctionsEngine implements AutoCloseable {
 
-  static final String REGION = "us-east-1";
+  /** The region of an engine started without one, the twin's default refresh home. */
+  public static final String DEFAULT_REGION = "us-east-1";
+
   static final String ACCOUNT = "000000000000";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
@@ -67,9 +69,12 @@ public final class StepFunctionsEngine implements AutoCloseable {
             return t;
           });
 
+  private final String region;
+
   private StepFunctionsEngine(
-      Path sidecarDirectory, String node, TaskHandler tasks, long retainedBytes) {
+      Path sidecarDirectory, String node, TaskHandler tasks, long retainedBytes, String region) {
     this.tasks = tasks;
+    this.region = region;
     this.retention =
         new Retention<>(
             RETAINED_FINISHED, retainedBytes, run -> runs.remove(run.executionArn, run));
@@ -80,22 +85,38 @@ public final class StepFunctionsEngine implements AutoCloseable {
 
   /** Starts the sidecar with {@code node} from the PATH. */
   public static StepFunctionsEngine start(Path sidecarDirectory, TaskHandler tasks) {
-    return new StepFunctionsEngine(sidecarDirectory, "node", tasks, RETAINED_BYTES);
+    return start(sidecarDirectory, tasks, DEFAULT_REGION);
+  }
+
+  /** Starts the sidecar with {@code node} from the PATH, for state machines of {@code region}. */
+  public static StepFunctionsEngine start(Path sidecarDirectory, TaskHandler tasks, String region) {
+    return new StepFunctionsEngine(sidecarDirectory, "node", tasks, RETAINED_BYTES, region);
   }
 
   public static StepFunctionsEngine start(
       Path sidecarDirectory, String nodeExecutable, TaskHandler tasks) {
-    return new StepFunctionsEngine(sidecarDirectory, nodeExecutable, tasks, RETAINED_BYTES);
+    return new StepFunctionsEngine(
+        sidecarDirectory, nodeExecutable, tasks, RETAINED_BYTES, DEFAULT_REGION);
   }
 
   /** For tests: an engine that retains finished executions up to {@code retainedBytes}. */
   static StepFunctionsEngine start(Path sidecarDirectory, TaskHandler tasks, long retainedBytes) {
-    return new StepFunctionsEngine(sidecarDirectory, "node", tasks, retainedBytes);
+    return new StepFunctionsEngine(sidecarDirectory, "node", tasks, retainedBytes, DEFAULT_REGION);
   }
 
   /** The twin's ARN for a state machine name. */
   public static String stateMachineArn(String name) {
-    return "arn:aws:states:" + REGION + ":" + ACCOUNT + ":stateMachine:" + name;
+    return stateMachineArn(DEFAULT_REGION, name);
+  }
+
+  /** The twin's ARN for a state machine name in {@code region}. */
+  public static String stateMachineArn(String region, String name) {
+    return "arn:aws:states:" + region + ":" + ACCOUNT + ":stateMachine:" + name;
+  }
+
+  /** The region this engine runs its state machines in. */
+  public String region() {
+    return region;
   }
 
   /**
@@ -128,7 +149,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
     if (!NAME.matcher(name).matches()) {
       throw new StepFunctionsException("InvalidName", "Invalid state machine name: " + name);
     }
-    String arn = stateMachineArn(name);
+    String arn = stateMachineArn(region, name);
     String text = substitute(definition, substitutions);
     try {
       JSON.readTree(text);
@@ -225,7 +246,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
     }
     String executionArn =
         "arn:aws:states:"
-            + REGION
+            + region
             + ":"
             + ACCOUNT
             + ":execution:"
@@ -409,7 +430,7 @@ public final class StepFunctionsEngine implements AutoCloseable {
       return;
     }
     ObjectNode scheduled = resourceDetails(resource);
-    scheduled.put("region", REGION);
+    scheduled.put("region", region);
     scheduled.put("parameters", parameters.toString());
     append(run, "TaskScheduled", "taskScheduledEventDetails", scheduled);
     append(run, "TaskStarted", "taskStartedEventDetails", resourceDetails(resource));
