@@ -120,9 +120,13 @@ class TwinOptionsTest {
     org.junit.jupiter.api.Assertions.assertEquals(
         java.util.List.of("us-east-1"),
         TwinOptions.parse(new String[0], java.util.Map.of()).regions());
+    TwinOptions moved =
+        TwinOptions.parse(new String[] {"--regions", "eu-west-1,us-east-1"}, java.util.Map.of());
+    org.junit.jupiter.api.Assertions.assertEquals(
+        "eu-west-1", moved.ttlRegion(), "the home, listed first, deletes by default");
     for (String[] bad :
         java.util.List.of(
-            new String[] {"--regions", "eu-west-1,us-east-1"},
+            new String[] {"--regions", "eu-west-1,eu-west-1"},
             new String[] {"--regions", "us-east-1,nowhere"},
             new String[] {"--regions", "us-east-1,eu-west-1", "--fail-region", "ap-south-1"},
             new String[] {"--ttl-region", "eu-west-1"},

@@ -70,7 +70,23 @@ public final class FunctionUrlService implements HostService {
 
   /** The URL of one function on an edge at {@code endpoint} ({@code http://127.0.0.1:4566}). */
   public static URI url(String function, URI endpoint) {
-    return URI.create("http://" + function + HOST_SUFFIX + ":" + endpoint.getPort());
+    return URI.create(
+        "http://" + function.toLowerCase(Locale.ROOT) + HOST_SUFFIX + ":" + endpoint.getPort());
+  }
+
+  /**
+   * The function a host label names. Host names are case-insensitive and arrive lower-cased, but
+   * function names are not: {@code ProductPage} answers at {@code productpage.lambda-url...}. Two
+   * functions whose names differ only in case have no URL (neither could be told apart).
+   */
+  private FunctionConfig byLabel(String label) {
+    FunctionConfig exact = pool.function(label).orElse(null);
+    if (exact != null) {
+      return exact;
+    }
+    List<FunctionConfig> matches =
+        pool.functions().stream().filter(f -> f.name().equalsIgnoreCase(label)).toList();
+    return matches.size() == 1 ? matches.get(0) : null;
   }
 
   @Override
@@ -80,7 +96,7 @@ public final class FunctionUrlService implements HostService {
 
   @Override
   public EdgeResponse handle(String label, EdgeRequest request) {
-    FunctionConfig function = pool.function(label).orElse(null);
+    FunctionConfig function = byLabel(label);
     if (function == null) {
       return message(404, "Not Found");
     }
