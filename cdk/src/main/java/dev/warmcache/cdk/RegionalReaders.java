@@ -97,9 +97,10 @@ public final class RegionalReaders extends Construct {
             .aliasName(Warmcache.ALIAS)
             .version(reader.getCurrentVersion())
             .build();
-    // The region after the home is the HTTP front's failover origin (docs/regions.md).
+    // Every region serves HTTP; the region after the home is also the distribution's failover
+    // origin (docs/regions.md). AWS_IAM: only a caller this account allows can use the URL.
     this.httpUrl =
-        config.httpFront() && config.regions().indexOf(stack.getRegion()) == 1
+        config.httpFront()
             ? java.util.Optional.of(CdnFront.functionUrl(readerAlias))
             : java.util.Optional.empty();
     // Claims and idle resets go to the home's replica: under last-writer-wins a write to this
@@ -192,7 +193,12 @@ public final class RegionalReaders extends Construct {
         "EventBusName", bus.getEventBusName(), "this region's bus; its rules forward to the home");
     output("ForwardDlqUrl", deadLetters.getQueueUrl(), "triggers that could not reach the home");
     httpUrl.ifPresent(
-        url -> output("HttpFunctionUrl", url.getUrl(), "the HTTP front's failover origin"));
+        url ->
+            output(
+                "HttpFunctionUrl",
+                url.getUrl(),
+                "this region's reader over HTTP (AWS_IAM); the second region's is the CloudFront "
+                    + "failover origin"));
   }
 
   /**
@@ -229,7 +235,7 @@ public final class RegionalReaders extends Construct {
     return reader;
   }
 
-  /** This region's function URL, when it is the HTTP front's failover origin. */
+  /** This region's function URL, with {@code httpFront}. */
   public java.util.Optional<FunctionUrl> httpUrl() {
     return httpUrl;
   }
