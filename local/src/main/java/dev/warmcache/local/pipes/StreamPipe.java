@@ -65,30 +65,6 @@ public final class StreamPipe implements AutoCloseable {
       filterFiles = List.copyOf(filterFiles);
     }
 
-    /** From the stream's start when no checkpoint says otherwise. */
-    public Config(
-        String name,
-        AwsJsonClient client,
-        String localStreamArn,
-        String streamArn,
-        String region,
-        List<Path> filterFiles,
-        Path checkpointFile,
-        DeadLetterFile deadLetters,
-        List<Long> retryDelaysMs) {
-      this(
-          name,
-          client,
-          localStreamArn,
-          streamArn,
-          region,
-          filterFiles,
-          checkpointFile,
-          deadLetters,
-          retryDelaysMs,
-          StartingPosition.TRIM_HORIZON);
-    }
-
     /** This configuration, reading a shard without a checkpoint from {@code position}. */
     public Config startingAt(StartingPosition position) {
       return new Config(
@@ -104,7 +80,10 @@ public final class StreamPipe implements AutoCloseable {
           position);
     }
 
-    /** With the default retries before a batch is dead-lettered: 0.2, 1, 2 and 5 seconds. */
+    /**
+     * With the default retries before a batch is dead-lettered (0.2, 1, 2 and 5 seconds), from the
+     * stream's start where no checkpoint says otherwise.
+     */
     public Config(
         String name,
         AwsJsonClient client,
@@ -123,7 +102,8 @@ public final class StreamPipe implements AutoCloseable {
           filterFiles,
           checkpointFile,
           deadLetters,
-          DEFAULT_RETRY_DELAYS_MS);
+          DEFAULT_RETRY_DELAYS_MS,
+          StartingPosition.TRIM_HORIZON);
     }
   }
 

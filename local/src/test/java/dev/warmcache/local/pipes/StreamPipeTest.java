@@ -90,7 +90,8 @@ class StreamPipeTest {
             List.of(filter),
             checkpoint,
             dlq,
-            retries),
+            retries,
+            StreamPipe.StartingPosition.TRIM_HORIZON),
         target);
   }
 

@@ -301,6 +301,14 @@ class TwoRegionTwinTest {
     assertTrue(parked.contains("never-seen") || parked.contains("f2"), parked);
   }
 
+  private static JsonNode consoleSnapshot(HttpClient http) throws Exception {
+    return JSON.readTree(
+        http.send(
+                HttpRequest.newBuilder(twin.endpoint().resolve("/console/api/snapshot")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
+  }
+
   @Test
   void theConsoleShowsEachRegionsItemsAndReaders() throws Exception {
     seed("console-1", 5, System.currentTimeMillis() / 1000 + 600);
@@ -308,13 +316,7 @@ class TwoRegionTwinTest {
     assertEquals(5, readInOther("console-1").path("version").asLong());
 
     HttpClient http = HttpClient.newHttpClient();
-    JsonNode snapshot =
-        JSON.readTree(
-            http.send(
-                    HttpRequest.newBuilder(twin.endpoint().resolve("/console/api/snapshot"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body());
+    JsonNode snapshot = consoleSnapshot(http);
     assertEquals(Twin.REGION, snapshot.path("homeRegion").asText());
     JsonNode other = snapshot.path("regions").path(0);
     assertEquals(OTHER, other.path("name").asText(), snapshot.toString());
@@ -362,13 +364,7 @@ class TwoRegionTwinTest {
 
     // A failed region is reported in its panel, never failing the page.
     twin.setReachable(OTHER, false);
-    JsonNode down =
-        JSON.readTree(
-            http.send(
-                    HttpRequest.newBuilder(twin.endpoint().resolve("/console/api/snapshot"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body());
+    JsonNode down = consoleSnapshot(http);
     assertTrue(down.path("regions").path(0).path("errors").has("items"), down.toString());
     assertTrue(down.path("items").isArray() && down.path("errors").path("items").isMissingNode());
   }

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
+import dev.warmcache.local.lambda.fixture.CountingHandler;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,14 +28,8 @@ class LambdaPoolTest {
   }
 
   private void register(String name, int concurrency, Duration timeout) {
-    List<Path> classpath =
-        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-            .map(Path::of)
-            .toList();
     pool.register(
-        FunctionConfig.builder(name)
-            .handler("dev.warmcache.local.lambda.fixture.CountingHandler::handleRequest")
-            .classpath(classpath)
+        CountingHandler.function(name)
             .environment(Map.of("GREETING", "hi " + name))
             .concurrencyLimit(concurrency)
             .timeout(timeout)

@@ -3,13 +3,9 @@ package dev.warmcache.local.lambda.url;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.warmcache.local.edge.EdgeRequest;
-import dev.warmcache.local.lambda.pool.FunctionConfig;
+import dev.warmcache.local.lambda.fixture.CountingHandler;
 import dev.warmcache.local.lambda.pool.LambdaPool;
-import java.io.File;
 import java.net.URI;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,16 +22,7 @@ class FunctionUrlServiceTest {
   }
 
   private void register(String name) {
-    List<Path> classpath =
-        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-            .map(Path::of)
-            .toList();
-    pool.register(
-        FunctionConfig.builder(name)
-            .handler("dev.warmcache.local.lambda.fixture.CountingHandler::handleRequest")
-            .classpath(classpath)
-            .environment(Map.of())
-            .build());
+    pool.register(CountingHandler.function(name).environment(Map.of()).build());
   }
 
   private int status(String label) throws Exception {
