@@ -5,8 +5,6 @@ import dev.warmcache.item.Item;
 import dev.warmcache.item.ItemStore;
 import dev.warmcache.testing.DynamoDbLocalFixture;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,13 +89,7 @@ public final class BenchMain {
               .build());
     }
     String report = report(scores);
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, report, StandardCharsets.UTF_8);
-    System.out.println();
-    System.out.println(report);
-    System.out.println("written to " + file.toAbsolutePath());
-    // DynamoDB Local leaves non-daemon threads behind; the results are written, so end here.
-    System.exit(0);
+    ReportFile.finish(file, report);
   }
 
   private static void run(Map<String, Result<?>> scores, Options options) throws RunnerException {

@@ -10,7 +10,6 @@ import dev.warmcache.local.stepfunctions.engine.Execution;
 import dev.warmcache.local.stepfunctions.engine.StepFunctionsEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,12 +72,7 @@ public final class FleetBench {
     if (!only.equals("coherence")) {
       freshness(report);
     }
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, report.toString(), StandardCharsets.UTF_8);
-    System.out.println();
-    System.out.println(report);
-    System.out.println("written to " + file.toAbsolutePath());
-    System.exit(0);
+    ReportFile.finish(file, report);
   }
 
   private static void coherence(StringBuilder report) throws Exception {

@@ -8,7 +8,6 @@ import dev.warmcache.local.measure.Fleet;
 import dev.warmcache.local.measure.Varnish;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -191,12 +190,7 @@ public final class HttpBench {
         }
       }
     }
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, report.toString(), StandardCharsets.UTF_8);
-    System.out.println();
-    System.out.println(report);
-    System.out.println("written to " + file.toAbsolutePath());
-    System.exit(0);
+    ReportFile.finish(file, report);
   }
 
   /** {@code clients} loops over the keys; latencies of the measured part only. */

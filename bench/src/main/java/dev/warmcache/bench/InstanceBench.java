@@ -67,12 +67,7 @@ public final class InstanceBench {
     JsonNode inProcess = child(List.of("--burst", "in-process"), true);
     JsonNode wire = child(List.of("--burst", "wire"), true);
     String report = table(isolated, defaults, shared) + "\n" + wireTable(inProcess, wire);
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, report, StandardCharsets.UTF_8);
-    System.out.println();
-    System.out.println(report);
-    System.out.println("written to " + file.toAbsolutePath());
-    System.exit(0);
+    ReportFile.finish(file, report);
   }
 
   /**

@@ -7,7 +7,6 @@ import dev.warmcache.local.Twin;
 import dev.warmcache.local.TwinOptions;
 import dev.warmcache.local.measure.Fleet;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -86,12 +85,7 @@ public final class RegionBench {
         }
       }
     }
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, report.toString(), StandardCharsets.UTF_8);
-    System.out.println();
-    System.out.println(report);
-    System.out.println("written to " + file.toAbsolutePath());
-    System.exit(0);
+    ReportFile.finish(file, report);
   }
 
   /** One read of the key on every idle instance of the other region at once. */

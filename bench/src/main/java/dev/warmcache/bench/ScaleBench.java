@@ -21,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,11 +114,7 @@ public final class ScaleBench {
       report(refresh, read, report);
       load(twin, fleet, report);
     }
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, report.toString(), StandardCharsets.UTF_8);
-    System.out.println("\nwritten to " + file.toAbsolutePath());
-    // DynamoDB Local leaves a non-daemon job thread behind; a benchmark program ends here.
-    System.exit(0);
+    ReportFile.finish(file, report);
   }
 
   private record Call(String function, byte[] request, InvocationResult result) {}

@@ -14,7 +14,6 @@ import dev.warmcache.local.measure.Fleet;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -162,12 +161,7 @@ public final class WayInBench {
                   "| %d sequential `get`s | %d | %.1f |%n", BATCH, singleRequests, singleMillis))
           .append(String.format("| sequential ÷ batch | | %.1f× |%n", singleMillis / batchMillis));
     }
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, report.toString(), StandardCharsets.UTF_8);
-    System.out.println();
-    System.out.println(report);
-    System.out.println("written to " + file.toAbsolutePath());
-    System.exit(0);
+    ReportFile.finish(file, report);
   }
 
   private static Item item(String id, long now) {
