@@ -97,6 +97,27 @@ public final class AwsCli {
     }
   }
 
+  /**
+   * {@code aws --region <region> events put-events} of one ForceRefresh for {@code id} on the
+   * {@code warmcache} bus, as the README sends it; fails the test unless it was accepted.
+   */
+  public void forceRefresh(String region, String id) throws IOException, InterruptedException {
+    String detail = JSON.createObjectNode().put("id", id).toString();
+    String entries =
+        JSON.createArrayNode()
+            .add(
+                JSON.createObjectNode()
+                    .put("EventBusName", "warmcache")
+                    .put("Source", "warmcache.admin")
+                    .put("DetailType", "ForceRefresh")
+                    .put("Detail", detail))
+            .toString();
+    JsonNode put = run("--region", region, "events", "put-events", "--entries", entries).ok();
+    if (put.path("FailedEntryCount").asInt() != 0) {
+      throw new AssertionError("PutEvents refused the ForceRefresh: " + put);
+    }
+  }
+
   public Result run(String... args) throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(

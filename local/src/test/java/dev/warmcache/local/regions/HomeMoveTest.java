@@ -51,15 +51,15 @@ class HomeMoveTest {
     try (Twin old = start(data, List.of(OLD_HOME, NEW_HOME));
         Sampler sampler = new Sampler(old)) {
       AwsCli cli = new AwsCli(old.endpoint());
-      forceRefresh(cli, OLD_HOME, "7");
+      cli.forceRefresh(OLD_HOME, "7");
       long v1 = awaitVersionAbove(old, OLD_HOME, "7", 0);
-      forceRefresh(cli, NEW_HOME, "7"); // forwarded to the home's bus
+      cli.forceRefresh(NEW_HOME, "7"); // forwarded to the home's bus
       settled = awaitVersionAbove(old, OLD_HOME, "7", v1);
       awaitVersion(old, NEW_HOME, "7", settled);
 
       // A refresh the move cuts short: its lease is taken and replicated, its fetch never ends.
       old.origin().control(new DemoOrigin.Control(30_000, 0, false, Map.of()));
-      forceRefresh(cli, OLD_HOME, "7");
+      cli.forceRefresh(OLD_HOME, "7");
       oldLease = awaitLease(old, NEW_HOME, "7");
       cutAt = System.currentTimeMillis();
       assertTrue(oldLease.startsWith("arn:aws:states:" + OLD_HOME + ":"), oldLease);
@@ -81,7 +81,7 @@ class HomeMoveTest {
       assertTrue(
           System.currentTimeMillis() < cutAt + (LEASE_SECONDS - 5) * 1000L,
           "the moved twin took most of the lease to start");
-      forceRefresh(cli, NEW_HOME, "7");
+      cli.forceRefresh(NEW_HOME, "7");
       JsonNode run = awaitExecutions(cli, 1).get(0);
       assertEquals("SUCCEEDED", run.path("status").asText());
       assertEquals(settled, version(moved, NEW_HOME, "7"), "the lease held");
@@ -89,13 +89,13 @@ class HomeMoveTest {
 
       // Once it lapses, the new home refreshes; the version continues from the replica.
       Thread.sleep(Math.max(0, cutAt + LEASE_SECONDS * 1000L + 1000 - System.currentTimeMillis()));
-      forceRefresh(cli, NEW_HOME, "7");
+      cli.forceRefresh(NEW_HOME, "7");
       long v3 = awaitVersionAbove(moved, NEW_HOME, "7", settled);
       assertEquals(settled + 1, v3, "the next version continues from the stored one");
       awaitVersion(moved, OLD_HOME, "7", v3);
 
       // The old home is a reader region now: its bus forwards to the new home.
-      forceRefresh(cli, OLD_HOME, "7");
+      cli.forceRefresh(OLD_HOME, "7");
       long v4 = awaitVersionAbove(moved, NEW_HOME, "7", v3);
       awaitVersion(moved, OLD_HOME, "7", v4);
       assertTrue(
@@ -133,22 +133,6 @@ class HomeMoveTest {
             .replicationDelay(Duration.ofMillis(300))
             .settings(Map.of("LEASE_SECONDS", Integer.toString(LEASE_SECONDS), "PRIME_FANOUT", "0"))
             .build());
-  }
-
-  private static void forceRefresh(AwsCli cli, String region, String id) throws Exception {
-    JsonNode put =
-        cli.run(
-                "--region",
-                region,
-                "events",
-                "put-events",
-                "--entries",
-                "[{\"EventBusName\":\"warmcache\",\"Source\":\"warmcache.admin\","
-                    + "\"DetailType\":\"ForceRefresh\",\"Detail\":\"{\\\"id\\\":\\\""
-                    + id
-                    + "\\\"}\"}]")
-            .ok();
-    assertEquals(0, put.path("FailedEntryCount").asInt(), put.toString());
   }
 
   /** The new home's executions, once {@code count} of them have finished. */

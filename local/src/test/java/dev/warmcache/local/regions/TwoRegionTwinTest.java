@@ -184,14 +184,16 @@ class TwoRegionTwinTest {
   @Test
   void aHomeWriteReachesAWarmReaderInTheOtherRegionWithinDelayPlusCoherencePlus500ms()
       throws Exception {
-    long v1 = fleet.forceRefresh("5", 0, Duration.ofSeconds(30)) > 0 ? fleet.storedVersion("5") : 0;
+    cli.forceRefresh(Twin.REGION, "5");
+    fleet.awaitVersionAbove("5", 0, Duration.ofSeconds(30));
+    long v1 = fleet.storedVersion("5");
     awaitReplicated("5", v1);
     readInOther("5");
     assertEquals(v1, readInOther("5").get("version").asLong());
     assertEquals("memory", readInOther("5").get("source").asText(), "a warm reader");
 
-    fleet.forceRefresh("5", v1, Duration.ofSeconds(30));
-    long written = System.currentTimeMillis();
+    cli.forceRefresh(Twin.REGION, "5");
+    long written = fleet.awaitVersionAbove("5", v1, Duration.ofSeconds(30));
     long v2 = fleet.storedVersion("5");
     long served = 0;
     while (System.currentTimeMillis() - written < 10_000) {
@@ -219,11 +221,27 @@ class TwoRegionTwinTest {
     long fetches = twin.origin().requests(id);
     twin.readerRegion(OTHER).orElseThrow().lambda().provision(Twin.READER, 4);
 
-    twin.readerRegion(OTHER)
-        .orElseThrow()
-        .lambda()
-        .invokeEach(
-            Twin.READER, "{\"id\":\"12\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    // Four readers of the other region read the expired key at once, each through the SDK.
+    java.util.concurrent.ExecutorService readers =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      java.util.List<java.util.concurrent.Future<JsonNode>> reads = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        reads.add(
+            readers.submit(
+                () -> {
+                  go.await();
+                  return readInOther(id);
+                }));
+      }
+      go.countDown();
+      for (java.util.concurrent.Future<JsonNode> read : reads) {
+        assertEquals(4, read.get().path("version").asLong(), "the stale value, served");
+      }
+    } finally {
+      readers.shutdownNow();
+    }
     long deadline = System.currentTimeMillis() + 20_000;
     while (fleet.storedVersion(id) <= 4) {
       assertTrue(
@@ -299,6 +317,24 @@ class TwoRegionTwinTest {
     }
     String parked = twin.deadLetters().list().get(twin.deadLetters().list().size() - 1).toString();
     assertTrue(parked.contains("never-seen") || parked.contains("f2"), parked);
+  }
+
+  @Test
+  void withTheOtherRegionDownTheHomeCarriesOnAndTheReplicaCatchesUp() throws Exception {
+    seed("g1", 3, System.currentTimeMillis() / 1000 + 3_600);
+    awaitReplicated("g1", 3);
+    twin.setReachable(OTHER, false);
+
+    cli.forceRefresh(Twin.REGION, "g1");
+    fleet.awaitVersionAbove("g1", 3, Duration.ofSeconds(30));
+    long v = fleet.storedVersion("g1");
+    JsonNode home = cli.invoke(Twin.READER, "{\"id\":\"g1\"}");
+    AwsCli.Result other = cli.run("--region", OTHER, "dynamodb", "list-tables");
+
+    assertEquals(v, home.path("version").asLong(), "the home answers with its new version");
+    assertTrue(other.exitCode() != 0, "the lost region answers nothing");
+    twin.setReachable(OTHER, true);
+    awaitReplicated("g1", v);
   }
 
   private static JsonNode consoleSnapshot(HttpClient http) throws Exception {
