@@ -62,13 +62,20 @@ final class CdnFront extends Construct {
   private final CachePolicy cachePolicy;
   private final Distribution distribution;
 
-  /** A region's reader, reachable over HTTP: on the alias, so always the published version. */
-  static FunctionUrl functionUrl(Alias reader) {
-    return reader.addFunctionUrl(
-        FunctionUrlOptions.builder()
-            .authType(FunctionUrlAuthType.AWS_IAM)
-            .invokeMode(InvokeMode.BUFFERED)
-            .build());
+  /**
+   * A region's reader, reachable over HTTP with {@code httpFront}: on the alias, so always the
+   * published version.
+   */
+  static java.util.Optional<FunctionUrl> functionUrl(Alias reader, WarmcacheConfig config) {
+    if (!config.httpFront()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        reader.addFunctionUrl(
+            FunctionUrlOptions.builder()
+                .authType(FunctionUrlAuthType.AWS_IAM)
+                .invokeMode(InvokeMode.BUFFERED)
+                .build()));
   }
 
   /** One region: the home's URL is the only origin. */

@@ -19,6 +19,7 @@ import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
@@ -112,6 +113,17 @@ final class Parts {
                 + Warmcache.ALIAS
                 + "'");
     return function;
+  }
+
+  /**
+   * The alias every caller uses, never {@code $LATEST}: the published, SnapStart-restored version
+   * of {@code function}.
+   */
+  static Alias liveAlias(Construct scope, String id, Function function) {
+    return Alias.Builder.create(scope, id)
+        .aliasName(Warmcache.ALIAS)
+        .version(function.getCurrentVersion())
+        .build();
   }
 
   /**

@@ -92,17 +92,10 @@ public final class RegionalReaders extends Construct {
                 + "): answers reads from memory, then the replica",
             replica.getTableName(),
             bus.getEventBusName());
-    this.readerAlias =
-        Alias.Builder.create(this, "ReaderLive")
-            .aliasName(Warmcache.ALIAS)
-            .version(reader.getCurrentVersion())
-            .build();
+    this.readerAlias = Parts.liveAlias(this, "ReaderLive", reader);
     // Every region serves HTTP; the region after the home is also the distribution's failover
     // origin (docs/regions.md). AWS_IAM: only a caller this account allows can use the URL.
-    this.httpUrl =
-        config.httpFront()
-            ? java.util.Optional.of(CdnFront.functionUrl(readerAlias))
-            : java.util.Optional.empty();
+    this.httpUrl = CdnFront.functionUrl(readerAlias, config);
     // Claims and idle resets go to the home's replica: under last-writer-wins a write to this
     // replica could overwrite a refresh the home had just written (docs/regions.md).
     reader.addEnvironment(Settings.HOME_REGION, homeRegion);

@@ -130,18 +130,11 @@ public final class Warmcache extends Construct {
             config,
             Setting.Target.READER,
             "warmcache reader: answers reads from memory, then DynamoDB");
-    this.readerAlias =
-        Alias.Builder.create(this, "ReaderLive")
-            .aliasName(ALIAS)
-            .version(reader.getCurrentVersion())
-            .build();
+    this.readerAlias = Parts.liveAlias(this, "ReaderLive", reader);
 
     // Several regions: the distribution lives in a stack of its own, after every region's URL
     // (WarmcacheApp); here only the home's URL, its origin group's primary.
-    this.httpUrl =
-        config.httpFront()
-            ? java.util.Optional.of(CdnFront.functionUrl(readerAlias))
-            : java.util.Optional.empty();
+    this.httpUrl = CdnFront.functionUrl(readerAlias, config);
     this.http =
         httpUrl
             .filter(url -> !config.multiRegion())
@@ -158,11 +151,7 @@ public final class Warmcache extends Construct {
             config,
             Setting.Target.REFRESH,
             "warmcache refresh tasks: origin fetch, lease, TTL arithmetic");
-    this.refreshAlias =
-        Alias.Builder.create(this, "RefreshLive")
-            .aliasName(ALIAS)
-            .version(refresh.getCurrentVersion())
-            .build();
+    this.refreshAlias = Parts.liveAlias(this, "RefreshLive", refresh);
 
     grantReader();
     grantRefreshPrimes();
