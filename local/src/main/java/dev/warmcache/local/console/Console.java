@@ -242,7 +242,8 @@ public final class Console implements HttpHandler {
               + homeRegion
               + (regions.isEmpty() ? "" : " and " + regions.keySet())
               + ", not "
-              + name);
+              // Echo no more of a stranger's text than a region name can be.
+              + (name.length() > 32 ? name.substring(0, 32) + "..." : name));
     }
     return region;
   }

@@ -371,6 +371,18 @@ class TwoRegionTwinTest {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(400, unknown.statusCode());
     assertTrue(unknown.body().contains("UnknownRegion"), unknown.body());
+    HttpResponse<String> hostile =
+        http.send(
+            HttpRequest.newBuilder(
+                    twin.endpoint()
+                        .resolve(
+                            "/console/api/readers?region=" + "x".repeat(4000) + "%3Cscript%3E"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, hostile.statusCode());
+    assertTrue(hostile.body().length() < 300, "no stranger's text echoed back: " + hostile.body());
+    assertEquals(
+        "application/json; charset=utf-8", hostile.headers().firstValue("Content-Type").orElse(""));
 
     // The page: pick the region, see its replica's rows and its own reader instances.
     if (Browser.missing() == null) {
