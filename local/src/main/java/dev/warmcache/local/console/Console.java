@@ -76,7 +76,8 @@ public final class Console implements HttpHandler {
   private record Region(Items items, LambdaInstances instances) {}
 
   private Console(Builder b) {
-    this.aws = new AwsJsonClient(b.endpoint);
+    // Signed for the home, so the page's reads, ForceRefresh and Expire go where the refresh runs.
+    this.aws = new AwsJsonClient(b.endpoint, "twin", b.homeRegion);
     this.executions =
         new Executions(Objects.requireNonNull(b.engine, "stepFunctions"), json, b.stateMachineArn);
     this.items = new Items(aws, json, b.tableName, b.clock);

@@ -98,6 +98,19 @@ class HomeMoveTest {
       cli.forceRefresh(OLD_HOME, "7");
       long v4 = awaitVersionAbove(moved, NEW_HOME, "7", v3);
       awaitVersion(moved, OLD_HOME, "7", v4);
+      // The console opens on the new home: its items come from that replica, and the old home's
+      // loss does not touch them.
+      moved.setReachable(OLD_HOME, false);
+      JsonNode console =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(moved.endpoint().resolve("/console/api/snapshot").toURL());
+      moved.setReachable(OLD_HOME, true);
+      assertEquals(NEW_HOME, console.path("homeRegion").asText());
+      assertTrue(
+          console.path("errors").path("items").isMissingNode(), console.path("errors").toString());
+      assertTrue(
+          console.path("items").toString().contains("\"version\":" + v4), console.toString());
+      assertTrue(console.path("regions").path(0).path("errors").has("items"), "the old home, lost");
       assertTrue(
           cli.run("--region", NEW_HOME, "stepfunctions", "list-state-machines")
               .ok()
