@@ -106,7 +106,10 @@ final class WorkflowHarness implements AutoCloseable {
         engine.createStateMachine(
             "warmcache-refresh",
             asl,
-            Twin.aslSubstitutions(DynamoDbLocalFixture.TABLE, "warmcache", LambdaPool.arn(REFRESH)),
+            Twin.aslSubstitutions(
+                DynamoDbLocalFixture.TABLE,
+                "warmcache",
+                LambdaPool.arn(LambdaPool.DEFAULT_REGION, REFRESH)),
             "arn:aws:iam::000000000000:role/warmcache-refresh");
   }
 
@@ -121,7 +124,7 @@ final class WorkflowHarness implements AutoCloseable {
     env.put("ORIGIN_URL_TEMPLATE", origin.urlTemplate());
     env.put("PRIME_FANOUT", Integer.toString(PRIME_FANOUT));
     env.put("AWS_ENDPOINT_URL_LAMBDA", lambdaApi.endpoint().toString());
-    env.put("READER_FUNCTION_NAME", LambdaPool.arn(READER));
+    env.put("READER_FUNCTION_NAME", LambdaPool.arn(LambdaPool.DEFAULT_REGION, READER));
     env.put("ORIGIN_READ_TIMEOUT_MS", "800");
     env.put("MAX_IDLE_REFRESHES", "2");
     env.putAll(overrides);

@@ -58,11 +58,6 @@ public final class LambdaPool implements AutoCloseable {
     reaper.scheduleWithFixedDelay(this::reclaimIdle, 1, 1, TimeUnit.SECONDS);
   }
 
-  /** The twin's ARN of a function name in the default region. */
-  public static String arn(String function) {
-    return arn(DEFAULT_REGION, function);
-  }
-
   /** The twin's ARN of a function name in {@code region}. */
   public static String arn(String region, String function) {
     return "arn:aws:lambda:" + region + ":" + ACCOUNT + ":function:" + function;

@@ -104,11 +104,6 @@ public final class StepFunctionsEngine implements AutoCloseable {
     return new StepFunctionsEngine(sidecarDirectory, "node", tasks, retainedBytes, DEFAULT_REGION);
   }
 
-  /** The twin's ARN for a state machine name. */
-  public static String stateMachineArn(String name) {
-    return stateMachineArn(DEFAULT_REGION, name);
-  }
-
   /** The twin's ARN for a state machine name in {@code region}. */
   public static String stateMachineArn(String region, String name) {
     return "arn:aws:states:" + region + ":" + ACCOUNT + ":stateMachine:" + name;

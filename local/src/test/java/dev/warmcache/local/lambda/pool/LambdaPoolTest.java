@@ -49,7 +49,7 @@ class LambdaPoolTest {
     register("fn", 10, Duration.ofSeconds(10));
 
     InvocationResult first = invoke("fn", "{}");
-    InvocationResult second = invoke(LambdaPool.arn("fn"), "{}");
+    InvocationResult second = invoke(LambdaPool.arn(pool.region(), "fn"), "{}");
 
     assertTrue(first.initDuration().isPresent(), "the first request pays the init");
     assertTrue(second.initDuration().isEmpty(), "the second finds the instance warm");
