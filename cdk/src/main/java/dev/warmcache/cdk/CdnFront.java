@@ -59,7 +59,6 @@ final class CdnFront extends Construct {
 
   static final Duration FAILOVER_CONNECTION_TIMEOUT = Duration.seconds(2);
 
-  private final CachePolicy cachePolicy;
   private final Distribution distribution;
 
   /**
@@ -93,7 +92,7 @@ final class CdnFront extends Construct {
     // The function says how long (Cache-Control, never past expiresAt); the policy only refuses to
     // keep what comes without it (default 0) and never stretches or cuts it (min 0, max a year).
     // Nothing but the path is in the key: a query string or header cannot split or poison it.
-    this.cachePolicy =
+    CachePolicy cachePolicy =
         CachePolicy.Builder.create(this, "CachePolicy")
             .comment("warmcache: the origin's Cache-Control decides; the path is the whole key")
             .minTtl(Duration.seconds(0))

@@ -229,7 +229,7 @@ public final class RegionalReaders extends Construct {
   }
 
   /** This region's function URL, with {@code httpFront}. */
-  public java.util.Optional<FunctionUrl> httpUrl() {
+  java.util.Optional<FunctionUrl> httpUrl() {
     return httpUrl;
   }
 

@@ -668,7 +668,7 @@ public final class Warmcache extends Construct {
   }
 
   /** The reader's function URL, with {@code httpFront}. */
-  public java.util.Optional<FunctionUrl> httpUrl() {
+  java.util.Optional<FunctionUrl> httpUrl() {
     return httpUrl;
   }
 
