@@ -159,13 +159,7 @@ final class Parts {
     reader.addToRolePolicy(
         claimOnly(PolicyStatement.Builder.create().sid("ResetIdleCounterOnly"), writeTable)
             .build());
-    reader.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .sid("PublishCacheMiss")
-            .actions(List.of("events:PutEvents"))
-            .resources(List.of(bus.getEventBusArn()))
-            .conditions(Map.of("StringEquals", Map.of("events:source", Warmcache.READER_SOURCE)))
-            .build());
+    reader.addToRolePolicy(putEvents(bus, Warmcache.READER_SOURCE).sid("PublishCacheMiss").build());
   }
 
   /**
@@ -188,14 +182,14 @@ final class Parts {
 
   /** {@code PutEvents} on {@code bus} of events from {@code source} only. */
   static void grantEvents(IGrantable grantee, IEventBus bus, String source) {
-    grantee
-        .getGrantPrincipal()
-        .addToPrincipalPolicy(
-            PolicyStatement.Builder.create()
-                .actions(List.of("events:PutEvents"))
-                .resources(List.of(bus.getEventBusArn()))
-                .conditions(Map.of("StringEquals", Map.of("events:source", source)))
-                .build());
+    grantee.getGrantPrincipal().addToPrincipalPolicy(putEvents(bus, source).build());
+  }
+
+  private static PolicyStatement.Builder putEvents(IEventBus bus, String source) {
+    return PolicyStatement.Builder.create()
+        .actions(List.of("events:PutEvents"))
+        .resources(List.of(bus.getEventBusArn()))
+        .conditions(Map.of("StringEquals", Map.of("events:source", source)));
   }
 
   /**
