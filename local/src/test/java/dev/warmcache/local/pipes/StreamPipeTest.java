@@ -132,6 +132,47 @@ class StreamPipeTest {
   }
 
   @Test
+  void aPipeStartingAtLatestSkipsWhatWasWrittenBeforeIt() throws Exception {
+    String stream = TableBootstrap.ensure(client, "latest");
+    put("latest", "before", future());
+    BlockingQueue<String> batches = new LinkedBlockingQueue<>();
+    try (StreamPipe pipe =
+        StreamPipe.start(
+            new StreamPipe.Config(
+                    "test-latest",
+                    client,
+                    stream,
+                    TWIN_STREAM,
+                    "us-east-1",
+                    List.of(),
+                    null,
+                    new DeadLetterFile(dir.resolve("dl-latest")))
+                .startingAt(StreamPipe.StartingPosition.LATEST),
+            batches::add)) {
+      // The pipe has opened its shards once it has read nothing for a poll.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (pipe.stats().read() == 0 && System.nanoTime() < deadline) {
+        put("latest", "after", future());
+        String batch = batches.poll(1, TimeUnit.SECONDS);
+        if (batch != null) {
+          assertEquals(
+              "after",
+              JSON.readTree(batch)
+                  .path(0)
+                  .path("dynamodb")
+                  .path("Keys")
+                  .path("id")
+                  .path("S")
+                  .asText(),
+              "the record written before the pipe started is skipped");
+          return;
+        }
+      }
+      throw new AssertionError("nothing written after the start arrived: " + pipe.stats());
+    }
+  }
+
+  @Test
   void aBatchTheTargetRefusesIsRetriedThenDeadLetteredAndThePipeMovesOn() throws Exception {
     String stream = TableBootstrap.ensure(client, "refused");
     DeadLetterFile dlq = new DeadLetterFile(dir.resolve("dl-refused.jsonl"));
