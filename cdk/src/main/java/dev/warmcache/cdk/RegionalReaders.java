@@ -223,19 +223,9 @@ public final class RegionalReaders extends Construct {
     Parts.grantEvents(grantee, bus, Warmcache.ADMIN_SOURCE);
   }
 
-  /** This region's reader function. */
-  public Function reader() {
-    return reader;
-  }
-
   /** This region's function URL, with {@code httpFront}. */
   java.util.Optional<FunctionUrl> httpUrl() {
     return httpUrl;
-  }
-
-  /** This region's bus, whose rules forward refresh triggers to the home. */
-  public IEventBus bus() {
-    return bus;
   }
 
   private void forward(
